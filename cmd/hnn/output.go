@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+)
+
+// writeFiles creates dir and writes each file into it atomically (a
+// temporary file in dir, then a rename), so a reader never sees half a file
+// and an interrupted run leaves whole files or none.
+func writeFiles(dir string, files map[string][]byte) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("output directory: %w", err)
+	}
+	for name, data := range files {
+		if err := writeFileAtomic(filepath.Join(dir, name), data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	_, werr := f.Write(data)
+	cerr := f.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Chmod(tmp, 0o644)
+	}
+	if werr == nil {
+		werr = os.Rename(tmp, path)
+	}
+	if werr != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, werr)
+	}
+	return nil
+}
+
+// marshalJSON renders v as indented JSON with a trailing newline.
+func marshalJSON(v any) ([]byte, error) {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// number is a float64 that encodes non-finite values as JSON null.
+type number float64
+
+func (x number) MarshalJSON() ([]byte, error) {
+	f := float64(x)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return []byte("null"), nil
+	}
+	return []byte(strconv.FormatFloat(f, 'g', -1, 64)), nil
+}
+
+// csvTable renders a header and rows of numbers as CSV, each number in the
+// shortest form that reads back to the same float64.
+func csvTable(header []string, rows [][]float64) []byte {
+	var b bytes.Buffer
+	for i, h := range header {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(h)
+	}
+	b.WriteByte('\n')
+	var buf []byte
+	for _, r := range rows {
+		for i, v := range r {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			buf = strconv.AppendFloat(buf[:0], v, 'g', -1, 64)
+			b.Write(buf)
+		}
+		b.WriteByte('\n')
+	}
+	return b.Bytes()
+}
+
+// named returns {names[i]: x[i]} for JSON reports.
+func named(names []string, x []float64) map[string]number {
+	m := make(map[string]number, len(names))
+	for i, n := range names {
+		m[n] = number(x[i])
+	}
+	return m
+}

@@ -1,0 +1,216 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+// Exit statuses.
+const (
+	exitOK          = 0
+	exitFailure     = 1   // the work failed
+	exitUsage       = 2   // bad command line or bad input file
+	exitCheck       = 3   // a check the user asked for failed
+	exitInterrupted = 130 // stopped by Ctrl-C (128 + SIGINT)
+)
+
+// exitError carries an exit status and an optional hint with an error.
+type exitError struct {
+	code int
+	err  error
+	hint string
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageError is a bad command line (exit 2).
+func usageError(hint string, format string, args ...any) error {
+	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...), hint: hint}
+}
+
+// inputError is bad user input such as a malformed problem file (exit 2).
+func inputError(err error) error { return &exitError{code: exitUsage, err: err} }
+
+// env is what a command may touch: its streams and whether stderr is a terminal.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	tty            bool // stderr is a terminal: show progress
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	usage   string // the synopsis after "hnn "
+	help    string // long help with examples
+	// setup registers the command's flags on fs and returns the function
+	// that runs the command with its positional arguments.
+	setup func(fs *flag.FlagSet) func(ctx context.Context, e *env, args []string) error
+}
+
+var commands []*command
+
+func register(c *command) { commands = append(commands, c) }
+
+func lookup(name string) *command {
+	for _, c := range commands {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// Main runs hnn with args, prints any error as "hnn: error: …" on stderr and
+// returns the exit status. Only main calls os.Exit.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	err := run(ctx, args, stdin, stdout, stderr)
+	if err == nil {
+		return exitOK
+	}
+	code := exitFailure
+	var ee *exitError
+	if errors.As(err, &ee) {
+		code = ee.code
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	msg := err.Error()
+	fmt.Fprintf(stderr, "hnn: error: %s\n", strings.ReplaceAll(msg, "\n", "\n    "))
+	if ee != nil && ee.hint != "" {
+		fmt.Fprintf(stderr, "hnn: hint: %s\n", ee.hint)
+	}
+	return code
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, tty: isTerminal(stderr)}
+	if len(args) == 0 {
+		fmt.Fprint(stdout, mainHelp())
+		return nil
+	}
+	name := args[0]
+	switch name {
+	case "help", "-h", "-help", "--help":
+		if len(args) > 1 && name == "help" {
+			c := lookup(args[1])
+			if c == nil {
+				return usageError("run 'hnn help' for the list of commands", "unknown command %q", args[1])
+			}
+			fmt.Fprint(stdout, commandHelp(c))
+			return nil
+		}
+		fmt.Fprint(stdout, mainHelp())
+		return nil
+	}
+	c := lookup(name)
+	if c == nil {
+		return usageError("run 'hnn help' for the list of commands", "unknown command %q", name)
+	}
+	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+	body := c.setup(fs)
+	pos, err := parseFlags(c, e, fs, args[1:])
+	if err != nil {
+		return err
+	}
+	return body(ctx, e, pos)
+}
+
+// isTerminal reports whether w is a character device (a terminal), the
+// standard-library way without golang.org/x/term.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// parseFlags parses a command's flags, accepting flags after positional
+// arguments too ("hnn solve henon_heiles -o out"), and returns the positional
+// arguments.
+func parseFlags(c *command, e *env, fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fmt.Fprint(e.stdout, commandHelp(c))
+				return nil, flag.ErrHelp
+			}
+			return nil, usageError("run 'hnn help "+c.name+"' for usage", "%s: %v", c.name, err)
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	return pos, nil
+}
+
+func mainHelp() string {
+	var b strings.Builder
+	b.WriteString(`hnn solves Hamilton's equations of motion with a data-free neural network,
+compares the answer with symplectic integrators and a high-accuracy reference,
+and reports how far it can be from the truth.
+
+Usage:
+  hnn <command> [arguments]
+
+Commands:
+`)
+	cs := append([]*command(nil), commands...)
+	sort.SliceStable(cs, func(i, j int) bool { return order(cs[i].name) < order(cs[j].name) })
+	for _, c := range cs {
+		fmt.Fprintf(&b, "  %-10s  %s\n", c.name, c.summary)
+	}
+	b.WriteString(`  help        show help for a command
+
+A problem is a YAML file (see 'hnn problems show henon_heiles') or the name
+of a problem in the built-in catalogue ('hnn problems').
+
+Examples:
+  hnn problems
+  hnn integrate henon_heiles --method yoshida4 --steps 1000
+  hnn help integrate
+
+Run 'hnn help <command>' for details and examples of each command.
+`)
+	return b.String()
+}
+
+// order fixes the order of commands in the help text.
+func order(name string) int {
+	for i, n := range []string{"solve", "bound", "integrate", "learn", "reproduce", "bench", "problems"} {
+		if n == name {
+			return i
+		}
+	}
+	return 100
+}
+
+func commandHelp(c *command) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Usage: hnn %s\n\n%s", c.usage, strings.TrimLeft(c.help, "\n"))
+	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+	c.setup(fs)
+	var fb strings.Builder
+	fs.SetOutput(&fb)
+	fs.PrintDefaults()
+	if fb.Len() > 0 {
+		b.WriteString("\nFlags:\n")
+		b.WriteString(fb.String())
+	}
+	return b.String()
+}

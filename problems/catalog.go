@@ -1,0 +1,98 @@
+package problems
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+//go:embed catalog/*.yaml
+var catalogFS embed.FS
+
+// Entry describes one problem of the embedded catalogue.
+type Entry struct {
+	Name        string
+	Description string
+}
+
+// Catalog lists the embedded catalogue, sorted by name.
+func Catalog() ([]Entry, error) {
+	var out []Entry
+	for _, name := range catalogNames() {
+		p, err := Catalogued(name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Entry{Name: p.Name, Description: p.Description})
+	}
+	return out, nil
+}
+
+func catalogNames() []string {
+	ents, err := fs.ReadDir(catalogFS, "catalog")
+	if err != nil {
+		panic("problems: embedded catalogue unreadable: " + err.Error())
+	}
+	var names []string
+	for _, e := range ents {
+		names = append(names, strings.TrimSuffix(e.Name(), ".yaml"))
+	}
+	sort.Strings(names)
+	return names
+}
+
+// CatalogYAML returns the text of the catalogue problem name.
+func CatalogYAML(name string) ([]byte, error) {
+	b, err := catalogFS.ReadFile(path.Join("catalog", strings.TrimSuffix(name, ".yaml")+".yaml"))
+	if err != nil {
+		return nil, fmt.Errorf("no catalogue problem named %q; the catalogue has: %s", name, strings.Join(catalogNames(), ", "))
+	}
+	return b, nil
+}
+
+// Catalogued loads the catalogue problem name.
+func Catalogued(name string) (*Problem, error) {
+	b, err := CatalogYAML(name)
+	if err != nil {
+		return nil, err
+	}
+	name = strings.TrimSuffix(name, ".yaml")
+	return Parse(b, "catalog/"+name+".yaml", name)
+}
+
+// Load reads a problem from a file, or from the catalogue when no file of
+// that name exists and arg is a catalogue name.
+func Load(arg string) (*Problem, error) {
+	if arg == "" {
+		return nil, errors.New("no problem given: name a problem file or a catalogue problem (hnn problems lists them)")
+	}
+	st, err := os.Stat(arg)
+	switch {
+	case err == nil && st.IsDir():
+		return nil, fmt.Errorf("%s: is a directory, not a problem file", arg)
+	case err == nil:
+		if st.Size() > MaxFileSize {
+			return nil, &Error{File: arg, Msg: fmt.Sprintf("file is %d bytes; the limit is %d", st.Size(), MaxFileSize)}
+		}
+		data, err := os.ReadFile(arg)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", arg, err)
+		}
+		base := strings.TrimSuffix(filepath.Base(arg), filepath.Ext(arg))
+		return Parse(data, arg, base)
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("%s: %w", arg, err)
+	}
+	if !strings.ContainsAny(arg, `/\`) {
+		if _, cerr := CatalogYAML(arg); cerr == nil {
+			return Catalogued(arg)
+		}
+	}
+	return nil, fmt.Errorf("%s: no such file, and no catalogue problem of that name; the catalogue has: %s", arg, strings.Join(catalogNames(), ", "))
+}

@@ -1,0 +1,52 @@
+// Package problems reads problem files: the YAML that states a Hamiltonian
+// system, its initial state and time interval, and how to train and compare
+// the network solver. It also embeds the catalogue of built-in problems
+// (catalog/*.yaml), usable by name wherever a file is.
+//
+// # Format
+//
+//	name: henon_heiles              # optional; default: the file's base name
+//	description: One line.          # optional
+//	coordinates: [x, y]             # q names
+//	momenta: [px, py]               # optional; default p<coordinate>
+//	parameters: {lambda: 1}         # constants for formulas, in order
+//	hamiltonian: 0.5*(px^2 + py^2) + 0.5*(x^2 + y^2) + lambda*(x^2*y - y^3/3)
+//	initial: {x: 0.3, y: -0.3, px: 0.3, py: 0.15}
+//	time: {end: 6*pi, points: 100}  # the interval [0, end]; K training points
+//	solver:                         # every key optional
+//	  hidden: [50, 50]              # widths of the hidden layers
+//	  activation: sin               # sin | tanh | sigmoid | relu
+//	  trial: exp                    # exp: f = 1 − e^−t | linear: f = t
+//	  formulation: hamiltonian      # hamiltonian | lagrangian (H = p²/2 + V(q))
+//	  epochs: 30000
+//	  learning_rate: 8e-3
+//	  beta1: 0.9                    # Adam's moment decay rates
+//	  beta2: 0.999
+//	  jitter: 0.18*pi               # std of the per-epoch time perturbation
+//	  energy_weight: 0              # λ of Mattheakis et al. Eq. 7–8
+//	  seed: 1
+//	  target_error: 1e-3            # stop once a bound guarantees this
+//	  target_bound: paper           # paper | certified
+//	  polish_iterations: 0          # L-BFGS iterations after Adam
+//	compare:
+//	  euler_factors: [1, 10, 100]   # symplectic Euler at K·factor steps
+//
+// Every number may be an expression of numbers, pi, e, the parameters
+// defined before it, the operators + - * / ^ and the functions of the
+// formula language (see package hamiltonians): 6*pi, 2*g, sqrt(0.5).
+//
+// # Validation
+//
+// Unknown keys are errors that list the keys allowed at that place. Every
+// coordinate and momentum needs exactly one initial value; time.end must be
+// positive; time.points at least 2; every number finite; sizes stay below the
+// limits MaxPoints, MaxEpochs, MaxLayers, MaxWidth, MaxFactor and
+// MaxEulerStep; H must be finite at the initial state. Every error is an
+// *Error naming the file, the key (a dotted path such as solver.epochs) and
+// the line; formula errors also carry the column, with the formula and a
+// caret, through the wrapped *hamiltonians.SyntaxError.
+//
+// The compiled Hamiltonian Problem.H implements hamiltonians.Hesser, and
+// also hamiltonians.Separable when every mixed derivative ∂²H/∂q∂p is
+// identically zero, so explicit symplectic methods can use it.
+package problems

@@ -1,0 +1,544 @@
+package problems
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/hnn-project/hnn/hamiltonians"
+)
+
+// Limits on problem files. Each protects the user from a typo that would
+// otherwise allocate gigabytes or run for days.
+const (
+	MaxFileSize  = 1 << 20    // bytes in a problem file
+	MaxPoints    = 1_000_000  // time.points
+	MaxEpochs    = 10_000_000 // solver.epochs
+	MaxLayers    = 16         // len(solver.hidden)
+	MaxWidth     = 4096       // each entry of solver.hidden
+	MaxPolish    = 1_000_000  // solver.polish_iterations
+	MaxFactor    = 100_000    // each entry of compare.euler_factors
+	MaxEulerStep = 100_000_000
+)
+
+// Problem is a validated problem file.
+type Problem struct {
+	Name        string
+	Description string
+	// Source names where the problem came from: a file path, or
+	// "catalog/NAME.yaml" for the embedded catalogue.
+	Source      string
+	Coordinates []string // q names
+	Momenta     []string // p names, same length
+	Parameters  []Parameter
+	Formula     string // the Hamiltonian as written
+	// H is the compiled Hamiltonian. It implements hamiltonians.Hesser, and
+	// hamiltonians.Separable when H = T(p) + V(q).
+	H       hamiltonians.Hamiltonian
+	Initial []float64 // z0 = [q0, p0]
+	End     float64   // T: the time interval is [0, T]
+	Points  int       // K: number of training points
+	Solver  Solver
+	Compare Compare
+	// YAML is the file's text as read.
+	YAML []byte
+}
+
+// Parameter is a named constant of a problem file.
+type Parameter struct {
+	Name  string
+	Value float64
+}
+
+// Solver holds the solver section. Zero fields mean the solver's documented
+// default; Jitter is a pointer because an explicit 0 (no jitter) differs
+// from "use the default".
+type Solver struct {
+	Hidden           []int
+	Activation       string // sin | tanh | sigmoid | relu
+	Trial            string // exp | linear
+	Formulation      string // hamiltonian | lagrangian
+	Epochs           int
+	LearningRate     float64
+	Beta1, Beta2     float64
+	Jitter           *float64
+	EnergyWeight     float64
+	Seed             uint64
+	TargetError      float64
+	TargetBound      string // paper | certified
+	PolishIterations int
+}
+
+// Compare holds the compare section.
+type Compare struct {
+	// EulerFactors lists the multiples of K at which symplectic Euler is run
+	// for comparison. Empty means the default 1, 10, 100.
+	EulerFactors []int
+}
+
+// Names returns the state variable names [q..., p...].
+func (p *Problem) Names() []string {
+	return append(append([]string(nil), p.Coordinates...), p.Momenta...)
+}
+
+// Dim returns D = 2d, the length of a state.
+func (p *Problem) Dim() int { return 2 * len(p.Coordinates) }
+
+// Error is an error in a problem file: the file, the key (a dotted path such
+// as "solver.epochs"), the line where known, and what is wrong.
+type Error struct {
+	File string
+	Key  string
+	Line int
+	Msg  string
+	Err  error // the underlying error, if any (e.g. *hamiltonians.SyntaxError)
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Key != "" || e.Line > 0 {
+		b.WriteString(": ")
+	}
+	if e.Key != "" {
+		b.WriteString(e.Key)
+	}
+	if e.Line > 0 {
+		if e.Key != "" {
+			b.WriteString(" ")
+		}
+		fmt.Fprintf(&b, "(line %d)", e.Line)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+
+// Parse decodes and validates a problem file. source names the file in error
+// messages; a problem without a name takes defaultName.
+func Parse(data []byte, source, defaultName string) (*Problem, error) {
+	d := &decoder{file: source}
+	p, err := d.parse(data, defaultName)
+	if err != nil {
+		var pe *Error
+		if errors.As(err, &pe) {
+			if pe.File == "" {
+				pe.File = source
+			}
+			return nil, pe
+		}
+		return nil, &Error{File: source, Msg: err.Error(), Err: err}
+	}
+	p.Source = source
+	p.YAML = append([]byte(nil), data...)
+	return p, nil
+}
+
+type decoder struct {
+	file   string
+	params map[string]float64
+}
+
+func (d *decoder) parse(data []byte, defaultName string) (*Problem, error) {
+	if len(data) > MaxFileSize {
+		return nil, &Error{Msg: fmt.Sprintf("file is %d bytes; the limit is %d", len(data), MaxFileSize)}
+	}
+	if strings.TrimSpace(string(data)) == "" {
+		return nil, &Error{Msg: "file is empty; a problem needs at least coordinates, hamiltonian, initial and time (see: hnn problems show henon_heiles)"}
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, &Error{Msg: "malformed YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
+	}
+	if root.Kind != yaml.DocumentNode || len(root.Content) != 1 {
+		return nil, &Error{Msg: "expected one YAML document"}
+	}
+	top := root.Content[0]
+	if err := checkKeys(top, reflectFileDoc, ""); err != nil {
+		return nil, err
+	}
+	var doc fileDoc
+	if err := top.Decode(&doc); err != nil {
+		var te *yaml.TypeError
+		if errors.As(err, &te) && len(te.Errors) > 0 {
+			return nil, &Error{Msg: typeErrorMsg(te.Errors[0])}
+		}
+		return nil, &Error{Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+	}
+
+	p := &Problem{Description: strings.TrimSpace(doc.Description)}
+	p.Name = doc.Name
+	if p.Name == "" {
+		p.Name = defaultName
+	}
+	if !nameRE.MatchString(p.Name) {
+		return nil, &Error{Key: "name", Line: keyLine(top, "name"), Msg: fmt.Sprintf("%q is not a usable name: use letters, digits, '_', '-' and '.', starting with a letter or digit (the name is the default output directory)", p.Name)}
+	}
+
+	if err := d.variables(p, &doc, top); err != nil {
+		return nil, err
+	}
+	if err := d.parameters(p, &doc.Parameters, top); err != nil {
+		return nil, err
+	}
+	if doc.Hamiltonian == nil || strings.TrimSpace(doc.Hamiltonian.Value) == "" {
+		return nil, &Error{Key: "hamiltonian", Line: keyLine(top, "hamiltonian"), Msg: "missing: give H as a formula of the coordinates and momenta, e.g. hamiltonian: p^2/2 + x^2/2"}
+	}
+	p.Formula = doc.Hamiltonian.Value
+	f, err := hamiltonians.Parse(p.Formula, p.Coordinates, p.Momenta, d.params)
+	if err != nil {
+		return nil, &Error{Key: "hamiltonian", Line: doc.Hamiltonian.Line, Msg: err.Error(), Err: err}
+	}
+	p.H = f
+	if s, ok := f.Separable(); ok {
+		p.H = s
+	}
+	if err := d.initial(p, &doc.Initial, top); err != nil {
+		return nil, err
+	}
+	if err := d.time(p, doc.Time, top); err != nil {
+		return nil, err
+	}
+	if err := d.solver(p, doc.Solver); err != nil {
+		return nil, err
+	}
+	if err := d.compare(p, doc.Compare); err != nil {
+		return nil, err
+	}
+	if e0 := p.H.H(p.Initial); math.IsNaN(e0) || math.IsInf(e0, 0) {
+		return nil, &Error{Key: "initial", Line: keyLine(top, "initial"), Msg: fmt.Sprintf("the Hamiltonian is not finite at the initial state (H = %v); check for a division by zero or a log of a non-positive number there", e0)}
+	}
+	return p, nil
+}
+
+// variables validates coordinates and momenta.
+func (d *decoder) variables(p *Problem, doc *fileDoc, top *yaml.Node) error {
+	if len(doc.Coordinates) == 0 {
+		return &Error{Key: "coordinates", Line: keyLine(top, "coordinates"), Msg: "missing: list the coordinate names, e.g. coordinates: [x, y]"}
+	}
+	if len(doc.Coordinates) > hamiltonians.MaxVariables/2 {
+		return &Error{Key: "coordinates", Line: keyLine(top, "coordinates"), Msg: fmt.Sprintf("%d coordinates; the limit is %d", len(doc.Coordinates), hamiltonians.MaxVariables/2)}
+	}
+	p.Coordinates = doc.Coordinates
+	p.Momenta = doc.Momenta
+	if len(p.Momenta) == 0 {
+		for _, c := range p.Coordinates {
+			p.Momenta = append(p.Momenta, "p"+c)
+		}
+	} else if len(p.Momenta) != len(p.Coordinates) {
+		return &Error{Key: "momenta", Line: keyLine(top, "momenta"), Msg: fmt.Sprintf("%d momenta for %d coordinates; give one momentum per coordinate, or omit momenta to use p<coordinate>", len(p.Momenta), len(p.Coordinates))}
+	}
+	seen := map[string]string{}
+	for i, n := range p.Names() {
+		key := "coordinates"
+		if i >= len(p.Coordinates) {
+			key = "momenta"
+		}
+		if !identRE.MatchString(n) {
+			return &Error{Key: key, Line: keyLine(top, key), Msg: fmt.Sprintf("%q is not a name: use letters, digits and '_', starting with a letter", n)}
+		}
+		if prev, dup := seen[n]; dup {
+			return &Error{Key: key, Line: keyLine(top, key), Msg: fmt.Sprintf("%q appears twice (also in %s)", n, prev)}
+		}
+		seen[n] = key
+	}
+	return nil
+}
+
+// parameters evaluates the parameters in file order; each may use pi, e and
+// the parameters before it.
+func (d *decoder) parameters(p *Problem, n *yaml.Node, top *yaml.Node) error {
+	d.params = map[string]float64{}
+	if n.Kind == 0 || n.ShortTag() == "!!null" {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		return &Error{Key: "parameters", Line: n.Line, Msg: "must be a mapping of names to numbers, e.g. parameters: {g: 3}"}
+	}
+	vars := map[string]bool{}
+	for _, v := range p.Names() {
+		vars[v] = true
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		key := "parameters." + k.Value
+		if !identRE.MatchString(k.Value) {
+			return &Error{Key: key, Line: k.Line, Msg: fmt.Sprintf("%q is not a name: use letters, digits and '_', starting with a letter", k.Value)}
+		}
+		if vars[k.Value] {
+			return &Error{Key: key, Line: k.Line, Msg: fmt.Sprintf("%q is also a coordinate or momentum", k.Value)}
+		}
+		if _, dup := d.params[k.Value]; dup {
+			return &Error{Key: key, Line: k.Line, Msg: "defined twice"}
+		}
+		if v.Kind != yaml.ScalarNode {
+			return &Error{Key: key, Line: v.Line, Msg: "must be a number or an expression"}
+		}
+		x, err := d.eval(&expr{scalar{Value: v.Value, Line: v.Line, Tag: v.ShortTag()}}, key)
+		if err != nil {
+			return err
+		}
+		d.params[k.Value] = x
+		p.Parameters = append(p.Parameters, Parameter{Name: k.Value, Value: x})
+	}
+	return nil
+}
+
+func (d *decoder) initial(p *Problem, n *yaml.Node, top *yaml.Node) error {
+	if n.Kind == 0 || n.ShortTag() == "!!null" {
+		return &Error{Key: "initial", Line: keyLine(top, "initial"), Msg: fmt.Sprintf("missing: give one value for each of %s", strings.Join(p.Names(), ", "))}
+	}
+	if n.Kind != yaml.MappingNode {
+		return &Error{Key: "initial", Line: n.Line, Msg: fmt.Sprintf("must be a mapping of names to numbers, e.g. initial: {%s: 1, %s: 0}", p.Coordinates[0], p.Momenta[0])}
+	}
+	index := map[string]int{}
+	for i, v := range p.Names() {
+		index[v] = i
+	}
+	p.Initial = make([]float64, p.Dim())
+	set := make([]bool, p.Dim())
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		key := "initial." + k.Value
+		j, ok := index[k.Value]
+		if !ok {
+			return &Error{Key: key, Line: k.Line, Msg: fmt.Sprintf("%q is not a coordinate or momentum; expected one of %s", k.Value, strings.Join(p.Names(), ", "))}
+		}
+		if set[j] {
+			return &Error{Key: key, Line: k.Line, Msg: "given twice"}
+		}
+		if v.Kind != yaml.ScalarNode {
+			return &Error{Key: key, Line: v.Line, Msg: "must be a number or an expression"}
+		}
+		x, err := d.eval(&expr{scalar{Value: v.Value, Line: v.Line, Tag: v.ShortTag()}}, key)
+		if err != nil {
+			return err
+		}
+		p.Initial[j], set[j] = x, true
+	}
+	var missing []string
+	for i, v := range p.Names() {
+		if !set[i] {
+			missing = append(missing, v)
+		}
+	}
+	if len(missing) > 0 {
+		return &Error{Key: "initial", Line: n.Line, Msg: fmt.Sprintf("no initial value for %s", strings.Join(missing, ", "))}
+	}
+	return nil
+}
+
+func (d *decoder) time(p *Problem, t *fileTime, top *yaml.Node) error {
+	if t == nil || t.End == nil {
+		return &Error{Key: "time.end", Line: keyLine(top, "time"), Msg: "missing: give the end of the time interval [0, T], e.g. time: {end: 4*pi, points: 200}"}
+	}
+	end, err := d.eval(t.End, "time.end")
+	if err != nil {
+		return err
+	}
+	if end <= 0 {
+		return &Error{Key: "time.end", Line: t.End.Line, Msg: fmt.Sprintf("must be > 0, got %v", end)}
+	}
+	p.End = end
+	if t.Points == nil {
+		return &Error{Key: "time.points", Line: keyLine(top, "time"), Msg: "missing: give the number of training points K, e.g. points: 200"}
+	}
+	p.Points, err = d.integer(t.Points, "time.points", 2, MaxPoints)
+	return err
+}
+
+func (d *decoder) solver(p *Problem, s *fileSolver) error {
+	if s == nil {
+		return nil
+	}
+	var err error
+	out := &p.Solver
+	for i, h := range s.Hidden {
+		w, err := d.integer(h, fmt.Sprintf("solver.hidden[%d]", i), 1, MaxWidth)
+		if err != nil {
+			return err
+		}
+		out.Hidden = append(out.Hidden, w)
+	}
+	if len(s.Hidden) > MaxLayers {
+		return &Error{Key: "solver.hidden", Line: s.Hidden[0].Line, Msg: fmt.Sprintf("%d hidden layers; the limit is %d", len(s.Hidden), MaxLayers)}
+	}
+	if out.Activation, err = d.choice(s.Activation, "solver.activation", "sin", "tanh", "sigmoid", "relu"); err != nil {
+		return err
+	}
+	if out.Trial, err = d.choice(s.Trial, "solver.trial", "exp", "linear"); err != nil {
+		return err
+	}
+	if out.Formulation, err = d.choice(s.Formulation, "solver.formulation", "hamiltonian", "lagrangian"); err != nil {
+		return err
+	}
+	if out.TargetBound, err = d.choice(s.TargetBound, "solver.target_bound", "paper", "certified"); err != nil {
+		return err
+	}
+	if s.Epochs != nil {
+		if out.Epochs, err = d.integer(s.Epochs, "solver.epochs", 1, MaxEpochs); err != nil {
+			return err
+		}
+	}
+	if s.PolishIterations != nil {
+		if out.PolishIterations, err = d.integer(s.PolishIterations, "solver.polish_iterations", 0, MaxPolish); err != nil {
+			return err
+		}
+	}
+	if s.Seed != nil {
+		if out.Seed, err = d.seed(s.Seed); err != nil {
+			return err
+		}
+	}
+	type real struct {
+		e        *expr
+		key      string
+		dst      *float64
+		lo, hi   float64
+		openLow  bool // lo excluded
+		openHigh bool // hi excluded
+	}
+	var jitter float64
+	reals := []real{
+		{s.LearningRate, "solver.learning_rate", &out.LearningRate, 0, 10, true, false},
+		{s.Beta1, "solver.beta1", &out.Beta1, 0, 1, false, true},
+		{s.Beta2, "solver.beta2", &out.Beta2, 0, 1, false, true},
+		{s.Jitter, "solver.jitter", &jitter, 0, math.Inf(1), false, true},
+		{s.EnergyWeight, "solver.energy_weight", &out.EnergyWeight, 0, math.Inf(1), false, true},
+		{s.TargetError, "solver.target_error", &out.TargetError, 0, math.Inf(1), true, true},
+	}
+	for _, r := range reals {
+		if r.e == nil {
+			continue
+		}
+		x, err := d.eval(r.e, r.key)
+		if err != nil {
+			return err
+		}
+		if x < r.lo || (r.openLow && x == r.lo) || x > r.hi || (r.openHigh && x == r.hi) {
+			lo, hi := "[", "]"
+			if r.openLow {
+				lo = "("
+			}
+			if r.openHigh {
+				hi = ")"
+			}
+			return &Error{Key: r.key, Line: r.e.Line, Msg: fmt.Sprintf("%v is out of range %s%v, %v%s", x, lo, r.lo, r.hi, hi)}
+		}
+		*r.dst = x
+	}
+	if s.Jitter != nil {
+		out.Jitter = &jitter
+	}
+	return nil
+}
+
+func (d *decoder) compare(p *Problem, c *fileCompare) error {
+	if c == nil {
+		return nil
+	}
+	for i, e := range c.EulerFactors {
+		key := fmt.Sprintf("compare.euler_factors[%d]", i)
+		f, err := d.integer(e, key, 1, MaxFactor)
+		if err != nil {
+			return err
+		}
+		if f*p.Points > MaxEulerStep {
+			return &Error{Key: key, Line: e.Line, Msg: fmt.Sprintf("%d·K = %d symplectic Euler steps; the limit is %d", f, f*p.Points, MaxEulerStep)}
+		}
+		p.Compare.EulerFactors = append(p.Compare.EulerFactors, f)
+	}
+	return nil
+}
+
+// eval evaluates a numeric field, which must be finite.
+func (d *decoder) eval(e *expr, key string) (float64, error) {
+	switch e.Tag {
+	case "!!bool":
+		return 0, &Error{Key: key, Line: e.Line, Msg: fmt.Sprintf("expected a number, got %q", e.Value)}
+	case "!!null":
+		return 0, &Error{Key: key, Line: e.Line, Msg: "expected a number, got nothing"}
+	case "!!float":
+		switch strings.ToLower(strings.TrimLeft(e.Value, "+-")) {
+		case ".inf", ".nan":
+			return 0, &Error{Key: key, Line: e.Line, Msg: fmt.Sprintf("%s is not a finite number", e.Value)}
+		}
+	}
+	x, err := hamiltonians.Eval(e.Value, d.params)
+	if err != nil {
+		return 0, &Error{Key: key, Line: e.Line, Msg: err.Error(), Err: err}
+	}
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return 0, &Error{Key: key, Line: e.Line, Msg: fmt.Sprintf("%s is not a finite number", e.Value)}
+	}
+	return x, nil
+}
+
+// integer evaluates a numeric field that must be an integer in [lo, hi].
+func (d *decoder) integer(e *expr, key string, lo, hi int) (int, error) {
+	x, err := d.eval(e, key)
+	if err != nil {
+		return 0, err
+	}
+	if x != math.Trunc(x) {
+		return 0, &Error{Key: key, Line: e.Line, Msg: fmt.Sprintf("must be a whole number, got %v", x)}
+	}
+	if x < float64(lo) || x > float64(hi) {
+		return 0, &Error{Key: key, Line: e.Line, Msg: fmt.Sprintf("%v is out of range [%d, %d]", x, lo, hi)}
+	}
+	return int(x), nil
+}
+
+// seed reads solver.seed: any unsigned 64-bit integer, written in decimal.
+func (d *decoder) seed(e *expr) (uint64, error) {
+	if s, err := strconv.ParseUint(strings.TrimSpace(e.Value), 10, 64); err == nil {
+		return s, nil
+	}
+	x, err := d.integer(e, "solver.seed", 0, 1<<53)
+	return uint64(x), err
+}
+
+func (d *decoder) choice(s *scalar, key string, allowed ...string) (string, error) {
+	if s == nil {
+		return "", nil
+	}
+	for _, a := range allowed {
+		if s.Value == a {
+			return a, nil
+		}
+	}
+	return "", &Error{Key: key, Line: s.Line, Msg: fmt.Sprintf("unknown value %q; expected one of %s", s.Value, strings.Join(allowed, ", "))}
+}
+
+// keyLine returns the line of key in mapping n, or n's own line.
+func keyLine(n *yaml.Node, key string) int {
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				return n.Content[i].Line
+			}
+		}
+	}
+	return 0
+}
+
+// typeErrorMsg turns a yaml.v3 type error ("line 3: cannot unmarshal !!map
+// into []string") into words a user can act on.
+func typeErrorMsg(s string) string {
+	s = strings.Replace(s, "cannot unmarshal", "cannot read", 1)
+	r := strings.NewReplacer(
+		"!!map", "a mapping", "!!seq", "a list", "!!str", "a string", "!!int", "a number", "!!float", "a number", "!!bool", "a boolean",
+		"into []string", "as a list of names", "into string", "as text", "into []*problems.expr", "as a list of numbers",
+	)
+	return r.Replace(s)
+}

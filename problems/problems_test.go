@@ -1,0 +1,241 @@
+package problems
+
+import (
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hnn-project/hnn/hamiltonians"
+)
+
+// The catalogue problems with facts stated in the papers.
+func TestCatalog(t *testing.T) {
+	want := map[string]struct {
+		dim    int
+		points int
+		end    float64
+		e0     float64 // H(z0), from the paper where it gives one
+		tol    float64 // the paper rounds E0 to two digits
+		sep    bool
+	}{
+		"nonlinear_oscillator": {2, 200, 4 * math.Pi, 2.06, 0.005, true}, // 003 §III.A: E0 = 2.06
+		"henon_heiles":         {4, 100, 6 * math.Pi, 0.13, 0.005, true}, // 003 §III.B: E0 = 0.13
+		"mass_spring":          {2, 200, 4 * math.Pi, 0.5, 1e-15, true},
+		"pendulum":             {2, 200, 4 * math.Pi, 6*(1-math.Cos(0.7)) + 0.045, 1e-14, true},
+		"two_body":             {8, 200, 8, 0.95 * 0.95 * 0.5 - 1, 1e-14, true},
+		"three_body":           {12, 200, 6.32591398, -1.2871, 1e-3, true}, // figure-eight energy ≈ −1.287
+	}
+	list, err := Catalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != len(want) {
+		t.Errorf("catalogue has %d entries, want %d", len(list), len(want))
+	}
+	for _, ent := range list {
+		w, ok := want[ent.Name]
+		if !ok {
+			t.Errorf("unexpected catalogue entry %q", ent.Name)
+			continue
+		}
+		if ent.Description == "" || strings.Contains(ent.Description, "\n") {
+			t.Errorf("%s: description must be one line, got %q", ent.Name, ent.Description)
+		}
+		p, err := Load(ent.Name)
+		if err != nil {
+			t.Fatalf("%s: %v", ent.Name, err)
+		}
+		if p.Dim() != w.dim || p.Points != w.points || math.Abs(p.End-w.end) > 1e-12 {
+			t.Errorf("%s: dim %d points %d end %v, want %d %d %v", ent.Name, p.Dim(), p.Points, p.End, w.dim, w.points, w.end)
+		}
+		if e0 := p.H.H(p.Initial); math.Abs(e0-w.e0) > w.tol {
+			t.Errorf("%s: H(z0) = %v, want %v ± %v", ent.Name, e0, w.e0, w.tol)
+		}
+		if _, ok := p.H.(hamiltonians.Separable); ok != w.sep {
+			t.Errorf("%s: separable %v, want %v", ent.Name, ok, w.sep)
+		}
+		if _, ok := p.H.(hamiltonians.Hesser); !ok {
+			t.Errorf("%s: compiled Hamiltonian has no exact Hessian", ent.Name)
+		}
+		if p.Solver.Epochs == 0 || len(p.Solver.Hidden) == 0 || p.Solver.LearningRate == 0 {
+			t.Errorf("%s: the catalogue must carry training settings, got %+v", ent.Name, p.Solver)
+		}
+	}
+}
+
+func TestPaperSettings(t *testing.T) {
+	p, err := Load("nonlinear_oscillator")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := p.Solver
+	// 003 §III.A: two hidden layers of 50, sin, 5·10^4 epochs, lr 8·10^-3, jitter std 0.06π.
+	if len(s.Hidden) != 2 || s.Hidden[0] != 50 || s.Epochs != 50000 || s.LearningRate != 8e-3 || s.Jitter == nil || math.Abs(*s.Jitter-0.06*math.Pi) > 1e-15 || s.Activation != "sin" || s.Trial != "exp" {
+		t.Errorf("oscillator settings %+v differ from the paper's", s)
+	}
+	if got := p.Initial; got[0] != 1.3 || got[1] != 1.0 {
+		t.Errorf("initial %v, want (1.3, 1.0)", got)
+	}
+}
+
+func TestExpressionsAndDefaults(t *testing.T) {
+	src := `
+coordinates: [x, y]
+parameters: {g: 3, h: 2*g}
+hamiltonian: (px^2 + py^2)/2 + g*x^2 + h*y^2
+initial: {x: 1/2, y: -g/6, px: 0, py: sin(pi/2)}
+time: {end: 6*pi, points: 2*50}
+solver: {epochs: 1e3, seed: 18446744073709551615, jitter: 0, hidden: [8*2]}
+`
+	p, err := Parse([]byte(src), "t.yaml", "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Name != "t" {
+		t.Errorf("name %q, want the default t", p.Name)
+	}
+	if strings.Join(p.Momenta, ",") != "px,py" {
+		t.Errorf("default momenta %v, want [px py]", p.Momenta)
+	}
+	want := []float64{0.5, -0.5, 0, 1}
+	for i := range want {
+		if p.Initial[i] != want[i] {
+			t.Errorf("initial %v, want %v", p.Initial, want)
+			break
+		}
+	}
+	if p.End != 6*math.Pi || p.Points != 100 || p.Solver.Epochs != 1000 || p.Solver.Seed != math.MaxUint64 || p.Solver.Hidden[0] != 16 {
+		t.Errorf("got end %v points %d epochs %d seed %d hidden %v", p.End, p.Points, p.Solver.Epochs, p.Solver.Seed, p.Solver.Hidden)
+	}
+	if p.Solver.Jitter == nil || *p.Solver.Jitter != 0 {
+		t.Errorf("explicit jitter 0 lost: %v", p.Solver.Jitter)
+	}
+	if len(p.Parameters) != 2 || p.Parameters[1].Value != 6 {
+		t.Errorf("parameters %+v, want g=3, h=6", p.Parameters)
+	}
+}
+
+// Every bad input gets an *Error naming the file and the key.
+func TestBadInput(t *testing.T) {
+	const ok = `coordinates: [x]
+momenta: [p]
+hamiltonian: p^2/2 + x^2/2
+initial: {x: 1, p: 0}
+time: {end: 1, points: 10}
+`
+	cases := []struct {
+		name, src string
+		key       string // expected Error.Key ("" for file-level errors)
+		msg       string // expected substring
+	}{
+		{"empty", "", "", "empty"},
+		{"blank", "  \n\n", "", "empty"},
+		{"malformed", "coordinates: [x\n", "", "malformed YAML"},
+		{"not a mapping", "- a\n- b\n", "", "mapping"},
+		{"unknown key", ok + "solvr: {}\n", "solvr", `unknown key "solvr"`},
+		{"unknown nested key", ok + "solver: {epoch: 3}\n", "solver.epoch", "known keys here"},
+		{"unknown time key", strings.Replace(ok, "points: 10", "points: 10, start: 0", 1), "time.start", "unknown key"},
+		{"formula unknown name", strings.Replace(ok, "x^2/2", "z^2/2", 1), "hamiltonian", `"z"`},
+		{"formula unbalanced", strings.Replace(ok, "p^2/2", "(p^2/2", 1), "hamiltonian", "column"},
+		{"formula missing", strings.Replace(ok, "hamiltonian: p^2/2 + x^2/2\n", "", 1), "hamiltonian", "missing"},
+		{"missing initial value", strings.Replace(ok, "{x: 1, p: 0}", "{x: 1}", 1), "initial", "no initial value for p"},
+		{"extra initial value", strings.Replace(ok, "{x: 1, p: 0}", "{x: 1, p: 0, y: 2}", 1), "initial.y", "not a coordinate"},
+		{"duplicate initial value", strings.Replace(ok, "{x: 1, p: 0}", "{x: 1, p: 0, x: 2}", 1), "", "x"},
+		{"zero end", strings.Replace(ok, "end: 1", "end: 0", 1), "time.end", "> 0"},
+		{"negative end", strings.Replace(ok, "end: 1", "end: -pi", 1), "time.end", "> 0"},
+		{"nan", strings.Replace(ok, "x: 1,", "x: .nan,", 1), "initial.x", "finite"},
+		{"inf", strings.Replace(ok, "end: 1", "end: .inf", 1), "time.end", "finite"},
+		{"inf expression", strings.Replace(ok, "end: 1", "end: 1e308*10", 1), "time.end", "finite"},
+		{"huge points", strings.Replace(ok, "points: 10", "points: 1e12", 1), "time.points", "out of range"},
+		{"one point", strings.Replace(ok, "points: 10", "points: 1", 1), "time.points", "out of range"},
+		{"fractional points", strings.Replace(ok, "points: 10", "points: 10.5", 1), "time.points", "whole number"},
+		{"missing time", strings.Replace(ok, "time: {end: 1, points: 10}\n", "", 1), "time.end", "missing"},
+		{"bool number", strings.Replace(ok, "end: 1", "end: true", 1), "time.end", "expected a number"},
+		{"unknown name in number", strings.Replace(ok, "end: 1", "end: 2*q", 1), "time.end", `"q"`},
+		{"coordinates scalar", strings.Replace(ok, "[x]", "x", 1), "", "list"},
+		{"too many momenta", strings.Replace(ok, "[p]", "[p, q]", 1), "momenta", "2 momenta for 1"},
+		{"duplicate names", strings.Replace(ok, "[p]", "[x]", 1), "momenta", "twice"},
+		{"bad name", strings.Replace(ok, "[x]", "[2x]", 1), "coordinates", "not a name"},
+		{"param shadows variable", ok + "parameters: {x: 1}\n", "parameters.x", "coordinate"},
+		{"huge width", ok + "solver: {hidden: [100000]}\n", "solver.hidden[0]", "out of range"},
+		{"huge epochs", ok + "solver: {epochs: 1e12}\n", "solver.epochs", "out of range"},
+		{"bad activation", ok + "solver: {activation: swish}\n", "solver.activation", "sin, tanh"},
+		{"bad lr", ok + "solver: {learning_rate: -1}\n", "solver.learning_rate", "out of range"},
+		{"euler factor zero", ok + "compare: {euler_factors: [0]}\n", "compare.euler_factors[0]", "out of range"},
+		{"H not finite at z0", strings.Replace(ok, "p^2/2 + x^2/2", "p^2/2 + 1/x", 1) + "", "", ""},
+		{"bad problem name", ok + "name: ../evil\n", "name", "not a usable name"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			src := c.src
+			if c.name == "H not finite at z0" {
+				src = strings.Replace(src, "{x: 1, p: 0}", "{x: 0, p: 0}", 1)
+				c.key, c.msg = "initial", "not finite"
+			}
+			_, err := Parse([]byte(src), "bad.yaml", "bad")
+			if err == nil {
+				t.Fatalf("accepted:\n%s", src)
+			}
+			var pe *Error
+			if !errors.As(err, &pe) {
+				t.Fatalf("error %T %v is not a *problems.Error", err, err)
+			}
+			if pe.File != "bad.yaml" || !strings.HasPrefix(err.Error(), "bad.yaml") {
+				t.Errorf("error does not name the file: %v", err)
+			}
+			if c.key != "" && pe.Key != c.key {
+				t.Errorf("key %q, want %q (%v)", pe.Key, c.key, err)
+			}
+			if !strings.Contains(err.Error(), c.msg) {
+				t.Errorf("message %q does not contain %q", err, c.msg)
+			}
+		})
+	}
+}
+
+func TestFormulaErrorKeepsSyntaxError(t *testing.T) {
+	src := "coordinates: [x]\nhamiltonian: px^2/2 + x^2/2 + zz\ninitial: {x: 1, px: 0}\ntime: {end: 1, points: 10}\n"
+	_, err := Parse([]byte(src), "f.yaml", "f")
+	var se *hamiltonians.SyntaxError
+	if !errors.As(err, &se) {
+		t.Fatalf("error %v does not wrap a *hamiltonians.SyntaxError", err)
+	}
+	if se.Col != 19 {
+		t.Errorf("column %d, want 19", se.Col)
+	}
+	if !strings.Contains(err.Error(), "line 2") || !strings.Contains(err.Error(), "^") {
+		t.Errorf("message lacks the line or the caret: %v", err)
+	}
+}
+
+func TestLoad(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "my_osc.yaml")
+	b, _ := CatalogYAML("nonlinear_oscillator")
+	if err := os.WriteFile(good, []byte(strings.Replace(string(b), "name: nonlinear_oscillator\n", "", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Load(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Name != "my_osc" || p.Source != good {
+		t.Errorf("name %q source %q; want the file's base name and path", p.Name, p.Source)
+	}
+	for _, c := range []struct{ arg, msg string }{
+		{"", "no problem given"},
+		{dir, "is a directory"},
+		{filepath.Join(dir, "missing.yaml"), "no such file"},
+		{"no_such_problem", "the catalogue has: henon_heiles"},
+	} {
+		if _, err := Load(c.arg); err == nil || !strings.Contains(err.Error(), c.msg) {
+			t.Errorf("Load(%q) = %v, want an error containing %q", c.arg, err, c.msg)
+		}
+	}
+	if p, err := Load("henon_heiles.yaml"); err != nil || p.Name != "henon_heiles" {
+		t.Errorf("catalogue name with .yaml: %v", err)
+	}
+}

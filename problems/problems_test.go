@@ -25,7 +25,7 @@ func TestCatalog(t *testing.T) {
 		"henon_heiles":         {4, 100, 6 * math.Pi, 0.13, 0.005, true}, // 003 §III.B: E0 = 0.13
 		"mass_spring":          {2, 200, 4 * math.Pi, 0.5, 1e-15, true},
 		"pendulum":             {2, 200, 4 * math.Pi, 6*(1-math.Cos(0.7)) + 0.045, 1e-14, true},
-		"two_body":             {8, 200, 8, 0.95 * 0.95 * 0.5 - 1, 1e-14, true},
+		"two_body":             {8, 200, 8, 0.95*0.95*0.5 - 1, 1e-14, true},
 		"three_body":           {12, 200, 6.32591398, -1.2871, 1e-3, true}, // figure-eight energy ≈ −1.287
 	}
 	list, err := Catalog()
@@ -203,8 +203,8 @@ func TestFormulaErrorKeepsSyntaxError(t *testing.T) {
 	if !errors.As(err, &se) {
 		t.Fatalf("error %v does not wrap a *hamiltonians.SyntaxError", err)
 	}
-	if se.Col != 19 {
-		t.Errorf("column %d, want 19", se.Col)
+	if se.Col != 18 {
+		t.Errorf("column %d, want 18", se.Col)
 	}
 	if !strings.Contains(err.Error(), "line 2") || !strings.Contains(err.Error(), "^") {
 		t.Errorf("message lacks the line or the caret: %v", err)

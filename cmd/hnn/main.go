@@ -1,6 +1,3 @@
-// Command hnn solves Hamilton's equations with a data-free neural network,
-// compares the answer with classical integrators and a high-accuracy
-// reference, and reports error bounds. See doc.go for the commands.
 package main
 
 import (
@@ -11,8 +8,18 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first Ctrl-C cancels ctx: long commands stop, write what they have
+	// and exit 130. Then the default action is restored, so a second Ctrl-C
+	// ends the process at once.
+	ctx, cancel := context.WithCancel(context.Background())
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sig
+		cancel()
+		signal.Stop(sig)
+	}()
 	code := Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	stop()
+	cancel()
 	os.Exit(code)
 }

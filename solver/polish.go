@@ -1,0 +1,85 @@
+package solver
+
+import (
+	"context"
+	"math"
+
+	"gonum.org/v1/gonum/optimize"
+
+	"github.com/hnn-project/hnn/internal/nn"
+)
+
+// polish runs L-BFGS (gonum/optimize) on the loss at the fixed validation
+// grid, starting from the best Adam model, and keeps the result when it
+// validates better. Without jitter the loss is deterministic, which is what
+// a quasi-Newton method needs; the denser grid keeps the network from
+// fitting the residual only at the training points.
+func (tr *trainer) polish(ctx context.Context, report func(epoch int, loss, lmax float64, phase string)) {
+	n := len(tr.val.times)
+	ws := nn.NewWorkspace(tr.net.Arch, n, 1)
+	D := tr.p.H.Dim()
+	gY, gdY := make([]float64, n*D), make([]float64, n*D)
+	ones := make([]float64, n)
+	for i := range ones {
+		ones[i] = 1
+	}
+	params := tr.net.Params
+	eval := func(x, grad []float64) float64 {
+		copy(params, x)
+		y, dy := ws.Forward(tr.net, tr.val.times, ones)
+		loss := residuals(tr.buf, tr.p, tr.hess, &tr.set, tr.e0, tr.val.times, y, dy, gY, gdY)
+		if grad != nil {
+			ws.Backward(tr.net, gY, gdY, grad, nil, nil)
+		}
+		return loss
+	}
+	iter := 0
+	prob := optimize.Problem{
+		Func: func(x []float64) float64 { return eval(x, nil) },
+		Grad: func(grad, x []float64) { eval(x, grad) },
+		Status: func() (optimize.Status, error) {
+			if ctx.Err() != nil {
+				return optimize.Failure, ctx.Err()
+			}
+			return optimize.NotTerminated, nil
+		},
+	}
+	var lastLoss float64
+	rec := recorderFunc(func(loc *optimize.Location, op optimize.Operation) {
+		if op == optimize.MajorIteration {
+			iter++
+			lastLoss = loc.F
+			if iter%10 == 0 {
+				report(tr.train.Epochs+iter, loc.F, math.NaN(), "polish")
+			}
+		}
+	})
+	start := append([]float64(nil), tr.best...)
+	res, err := optimize.Minimize(prob, start, &optimize.Settings{
+		MajorIterations:   tr.set.PolishIterations,
+		GradientThreshold: 1e-300, // run the iterations asked for
+		Recorder:          rec,
+		Concurrent:        0,
+	}, &optimize.LBFGS{Store: 30})
+	if ctx.Err() != nil {
+		tr.train.Stopped = StoppedInterrupted
+	}
+	tr.train.Polish = iter
+	if res == nil {
+		return
+	}
+	_ = err // Minimize reports reaching the iteration cap or a failed line search as an error; the result is still usable.
+	copy(tr.net.Params, res.X)
+	if lmax, improved := tr.consider(tr.train.Epochs + iter); improved || iter > 0 {
+		report(tr.train.Epochs+iter, lastLoss, lmax, "polish")
+	}
+}
+
+// recorderFunc adapts a function to optimize.Recorder.
+type recorderFunc func(*optimize.Location, optimize.Operation)
+
+func (f recorderFunc) Init() error { return nil }
+func (f recorderFunc) Record(loc *optimize.Location, op optimize.Operation, _ *optimize.Stats) error {
+	f(loc, op)
+	return nil
+}

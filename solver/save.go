@@ -1,0 +1,145 @@
+package solver
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/hnn-project/hnn/internal/nn"
+)
+
+// modelFormat identifies the JSON layout written by Save.
+const modelFormat = "hnn-model/1"
+
+// savedModel is the JSON layout of a saved solution.
+type savedModel struct {
+	Format   string        `json:"format"`
+	Problem  string        `json:"problem"` // the problem file, as given in Problem.Source
+	Z0       []float64     `json:"z0"`
+	T        float64       `json:"t_end"`
+	K        int           `json:"points"`
+	Settings savedSettings `json:"settings"`
+	Training Training      `json:"training"`
+	Layers   []int         `json:"layers"` // widths from input to output
+	Params   []float64     `json:"params"`
+}
+
+type savedSettings struct {
+	Hidden           []int   `json:"hidden"`
+	Activation       string  `json:"activation"`
+	Trial            Trial   `json:"trial"`
+	Epochs           int     `json:"epochs"`
+	LearningRate     float64 `json:"learning_rate"`
+	Beta1            float64 `json:"beta1"`
+	Beta2            float64 `json:"beta2"`
+	Jitter           float64 `json:"jitter"`
+	EnergyWeight     float64 `json:"energy_weight"`
+	Seed             uint64  `json:"seed"`
+	ValidationPoints int     `json:"validation_points"`
+	ValidateEvery    int     `json:"validate_every"`
+	PolishIterations int     `json:"polish_iterations"`
+}
+
+// Save writes the solution as JSON: the problem's source text, the settings,
+// the training record and the weights, so that Load can evaluate the model
+// later without retraining. Numbers are written exactly (shortest round-trip
+// form).
+func (s *Solution) Save(w io.Writer) error {
+	for _, v := range s.net.Params {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("solver: save: the model has non-finite weights")
+		}
+	}
+	st := s.Settings
+	m := savedModel{
+		Format: modelFormat, Problem: string(s.Problem.Source), Z0: s.Problem.Z0, T: s.Problem.T, K: s.Problem.K,
+		Settings: savedSettings{
+			Hidden: st.Hidden, Activation: st.Activation, Trial: st.Trial, Epochs: st.Epochs,
+			LearningRate: st.LearningRate, Beta1: st.Beta1, Beta2: st.Beta2, Jitter: st.Jitter,
+			EnergyWeight: st.EnergyWeight, Seed: st.Seed, ValidationPoints: st.ValidationPoints,
+			ValidateEvery: st.ValidateEvery, PolishIterations: st.PolishIterations,
+		},
+		Training: s.Training,
+		Layers:   append(append([]int{1}, st.Hidden...), s.Problem.H.Dim()),
+		Params:   s.net.Params,
+	}
+	m.Training.BestLMax = finiteOr(m.Training.BestLMax)
+	m.Training.FinalLoss = finiteOr(m.Training.FinalLoss)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", " ")
+	return enc.Encode(m)
+}
+
+// finiteOr maps non-finite values, which JSON cannot hold, to -1 ("unknown").
+func finiteOr(x float64) float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return -1
+	}
+	return x
+}
+
+// ProblemSource reads a saved model's problem text without loading it, so
+// the caller can rebuild the Problem (with its Hamiltonian) for Load.
+func ProblemSource(data []byte) (string, error) {
+	var m struct {
+		Format  string `json:"format"`
+		Problem string `json:"problem"`
+	}
+	if err := json.Unmarshal(data, &m); err != nil {
+		return "", fmt.Errorf("not a saved model: %w", err)
+	}
+	if m.Format != modelFormat {
+		return "", fmt.Errorf("not a saved model of this version: format %q, want %q", m.Format, modelFormat)
+	}
+	return m.Problem, nil
+}
+
+// Load reads a model written by Save. p must be the problem it was trained
+// on (rebuilt from ProblemSource); its initial state, interval and
+// dimension are checked against the saved ones.
+func Load(data []byte, p Problem) (*Solution, error) {
+	var m savedModel
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("not a saved model: %w", err)
+	}
+	if m.Format != modelFormat {
+		return nil, fmt.Errorf("not a saved model of this version: format %q, want %q", m.Format, modelFormat)
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if len(m.Z0) != len(p.Z0) || m.T != p.T || m.K != p.K {
+		return nil, fmt.Errorf("saved model does not match its problem: initial state, time interval or points differ")
+	}
+	for i := range m.Z0 {
+		if m.Z0[i] != p.Z0[i] {
+			return nil, fmt.Errorf("saved model does not match its problem: initial state differs in component %d", i)
+		}
+	}
+	ss := m.Settings
+	set := Settings{
+		Hidden: ss.Hidden, Activation: ss.Activation, Trial: ss.Trial, Epochs: ss.Epochs,
+		LearningRate: ss.LearningRate, Beta1: ss.Beta1, Beta2: ss.Beta2, Jitter: ss.Jitter, NoJitter: ss.Jitter == 0,
+		EnergyWeight: ss.EnergyWeight, Seed: ss.Seed, ValidationPoints: ss.ValidationPoints,
+		ValidateEvery: ss.ValidateEvery, PolishIterations: ss.PolishIterations,
+	}
+	set, err := set.resolved(p)
+	if err != nil {
+		return nil, fmt.Errorf("saved model: %w", err)
+	}
+	act, err := nn.ParseActivation(set.Activation)
+	if err != nil {
+		return nil, fmt.Errorf("saved model: %w", err)
+	}
+	arch := nn.Arch{In: 1, Hidden: set.Hidden, Out: p.H.Dim(), Act: act, OutputBias: true}
+	net, err := nn.New(arch)
+	if err != nil {
+		return nil, fmt.Errorf("saved model: %w", err)
+	}
+	if len(m.Params) != len(net.Params) {
+		return nil, fmt.Errorf("saved model: %d weights for a network that has %d", len(m.Params), len(net.Params))
+	}
+	copy(net.Params, m.Params)
+	return newSolution(p, set, net, m.Training), nil
+}

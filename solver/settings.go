@@ -1,0 +1,176 @@
+package solver
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/hnn-project/hnn/hamiltonians"
+)
+
+// Problem is what the data-free solver solves: Hamilton's equations for H
+// from Z0 on [0, T], trained on K time points.
+type Problem struct {
+	H  hamiltonians.Hamiltonian // must also implement hamiltonians.Hesser
+	Z0 []float64                // initial state [q0, p0]
+	T  float64                  // end time
+	K  int                      // number of training points
+	// Source is the problem's description as text (the problems package
+	// stores the YAML file here); Save keeps it so a model can be reloaded.
+	Source []byte
+}
+
+// Validate reports what is wrong with p, if anything.
+func (p Problem) Validate() error {
+	if p.H == nil {
+		return fmt.Errorf("solver: no Hamiltonian")
+	}
+	if _, ok := p.H.(hamiltonians.Hesser); !ok {
+		return fmt.Errorf("solver: the Hamiltonian must provide its Hessian (hamiltonians.Hesser) for the loss gradient")
+	}
+	if len(p.Z0) != p.H.Dim() {
+		return fmt.Errorf("solver: initial state has %d values, H has dimension %d", len(p.Z0), p.H.Dim())
+	}
+	for i, v := range p.Z0 {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("solver: initial state component %d is %v", i, v)
+		}
+	}
+	if !(p.T > 0) || math.IsInf(p.T, 0) {
+		return fmt.Errorf("solver: end time %v must be positive and finite", p.T)
+	}
+	if p.K < 2 {
+		return fmt.Errorf("solver: %d training points; need at least 2", p.K)
+	}
+	return nil
+}
+
+// Trial names the parametric function f of the trial solution
+// ẑ(t) = z0 + f(t)·N(t) (Mattheakis et al. Eq. 6).
+type Trial string
+
+const (
+	TrialExp    Trial = "exp"    // f = 1 − e^−t (Eq. 9, the paper's choice)
+	TrialLinear Trial = "linear" // f = t (Lagaris et al.)
+)
+
+// f returns f(t) and f'(t).
+func (tr Trial) f(t float64) (f, df float64) {
+	if tr == TrialLinear {
+		return t, 1
+	}
+	e := math.Exp(-t)
+	return 1 - e, e
+}
+
+// Settings controls training. The zero value of every field means the
+// documented default, so a nil *Settings trains with the defaults.
+type Settings struct {
+	// Hidden lists the widths of the hidden layers. Default [50, 50].
+	Hidden []int
+	// Activation is sin, tanh, sigmoid or relu. Default sin.
+	Activation string
+	// Trial is the parametric function. Default TrialExp.
+	Trial Trial
+	// Epochs is the number of Adam epochs. Default 20000.
+	Epochs int
+	// LearningRate of Adam. Default 8e-3 (the paper's).
+	LearningRate float64
+	// Beta1 and Beta2 are Adam's moment decay rates. Default 0.9 and 0.999.
+	Beta1, Beta2 float64
+	// Jitter is the standard deviation of the Gaussian perturbation of the
+	// training times in every epoch. Default 3·T/K, the ratio of both of the
+	// paper's experiments (0.06π at spacing 0.02π; 0.18π at 0.06π). Set
+	// NoJitter to train on the fixed grid.
+	Jitter   float64
+	NoJitter bool
+	// EnergyWeight is λ of Eq. 7–8. Default 0.
+	EnergyWeight float64
+	// Seed makes training reproducible: the same seed and problem give the
+	// same bits.
+	Seed uint64
+	// ValidationPoints is the size of the fixed grid on which the best
+	// model is judged. Default 4·K+1.
+	ValidationPoints int
+	// ValidateEvery is the number of epochs between validations. Default 50.
+	ValidateEvery int
+	// PolishIterations is the number of L-BFGS iterations run after Adam on
+	// the validation grid. Default 0 (none).
+	PolishIterations int
+	// Target, if set, is asked after every validation that improved the
+	// best model whether training may stop; it returns a reason when it may.
+	Target func(s *Solution) (stop bool, reason string)
+}
+
+// resolved returns a copy with defaults filled in, checked.
+func (s *Settings) resolved(p Problem) (Settings, error) {
+	var r Settings
+	if s != nil {
+		r = *s
+	}
+	if len(r.Hidden) == 0 {
+		r.Hidden = []int{50, 50}
+	}
+	r.Hidden = append([]int(nil), r.Hidden...)
+	if r.Activation == "" {
+		r.Activation = "sin"
+	}
+	if r.Trial == "" {
+		r.Trial = TrialExp
+	}
+	if r.Trial != TrialExp && r.Trial != TrialLinear {
+		return r, fmt.Errorf("solver: unknown trial %q; expected exp or linear", r.Trial)
+	}
+	if r.Epochs == 0 {
+		r.Epochs = 20000
+	}
+	if r.LearningRate == 0 {
+		r.LearningRate = 8e-3
+	}
+	if r.Beta1 == 0 {
+		r.Beta1 = 0.9
+	}
+	if r.Beta2 == 0 {
+		r.Beta2 = 0.999
+	}
+	if r.Jitter == 0 && !r.NoJitter {
+		r.Jitter = 3 * p.T / float64(p.K)
+	}
+	if r.NoJitter {
+		r.Jitter = 0
+	}
+	if r.ValidationPoints == 0 {
+		r.ValidationPoints = 4*p.K + 1
+	}
+	if r.ValidateEvery == 0 {
+		r.ValidateEvery = 50
+	}
+	var bad []string
+	if r.Epochs < 0 {
+		bad = append(bad, fmt.Sprintf("epochs %d < 0", r.Epochs))
+	}
+	if !(r.LearningRate > 0) {
+		bad = append(bad, fmt.Sprintf("learning rate %v ≤ 0", r.LearningRate))
+	}
+	if !(r.Beta1 >= 0 && r.Beta1 < 1) || !(r.Beta2 >= 0 && r.Beta2 < 1) {
+		bad = append(bad, fmt.Sprintf("Adam betas (%v, %v) outside [0, 1)", r.Beta1, r.Beta2))
+	}
+	if !(r.Jitter >= 0) || math.IsInf(r.Jitter, 0) {
+		bad = append(bad, fmt.Sprintf("jitter %v", r.Jitter))
+	}
+	if !(r.EnergyWeight >= 0) || math.IsInf(r.EnergyWeight, 0) {
+		bad = append(bad, fmt.Sprintf("energy weight %v", r.EnergyWeight))
+	}
+	if r.ValidationPoints < 2 || r.ValidateEvery < 1 || r.PolishIterations < 0 {
+		bad = append(bad, "validation or polish settings out of range")
+	}
+	for _, w := range r.Hidden {
+		if w < 1 {
+			bad = append(bad, fmt.Sprintf("hidden width %d", w))
+		}
+	}
+	if len(bad) > 0 {
+		return r, fmt.Errorf("solver: invalid settings: %s", strings.Join(bad, "; "))
+	}
+	return r, nil
+}

@@ -1,0 +1,169 @@
+package solver
+
+import (
+	"math"
+	"sync"
+
+	"github.com/hnn-project/hnn/hamiltonians"
+	"github.com/hnn-project/hnn/internal/nn"
+)
+
+// Solution is a trained network ẑ(t) = z0 + f(t)·N(t). It can be evaluated
+// at any t (meaningful on [0, T], where it was trained) and is safe for
+// concurrent use.
+type Solution struct {
+	Problem  Problem
+	Settings Settings // as resolved, defaults filled in (Target is not kept)
+	Training Training
+
+	net *nn.Net
+	mu  sync.Mutex
+	ev  *evaluator // batch of one, for At and Deriv
+}
+
+func newSolution(p Problem, set Settings, net *nn.Net, t Training) *Solution {
+	set.Target = nil
+	return &Solution{Problem: p, Settings: set, Training: t, net: net}
+}
+
+// At stores ẑ(t) in dst and returns it; nil dst allocates.
+func (s *Solution) At(dst []float64, t float64) []float64 {
+	dst = alloc(dst, s.Problem.H.Dim())
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.single().state(s.net, t, dst, nil)
+	return dst
+}
+
+// Deriv stores dẑ/dt at t in dst and returns it; nil dst allocates.
+func (s *Solution) Deriv(dst []float64, t float64) []float64 {
+	dst = alloc(dst, s.Problem.H.Dim())
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.single().state(s.net, t, nil, dst)
+	return dst
+}
+
+// Residual stores ℓ(t) = dẑ/dt − J∇H(ẑ(t)) (Mattheakis et al. Eq. 14) in
+// dst and returns it; nil dst allocates.
+func (s *Solution) Residual(dst []float64, t float64) []float64 {
+	D := s.Problem.H.Dim()
+	dst = alloc(dst, D)
+	z := make([]float64, D)
+	g := make([]float64, D)
+	s.mu.Lock()
+	s.single().state(s.net, t, z, dst)
+	s.mu.Unlock()
+	hamiltonians.VectorField(g, s.Problem.H, z)
+	for i := range dst {
+		dst[i] -= g[i]
+	}
+	return dst
+}
+
+// LMax returns max_t sqrt(‖ℓ‖² + λ(H − E0)²) over n+1 equally spaced
+// points of [0, T], with λ the energy weight the model was trained with.
+func (s *Solution) LMax(n int) float64 {
+	ev := newEvaluator(s.Problem, s.Settings, s.net.Arch, n+1)
+	return ev.lmax(s.net)
+}
+
+// Params returns a copy of the network's parameters.
+func (s *Solution) Params() []float64 { return append([]float64(nil), s.net.Params...) }
+
+func (s *Solution) single() *evaluator {
+	if s.ev == nil {
+		s.ev = newEvaluator(s.Problem, s.Settings, s.net.Arch, 1)
+	}
+	return s.ev
+}
+
+func alloc(dst []float64, n int) []float64 {
+	if dst == nil {
+		return make([]float64, n)
+	}
+	if len(dst) != n {
+		panic("solver: destination has the wrong length")
+	}
+	return dst
+}
+
+// evaluator evaluates a network on a fixed set of times.
+type evaluator struct {
+	p     Problem
+	set   Settings
+	times []float64
+	ones  []float64
+	ws    *nn.Workspace
+	e0    float64
+	z, g  []float64
+}
+
+// newEvaluator makes an evaluator on n equally spaced times of [0, T]
+// (endpoints included; n = 1 gives a single-point evaluator).
+func newEvaluator(p Problem, set Settings, arch nn.Arch, n int) *evaluator {
+	ev := &evaluator{p: p, set: set, times: make([]float64, n), ones: make([]float64, n), ws: nn.NewWorkspace(arch, n, 1), e0: p.H.H(p.Z0)}
+	for i := range ev.times {
+		if n > 1 {
+			ev.times[i] = p.T * float64(i) / float64(n-1)
+		}
+		ev.ones[i] = 1
+	}
+	D := p.H.Dim()
+	ev.z, ev.g = make([]float64, D), make([]float64, D)
+	return ev
+}
+
+// state evaluates ẑ(t) into z and dẑ/dt into dz (either may be nil) with a
+// single-point evaluator.
+func (ev *evaluator) state(net *nn.Net, t float64, z, dz []float64) {
+	ev.times[0] = t
+	y, dy := ev.ws.Forward(net, ev.times, ev.ones)
+	f, df := ev.set.Trial.f(t)
+	for i := range y {
+		if z != nil {
+			z[i] = ev.p.Z0[i] + f*y[i]
+		}
+		if dz != nil {
+			dz[i] = df*y[i] + f*dy[i]
+		}
+	}
+}
+
+// lmax returns max over the evaluator's times of sqrt(‖ℓ‖² + λ(H − E0)²).
+func (ev *evaluator) lmax(net *nn.Net) float64 {
+	y, dy := ev.ws.Forward(net, ev.times, ev.ones)
+	D := ev.p.H.Dim()
+	d := D / 2
+	z, g := ev.z, ev.g
+	var worst float64
+	for n, t := range ev.times {
+		f, df := ev.set.Trial.f(t)
+		row := n * D
+		for i := 0; i < D; i++ {
+			z[i] = ev.p.Z0[i] + f*y[row+i]
+		}
+		ev.p.H.Grad(g, z)
+		var l2 float64
+		for i := 0; i < D; i++ {
+			dz := df*y[row+i] + f*dy[row+i]
+			var v float64
+			if i < d {
+				v = dz - g[d+i]
+			} else {
+				v = dz + g[i-d]
+			}
+			l2 += v * v
+		}
+		if ev.set.EnergyWeight > 0 {
+			e := ev.p.H.H(z) - ev.e0
+			l2 += ev.set.EnergyWeight * e * e
+		}
+		l := math.Sqrt(l2)
+		if math.IsNaN(l) {
+			return math.Inf(1) // a non-finite model is never the best
+		}
+		worst = math.Max(worst, l)
+	}
+	return worst
+}

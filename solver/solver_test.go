@@ -1,0 +1,136 @@
+package solver
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"testing"
+
+	"github.com/hnn-project/hnn/hamiltonians"
+)
+
+func oscillator(t *testing.T) Problem {
+	f, err := hamiltonians.Parse("p^2/2 + x^2/2 + x^4/4", []string{"x"}, []string{"p"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Problem{H: f, Z0: []float64{1.3, 1.0}, T: math.Pi, K: 50, Source: []byte("oscillator")}
+}
+
+// A short run must lower the loss: 300 Adam epochs at the paper's learning
+// rate take the oscillator's residual from order 1 to below a tenth of it.
+func TestTrainingLowersLoss(t *testing.T) {
+	p := oscillator(t)
+	sol, err := Solve(context.Background(), p, &Settings{Hidden: []int{16, 16}, Epochs: 300, Seed: 3}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := sol.Training
+	if tr.Stopped != StoppedCompleted || len(tr.Loss) != 300 {
+		t.Fatalf("training %+v", tr)
+	}
+	if !(tr.Loss[len(tr.Loss)-1] < tr.Loss[0]/10) {
+		t.Errorf("loss went from %g to %g; want a tenfold decrease", tr.Loss[0], tr.Loss[len(tr.Loss)-1])
+	}
+	// The trial solution fixes the initial state exactly.
+	z := sol.At(nil, 0)
+	if z[0] != 1.3 || z[1] != 1.0 {
+		t.Errorf("ẑ(0) = %v", z)
+	}
+	// The kept model's ℓmax matches a recomputation on the same grid.
+	if got := sol.LMax(sol.Settings.ValidationPoints - 1); math.Abs(got-tr.BestLMax) > 1e-12*got {
+		t.Errorf("ℓmax %g, recorded %g", got, tr.BestLMax)
+	}
+}
+
+// Same seed and problem: the same bits. Save and Load round-trip exactly.
+func TestReproducibleAndSaveLoad(t *testing.T) {
+	p := oscillator(t)
+	set := &Settings{Hidden: []int{8}, Epochs: 60, Seed: 9, ValidateEvery: 10}
+	a, _ := Solve(context.Background(), p, set, nil)
+	b, _ := Solve(context.Background(), p, set, nil)
+	pa, pb := a.Params(), b.Params()
+	for i := range pa {
+		if pa[i] != pb[i] {
+			t.Fatalf("reruns differ at parameter %d", i)
+		}
+	}
+	var buf bytes.Buffer
+	if err := a.Save(&buf); err != nil {
+		t.Fatal(err)
+	}
+	src, err := ProblemSource(buf.Bytes())
+	if err != nil || src != "oscillator" {
+		t.Fatalf("problem source %q, %v", src, err)
+	}
+	c, err := Load(buf.Bytes(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []float64{0, 0.5, 2, math.Pi} {
+		x, y := a.At(nil, tt), c.At(nil, tt)
+		dx, dy := a.Deriv(nil, tt), c.Deriv(nil, tt)
+		for i := range x {
+			if x[i] != y[i] || dx[i] != dy[i] {
+				t.Fatalf("loaded model differs at t=%g", tt)
+			}
+		}
+	}
+	q := p
+	q.Z0 = []float64{1, 1}
+	if _, err := Load(buf.Bytes(), q); err == nil {
+		t.Error("loaded a model onto a different problem")
+	}
+}
+
+// Cancelling returns the best model so far with status interrupted.
+func TestInterrupt(t *testing.T) {
+	p := oscillator(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	mon := func(pr Progress) {
+		n++
+		if pr.Epoch >= 100 {
+			cancel()
+		}
+	}
+	sol, err := Solve(ctx, p, &Settings{Hidden: []int{8}, Epochs: 100000, ValidateEvery: 20}, mon)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sol.Training.Stopped != StoppedInterrupted || sol.Training.Epochs > 101 || n == 0 {
+		t.Errorf("training %+v after %d reports", sol.Training, n)
+	}
+	if math.IsInf(sol.Training.BestLMax, 0) {
+		t.Error("no model kept")
+	}
+}
+
+// The loss gradient with respect to the parameters matches central
+// differences of the loss (fixed times, no jitter). Step 1e-6: see nn's
+// gradient test for the error budget.
+func TestLossGradient(t *testing.T) {
+	p := oscillator(t)
+	for _, lambda := range []float64{0, 0.7} {
+		for _, trial := range []Trial{TrialExp, TrialLinear} {
+			set, _ := (&Settings{Hidden: []int{6}, EnergyWeight: lambda, Trial: trial, NoJitter: true}).resolved(p)
+			sol, _ := Solve(context.Background(), p, &Settings{Hidden: []int{6}, Epochs: 1, EnergyWeight: lambda, Trial: trial}, nil)
+			tr := newTrainer(p, set, sol.net, nil)
+			copy(tr.times, tr.grid)
+			grad := make([]float64, len(sol.net.Params))
+			tr.lossGrad(tr.ws, tr.times, tr.gY, tr.gdY, grad)
+			for i := range sol.net.Params {
+				old := sol.net.Params[i]
+				sol.net.Params[i] = old + 1e-6
+				lp := tr.lossGrad(tr.ws, tr.times, tr.gY, tr.gdY, make([]float64, len(grad)))
+				sol.net.Params[i] = old - 1e-6
+				lm := tr.lossGrad(tr.ws, tr.times, tr.gY, tr.gdY, make([]float64, len(grad)))
+				sol.net.Params[i] = old
+				fd := (lp - lm) / 2e-6
+				if math.Abs(fd-grad[i]) > 1e-6*math.Max(1, math.Abs(fd)) {
+					t.Errorf("λ=%g %s: ∂L/∂θ%d = %g, finite difference %g", lambda, trial, i, grad[i], fd)
+				}
+			}
+		}
+	}
+}

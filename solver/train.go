@@ -1,0 +1,333 @@
+package solver
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/hnn-project/hnn/hamiltonians"
+	"github.com/hnn-project/hnn/internal/nn"
+)
+
+// Stop reasons reported in Training.Stopped.
+const (
+	StoppedCompleted   = "completed"
+	StoppedInterrupted = "interrupted"
+	StoppedDiverged    = "diverged"
+	StoppedTarget      = "target reached"
+)
+
+// Progress is what a Monitor receives after every validation.
+type Progress struct {
+	Epoch, Epochs int
+	Loss          float64 // training loss of this epoch
+	LMax          float64 // ℓmax of this validation
+	BestLMax      float64 // best ℓmax so far, on the validation grid
+	BestEpoch     int
+	Elapsed       time.Duration
+	Phase         string // "adam" or "polish"
+}
+
+// Monitor receives progress during training. It is called from the
+// training goroutine and must return quickly.
+type Monitor func(Progress)
+
+// Training records how training went.
+type Training struct {
+	Epochs    int     // Adam epochs run
+	Polish    int     // L-BFGS iterations run
+	Seconds   float64 // wall time
+	FinalLoss float64 // training loss of the last epoch
+	BestEpoch int     // epoch of the kept model (Epochs+Polish when the polish improved it)
+	BestLMax  float64 // ℓmax of the kept model on the validation grid
+	Stopped   string  // one of the Stopped* constants
+	Reason    string  // details, e.g. which bound reached the target
+	// Loss is the training loss of every Adam epoch, for loss curves.
+	Loss []float64 `json:"-"`
+}
+
+// Solve trains a network ẑ(t) = z0 + f(t)·N(t) to satisfy Hamilton's
+// equations for p on [0, T] (Mattheakis et al. §II.A) and returns the best
+// model found. Cancelling ctx stops training and returns the best model so
+// far with Training.Stopped = "interrupted" and a nil error. A nil Settings
+// means the defaults; mon may be nil.
+func Solve(ctx context.Context, p Problem, s *Settings, mon Monitor) (*Solution, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	set, err := s.resolved(p)
+	if err != nil {
+		return nil, err
+	}
+	act, err := nn.ParseActivation(set.Activation)
+	if err != nil {
+		return nil, fmt.Errorf("solver: %w", err)
+	}
+	D := p.H.Dim()
+	arch := nn.Arch{In: 1, Hidden: set.Hidden, Out: D, Act: act, OutputBias: true}
+	net, err := nn.New(arch)
+	if err != nil {
+		return nil, fmt.Errorf("solver: %w", err)
+	}
+	rng := rand.New(rand.NewPCG(set.Seed, 0x9e3779b97f4a7c15))
+	net.InitGlorot(rng)
+
+	tr := newTrainer(p, set, net, rng)
+	sol := tr.run(ctx, mon)
+	return sol, nil
+}
+
+// trainer holds every buffer of a training run, allocated once.
+type trainer struct {
+	p    Problem
+	set  Settings
+	net  *nn.Net
+	rng  *rand.Rand
+	hess hamiltonians.Hesser
+	e0   float64
+
+	grid  []float64 // equally spaced training times
+	times []float64 // this epoch's perturbed times
+	ones  []float64 // tangent direction d/dt
+	ws    *nn.Workspace
+	gY    []float64
+	gdY   []float64
+	grad  []float64
+	adam  *nn.Adam
+	buf   *lossBuffers
+
+	val   *evaluator // validation grid
+	best  []float64  // parameters of the best model
+	train Training
+}
+
+func newTrainer(p Problem, set Settings, net *nn.Net, rng *rand.Rand) *trainer {
+	D := p.H.Dim()
+	K := p.K
+	tr := &trainer{
+		p: p, set: set, net: net, rng: rng,
+		hess:  p.H.(hamiltonians.Hesser),
+		e0:    p.H.H(p.Z0),
+		grid:  make([]float64, K),
+		times: make([]float64, K),
+		ones:  make([]float64, K),
+		ws:    nn.NewWorkspace(net.Arch, K, 1),
+		gY:    make([]float64, K*D),
+		gdY:   make([]float64, K*D),
+		grad:  make([]float64, len(net.Params)),
+		adam:  &nn.Adam{LR: set.LearningRate, Beta1: set.Beta1, Beta2: set.Beta2},
+		best:  append([]float64(nil), net.Params...),
+		buf:   newLossBuffers(D),
+	}
+	for n := range tr.grid {
+		tr.grid[n] = p.T * float64(n) / float64(K-1)
+		tr.ones[n] = 1
+	}
+	tr.val = newEvaluator(p, set, net.Arch, set.ValidationPoints)
+	return tr
+}
+
+func (tr *trainer) run(ctx context.Context, mon Monitor) *Solution {
+	start := time.Now()
+	tr.train = Training{BestLMax: math.Inf(1), Stopped: StoppedCompleted, Loss: make([]float64, 0, tr.set.Epochs)}
+	report := func(epoch int, loss, lmax float64, phase string) {
+		if mon != nil {
+			mon(Progress{Epoch: epoch, Epochs: tr.set.Epochs, Loss: loss, LMax: lmax, BestLMax: tr.train.BestLMax, BestEpoch: tr.train.BestEpoch, Elapsed: time.Since(start), Phase: phase})
+		}
+	}
+	// The untrained network is the first candidate, so there is always a model.
+	tr.consider(0)
+	stop := false
+	for epoch := 1; epoch <= tr.set.Epochs && !stop; epoch++ {
+		if ctx.Err() != nil {
+			tr.train.Stopped = StoppedInterrupted
+			break
+		}
+		loss := tr.epoch()
+		tr.train.Epochs = epoch
+		tr.train.FinalLoss = loss
+		tr.train.Loss = append(tr.train.Loss, loss)
+		if math.IsNaN(loss) || math.IsInf(loss, 0) || !tr.finiteParams() {
+			tr.train.Stopped = StoppedDiverged
+			tr.train.Reason = fmt.Sprintf("the training loss became %v at epoch %d; kept the best model of epoch %d", loss, epoch, tr.train.BestEpoch)
+			break
+		}
+		if epoch%tr.set.ValidateEvery == 0 || epoch == tr.set.Epochs {
+			lmax, improved := tr.consider(epoch)
+			report(epoch, loss, lmax, "adam")
+			if improved && tr.set.Target != nil {
+				if ok, why := tr.set.Target(tr.solution(time.Since(start))); ok {
+					tr.train.Stopped, tr.train.Reason = StoppedTarget, why
+					stop = true
+				}
+			}
+		}
+	}
+	if tr.set.PolishIterations > 0 && tr.train.Stopped == StoppedCompleted {
+		tr.polish(ctx, report)
+	}
+	return tr.solution(time.Since(start))
+}
+
+// consider validates the current parameters and keeps them if they are the
+// best so far.
+func (tr *trainer) consider(epoch int) (lmax float64, improved bool) {
+	lmax = tr.val.lmax(tr.net)
+	if lmax < tr.train.BestLMax {
+		tr.train.BestLMax, tr.train.BestEpoch = lmax, epoch
+		copy(tr.best, tr.net.Params)
+		return lmax, true
+	}
+	return lmax, false
+}
+
+func (tr *trainer) finiteParams() bool {
+	for _, v := range tr.net.Params {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// solution wraps the best parameters so far.
+func (tr *trainer) solution(elapsed time.Duration) *Solution {
+	t := tr.train
+	t.Seconds = elapsed.Seconds()
+	t.Loss = append([]float64(nil), tr.train.Loss...)
+	net := &nn.Net{Arch: tr.net.Arch, Params: append([]float64(nil), tr.best...)}
+	return newSolution(tr.p, tr.set, net, t)
+}
+
+// jitter perturbs the grid by Gaussian noise of std σ and reflects the
+// result into [0, T] (reflection keeps the density of points uniform near
+// the ends, where clamping would pile them up).
+func (tr *trainer) jitter() {
+	T := tr.p.T
+	for n, t := range tr.grid {
+		if tr.set.Jitter > 0 {
+			t += tr.set.Jitter * tr.rng.NormFloat64()
+			t = reflect(t, T)
+		}
+		tr.times[n] = t
+	}
+}
+
+// reflect folds t into [0, T] by reflection at both ends.
+func reflect(t, T float64) float64 {
+	t = math.Mod(t, 2*T)
+	if t < 0 {
+		t += 2 * T
+	}
+	if t > T {
+		t = 2*T - t
+	}
+	return t
+}
+
+// epoch runs one full-batch Adam step on freshly jittered times and returns
+// the loss before the step.
+func (tr *trainer) epoch() float64 {
+	tr.jitter()
+	loss := tr.lossGrad(tr.ws, tr.times, tr.gY, tr.gdY, tr.grad)
+	tr.adam.Step(tr.net.Params, tr.grad)
+	return loss
+}
+
+// lossGrad evaluates the loss of Mattheakis et al. Eq. 7–8 at times and its
+// gradient with respect to the parameters into grad.
+//
+// With ẑ = z0 + f·N, dẑ/dt = f'·N + f·Ṅ and r = dẑ/dt − J∇H(ẑ):
+//
+//	L = (1/K) Σ ‖r‖² + λ (1/K) Σ (H(ẑ) − E0)²
+//	∂L/∂(dẑ/dt) = (2/K) r
+//	∂L/∂ẑ = −(2/K) (J∇²H)ᵀ r + (2λ/K)(H − E0) ∇H = (2/K) ∇²H·J r + (2λ/K)(H − E0) ∇H
+//
+// and by the chain rule ∂L/∂N = f·∂L/∂ẑ + f'·∂L/∂(dẑ/dt), ∂L/∂Ṅ = f·∂L/∂(dẑ/dt).
+func (tr *trainer) lossGrad(ws *nn.Workspace, times, gY, gdY, grad []float64) float64 {
+	y, dy := ws.Forward(tr.net, times, tr.ones[:len(times)])
+	loss := residuals(tr.buf, tr.p, tr.hess, &tr.set, tr.e0, times, y, dy, gY, gdY)
+	ws.Backward(tr.net, gY, gdY, grad, nil, nil)
+	return loss
+}
+
+// lossBuffers holds the per-point scratch of the loss, so that an epoch
+// allocates nothing.
+type lossBuffers struct {
+	z, dz, g, r, jr []float64
+	hess            *mat.SymDense
+}
+
+func newLossBuffers(D int) *lossBuffers {
+	return &lossBuffers{
+		z: make([]float64, D), dz: make([]float64, D), g: make([]float64, D),
+		r: make([]float64, D), jr: make([]float64, D), hess: mat.NewSymDense(D, nil),
+	}
+}
+
+// residuals computes the loss and its gradients with respect to the
+// network's outputs N (gY) and tangents Ṅ (gdY) at each time.
+func residuals(b *lossBuffers, p Problem, hs hamiltonians.Hesser, set *Settings, e0 float64, times, y, dy, gY, gdY []float64) float64 {
+	D := p.H.Dim()
+	d := D / 2
+	K := len(times)
+	z, dz, g, r, jr := b.z, b.dz, b.g, b.r, b.jr
+	hraw := b.hess.RawSymmetric()
+	lambda := set.EnergyWeight
+	scale := 2 / float64(K)
+	var loss float64
+	for n, t := range times {
+		f, df := set.Trial.f(t)
+		row := n * D
+		for i := 0; i < D; i++ {
+			z[i] = p.Z0[i] + f*y[row+i]
+			dz[i] = df*y[row+i] + f*dy[row+i]
+		}
+		p.H.Grad(g, z)
+		for i := 0; i < d; i++ {
+			r[i] = dz[i] - g[d+i]
+			r[d+i] = dz[d+i] + g[i]
+		}
+		loss += dot(r, r)
+		hs.Hess(b.hess, z)
+		for i := 0; i < d; i++ {
+			jr[i], jr[d+i] = r[d+i], -r[i]
+		}
+		var eres float64
+		if lambda > 0 {
+			eres = p.H.H(z) - e0
+			loss += lambda * eres * eres
+		}
+		for i := 0; i < D; i++ {
+			// (∇²H·J r)_i from the upper triangle of the symmetric Hessian.
+			var v float64
+			for j := 0; j < D; j++ {
+				a, c := i, j
+				if a > c {
+					a, c = c, a
+				}
+				v += hraw.Data[a*hraw.Stride+c] * jr[j]
+			}
+			gz := scale * v
+			if lambda > 0 {
+				gz += scale * lambda * eres * g[i]
+			}
+			gdz := scale * r[i]
+			gY[row+i] = f*gz + df*gdz
+			gdY[row+i] = f * gdz
+		}
+	}
+	return loss / float64(K)
+}
+
+func dot(a, b []float64) float64 {
+	var s float64
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}

@@ -183,7 +183,7 @@ func (n *Net) InitOrthogonal(rng *rand.Rand) {
 	}
 }
 
-// act evaluates σ, σ' and σ'' at z.
+// act evaluates σ, σ' and σ” at z.
 func (a Activation) eval(z float64) (s, d1, d2 float64) {
 	switch a {
 	case Sin:

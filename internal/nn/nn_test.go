@@ -44,7 +44,7 @@ func loss(w *Workspace, n *Net, x, dx, a, c []float64) float64 {
 
 // TestGradients checks parameter and input gradients against central
 // differences for every activation, k = 1 and 3, with and without output
-// bias. Step 1e-6 gives truncation ~1e-12·|f'''| and rounding ~1e-10·|L|;
+// bias. Step 1e-6 gives truncation ~1e-12·|f”'| and rounding ~1e-10·|L|;
 // the tolerance 1e-6 (relative to the gradient's scale) covers both with
 // margin. ReLU is piecewise linear: a kink within 1e-6 of a sample is
 // improbable for these random inputs (and would show up as a failure).
@@ -266,7 +266,7 @@ func TestDeterministicAndAllocFree(t *testing.T) {
 	}
 }
 
-func BenchmarkEpochOscillator(b *testing.B) { benchEpoch(b, 200, 2) }
+func BenchmarkEpochOscillator(b *testing.B)  { benchEpoch(b, 200, 2) }
 func BenchmarkEpochHenonHeiles(b *testing.B) { benchEpoch(b, 100, 4) }
 
 func benchEpoch(b *testing.B, K, D int) {

@@ -1,6 +1,5 @@
 package nn
 
-
 // Workspace holds every buffer of forward and backward passes for a batch
 // of B inputs with k tangent directions: R = B·(1+k) stacked rows (B value
 // rows, then k blocks of B tangent rows), so each layer is one matrix

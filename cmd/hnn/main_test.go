@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 var update = flag.Bool("update", false, "rewrite doc.go from the help texts")
@@ -212,5 +213,107 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("an output directory was created")
 			}
 		})
+	}
+}
+
+const smallProblem = `name: small
+coordinates: [x]
+momenta: [p]
+hamiltonian: p^2/2 + x^2/2 + x^4/4
+initial: {x: 1.3, p: 1}
+time: {end: 3, points: 30}
+solver: {hidden: [12, 12], epochs: 400, seed: 2}
+compare: {euler_factors: [1, 10]}
+`
+
+func TestSolve(t *testing.T) {
+	t.Chdir(t.TempDir())
+	os.WriteFile("small.yaml", []byte(smallProblem), 0o644)
+	code, out, stderr := hnn(t, "solve", "small.yaml", "--quiet")
+	if code != 0 {
+		t.Fatalf("code %d: %s", code, stderr)
+	}
+	if stderr != "" {
+		t.Errorf("stderr not empty when piped: %q", stderr)
+	}
+	for _, w := range []string{"network", "euler 30 steps", "euler 300 steps", "ℓmax", "steps to match"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("report lacks %q:\n%s", w, out)
+		}
+	}
+	var rep map[string]any
+	b, err := os.ReadFile(filepath.Join("out", "small", "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"problem", "training", "network", "euler", "euler_steps_to_match"} {
+		if _, ok := rep[k]; !ok {
+			t.Errorf("report.json lacks %q", k)
+		}
+	}
+	tr := rep["training"].(map[string]any)
+	for _, k := range []string{"epochs", "seconds", "final_loss", "best_epoch", "stopped_because"} {
+		if _, ok := tr[k]; !ok {
+			t.Errorf("training lacks %q", k)
+		}
+	}
+	nw := rep["network"].(map[string]any)
+	for _, k := range []string{"lmax", "sigma_min", "paper_bound", "max_abs_error", "max_error", "max_energy_error"} {
+		if _, ok := nw[k]; !ok {
+			t.Errorf("network lacks %q", k)
+		}
+	}
+	if e := rep["euler"].([]any); len(e) != 2 {
+		t.Errorf("euler has %d entries, want 2", len(e))
+	}
+	csv, _ := os.ReadFile(filepath.Join("out", "small", "solution.csv"))
+	if lines := strings.Split(strings.TrimSpace(string(csv)), "\n"); lines[0] != "t,x,p,H" || len(lines) != 20*30+2 {
+		t.Errorf("solution.csv: header %q, %d lines", lines[0], len(lines))
+	}
+	// The same seed gives the same model, bit for bit.
+	m1, _ := os.ReadFile(filepath.Join("out", "small", "model.json"))
+	hnn(t, "solve", "small.yaml", "-o", "again")
+	m2, _ := os.ReadFile(filepath.Join("again", "model.json"))
+	if !bytes.Equal(withoutSeconds(m1), withoutSeconds(m2)) {
+		t.Error("two runs with the same seed saved different models")
+	}
+}
+
+// withoutSeconds drops the wall-clock line, the only part that may differ.
+func withoutSeconds(b []byte) []byte {
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if !strings.Contains(l, `"Seconds"`) {
+			out = append(out, l)
+		}
+	}
+	return []byte(strings.Join(out, "\n"))
+}
+
+// Interrupting writes everything for the best model so far and exits 130.
+func TestSolveInterrupted(t *testing.T) {
+	t.Chdir(t.TempDir())
+	os.WriteFile("small.yaml", []byte(strings.Replace(smallProblem, "epochs: 400", "epochs: 10000000", 1)), 0o644)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		cancel()
+	}()
+	var out, errb bytes.Buffer
+	code := Main(ctx, []string{"solve", "small.yaml"}, strings.NewReader(""), &out, &errb)
+	if code != exitInterrupted || !strings.Contains(errb.String(), "interrupted") {
+		t.Fatalf("code %d, stderr %q", code, errb.String())
+	}
+	for _, f := range []string{"report.json", "solution.csv", "model.json"} {
+		if _, err := os.Stat(filepath.Join("out", "small", f)); err != nil {
+			t.Errorf("%s not written: %v", f, err)
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join("out", "small", "report.json"))
+	if !strings.Contains(string(b), `"stopped_because": "interrupted"`) {
+		t.Errorf("report does not say interrupted")
 	}
 }

@@ -1,0 +1,309 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"strings"
+
+	"github.com/hnn-project/hnn/errorbound"
+	"github.com/hnn-project/hnn/problems"
+	"github.com/hnn-project/hnn/solver"
+	"github.com/hnn-project/hnn/symplectic"
+)
+
+func init() {
+	register(&command{
+		name:    "solve",
+		summary: "solve a problem with the data-free Hamiltonian network and compare",
+		usage:   "solve FILE|NAME [-o DIR] [--epochs N] [--seed S] [--quiet]",
+		help: `
+Trains a network ẑ(t) = z0 + f(t)·N(t) on Hamilton's equations alone (no
+simulator data; Mattheakis et al., §II.A) with the settings of the problem's
+solver section, keeps the model with the smallest residual ℓmax on a dense
+validation grid, and compares it on a grid of 20 points per training spacing
+with the reference (DOP853, rtol = atol = 1e-12) and with symplectic Euler at
+K·factor steps for each factor in compare.euler_factors.
+
+The report gives, for the network and each Euler run, the largest error of
+each component, the largest phase-space error ‖δz‖ and the largest energy
+error |H − E0|; the number of Euler steps needed to match the network;
+ℓmax, σmin and the paper's bound ℓmax/σmin (Eq. 22). It writes
+
+  DIR/report.json   the figures (see the field names in the output)
+  DIR/solution.csv  the network on the dense grid: t,<coordinates>,<momenta>,H
+  DIR/model.json    the trained model, for later evaluation
+
+Progress is shown on a terminal. Ctrl-C stops training, writes everything
+for the best model so far and exits with status 130.
+
+Examples:
+  hnn solve nonlinear_oscillator
+  hnn solve henon_heiles -o out/hh --epochs 5000
+  hnn solve mine.yaml --seed 7 --quiet > report.txt
+`,
+		setup: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+			o := &solveOpts{}
+			fs.StringVar(&o.dir, "o", "", "output directory (default out/<problem name>)")
+			fs.IntVar(&o.epochs, "epochs", 0, "number of Adam epochs (default: the problem's solver.epochs)")
+			fs.Func("seed", "random seed (default: the problem's solver.seed)", func(s string) error {
+				var v uint64
+				if _, err := fmt.Sscan(s, &v); err != nil {
+					return fmt.Errorf("not an unsigned integer")
+				}
+				o.seed = &v
+				return nil
+			})
+			fs.BoolVar(&o.quiet, "quiet", false, "no progress display")
+			return o.run
+		},
+	})
+}
+
+type solveOpts struct {
+	dir    string
+	epochs int
+	seed   *uint64
+	quiet  bool
+}
+
+func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
+	if len(args) != 1 {
+		return usageError("usage: hnn solve FILE|NAME [-o DIR] [--epochs N] [--seed S]", "solve: expected one problem file or name, got %d arguments", len(args))
+	}
+	p, err := problems.Load(args[0])
+	if err != nil {
+		return inputError(err)
+	}
+	set := p.SolverSettings()
+	if o.epochs != 0 {
+		if o.epochs < 1 || o.epochs > problems.MaxEpochs {
+			return usageError("", "solve: --epochs %d is out of range [1, %d]", o.epochs, problems.MaxEpochs)
+		}
+		set.Epochs = o.epochs
+	}
+	if o.seed != nil {
+		set.Seed = *o.seed
+	}
+	dir := o.dir
+	if dir == "" {
+		dir = filepath.Join("out", p.Name)
+	}
+
+	prog := newProgress(e)
+	prog.on = prog.on && !o.quiet
+	mon := func(pr solver.Progress) {
+		status := fmt.Sprintf("epoch %d/%d  loss %.2e  best ℓmax %.2e", pr.Epoch, pr.Epochs, pr.Loss, pr.BestLMax)
+		if pr.Phase == "polish" {
+			status = fmt.Sprintf("L-BFGS %d  loss %.2e  best ℓmax %.2e", pr.Epoch-pr.Epochs, pr.Loss, pr.BestLMax)
+		}
+		prog.show(min(pr.Epoch, pr.Epochs), pr.Epochs, pr.Elapsed, status)
+	}
+	sol, err := solver.Solve(ctx, p.SolverProblem(), set, mon)
+	prog.done()
+	if err != nil {
+		return fmt.Errorf("problem %s: %w", p.Name, err)
+	}
+	// The report is computed even after Ctrl-C, for the best model so far.
+	rctx := context.WithoutCancel(ctx)
+	rep, files, err := analyseSolution(rctx, p, sol)
+	if err != nil {
+		return fmt.Errorf("problem %s: %w", p.Name, err)
+	}
+	if err := writeFiles(dir, files); err != nil {
+		return err
+	}
+	printSolveReport(e.stdout, p, rep)
+	fmt.Fprintf(e.stdout, "wrote %s, %s and %s\n", filepath.Join(dir, "report.json"), filepath.Join(dir, "solution.csv"), filepath.Join(dir, "model.json"))
+	if sol.Training.Stopped == solver.StoppedInterrupted {
+		return &exitError{code: exitInterrupted, err: errors.New("interrupted: wrote the results for the best model so far")}
+	}
+	return nil
+}
+
+// solveReport is report.json of hnn solve.
+type solveReport struct {
+	Problem  string         `json:"problem"`
+	Training trainingReport `json:"training"`
+	Network  networkReport  `json:"network"`
+	Euler    []eulerReport  `json:"euler"`
+	// EulerStepsToMatch is the fewest symplectic Euler steps whose max
+	// phase-space error is at most the network's; when the cap was reached
+	// it is the cap and EulerStepsToMatchReached is false ("more than").
+	EulerStepsToMatch        int    `json:"euler_steps_to_match"`
+	EulerStepsToMatchReached bool   `json:"euler_steps_to_match_reached"`
+	EulerMethod              string `json:"euler_method"`
+	Grid                     int    `json:"grid_points"`
+	Reference                string `json:"reference"`
+}
+
+type trainingReport struct {
+	Epochs          int    `json:"epochs"`
+	Polish          int    `json:"polish_iterations"`
+	Seconds         number `json:"seconds"`
+	FinalLoss       number `json:"final_loss"`
+	BestEpoch       int    `json:"best_epoch"`
+	BestLMax        number `json:"best_validation_lmax"`
+	StoppedBecause  string `json:"stopped_because"`
+	Detail          string `json:"detail,omitempty"`
+	SecondsPerEpoch number `json:"ms_per_epoch"`
+}
+
+type networkReport struct {
+	LMax           number            `json:"lmax"`
+	SigmaMin       number            `json:"sigma_min"`
+	PaperBound     *number           `json:"paper_bound"`
+	PaperBoundWhy  string            `json:"paper_bound_reason,omitempty"`
+	PaperBoundHeld *bool             `json:"paper_bound_held,omitempty"`
+	MaxAbsError    map[string]number `json:"max_abs_error"`
+	MaxError       number            `json:"max_error"`
+	RMSError       number            `json:"rms_error"`
+	MaxEnergyError number            `json:"max_energy_error"`
+}
+
+type eulerReport struct {
+	Factor         int               `json:"factor"`
+	Steps          int               `json:"steps"`
+	MaxAbsError    map[string]number `json:"max_abs_error"`
+	MaxError       number            `json:"max_error"`
+	MaxEnergyError number            `json:"max_energy_error"`
+}
+
+// analyseSolution compares the trained network with the reference and
+// symplectic Euler, and renders the output files.
+func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solution) (*solveReport, map[string][]byte, error) {
+	h := p.H
+	names := p.Names()
+	ref, err := (&symplectic.DOP853{RTol: 1e-12, ATol: 1e-12}).Solve(ctx, symplectic.HamiltonianSystem(h), p.Initial, 0, p.End)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reference solution: %w", err)
+	}
+	n := 20 * p.Points
+	grid := errorbound.Grid(0, p.End, n)
+	cmp := errorbound.Compare(h, sol, ref, grid)
+	e0 := h.H(p.Initial)
+	pb, err := errorbound.Paper(h, sol, e0, sol.Settings.EnergyWeight, grid)
+	if err != nil {
+		return nil, nil, err
+	}
+	tr := sol.Training
+	rep := &solveReport{
+		Problem: p.Name,
+		Training: trainingReport{
+			Epochs: tr.Epochs, Polish: tr.Polish, Seconds: number(tr.Seconds), FinalLoss: number(tr.FinalLoss),
+			BestEpoch: tr.BestEpoch, BestLMax: number(tr.BestLMax), StoppedBecause: tr.Stopped, Detail: tr.Reason,
+		},
+		Network: networkReport{
+			LMax: number(pb.LMax), SigmaMin: number(pb.SigmaMin),
+			MaxAbsError: named(names, cmp.MaxAbs), MaxError: number(cmp.Max), RMSError: number(cmp.RMS), MaxEnergyError: number(cmp.MaxEnergy),
+		},
+		EulerMethod: errorbound.EulerMethod(h),
+		Grid:        n + 1,
+		Reference:   "dop853 rtol=atol=1e-12",
+	}
+	if tr.Epochs > 0 {
+		rep.Training.SecondsPerEpoch = number(1000 * tr.Seconds / float64(tr.Epochs+tr.Polish))
+	}
+	if math.IsInf(pb.Bound, 0) {
+		rep.Network.PaperBoundWhy = pb.Reason
+	} else {
+		b := number(pb.Bound)
+		rep.Network.PaperBound = &b
+		held := true
+		for _, v := range cmp.MaxAbs {
+			held = held && v <= pb.Bound
+		}
+		rep.Network.PaperBoundHeld = &held
+	}
+	for _, f := range p.EulerFactors() {
+		c, err := errorbound.EulerRun(ctx, h, p.Initial, p.End, f*p.Points, ref)
+		if err != nil {
+			return nil, nil, err
+		}
+		rep.Euler = append(rep.Euler, eulerReport{Factor: f, Steps: f * p.Points, MaxAbsError: named(names, c.MaxAbs), MaxError: number(c.Max), MaxEnergyError: number(c.MaxEnergy)})
+	}
+	if cmp.NonFinite == 0 {
+		steps, ok, err := errorbound.EulerStepsToMatch(ctx, h, p.Initial, p.End, ref, cmp.Max, p.Points)
+		if err != nil {
+			return nil, nil, err
+		}
+		rep.EulerStepsToMatch, rep.EulerStepsToMatchReached = steps, ok
+	}
+
+	header := append(append([]string{"t"}, names...), "H")
+	rows := make([][]float64, len(grid))
+	z := make([]float64, p.Dim())
+	for i, t := range grid {
+		sol.At(z, t)
+		rows[i] = append(append([]float64{t}, z...), h.H(z))
+	}
+	js, err := marshalJSON(rep)
+	if err != nil {
+		return nil, nil, err
+	}
+	var model bytes.Buffer
+	if err := sol.Save(&model); err != nil {
+		return nil, nil, err
+	}
+	return rep, map[string][]byte{
+		"report.json":  js,
+		"solution.csv": csvTable(header, rows),
+		"model.json":   model.Bytes(),
+	}, nil
+}
+
+func printSolveReport(w io.Writer, p *problems.Problem, r *solveReport) {
+	tr := r.Training
+	fmt.Fprintf(w, "%s: data-free Hamiltonian network, K = %d on [0, %.4g]\n", p.Name, p.Points, p.End)
+	fmt.Fprintf(w, "training: %d epochs", tr.Epochs)
+	if tr.Polish > 0 {
+		fmt.Fprintf(w, " + %d L-BFGS", tr.Polish)
+	}
+	fmt.Fprintf(w, " in %.1f s (%.3g ms/epoch), %s; best model at epoch %d, final loss %.3g\n", float64(tr.Seconds), float64(tr.SecondsPerEpoch), tr.StoppedBecause, tr.BestEpoch, float64(tr.FinalLoss))
+	if tr.Detail != "" {
+		fmt.Fprintf(w, "  %s\n", tr.Detail)
+	}
+	names := p.Names()
+	fmt.Fprintf(w, "\nerrors against the reference on %d points:\n", r.Grid)
+	var b strings.Builder
+	fmt.Fprintf(&b, "  %-22s", "")
+	for _, n := range names {
+		fmt.Fprintf(&b, " %10s", "max|δ"+n+"|")
+	}
+	fmt.Fprintf(&b, " %10s %10s\n", "max‖δz‖", "max|H−E0|")
+	row := func(label string, abs map[string]number, maxErr, maxE number) {
+		fmt.Fprintf(&b, "  %-22s", label)
+		for _, n := range names {
+			fmt.Fprintf(&b, " %10.3g", float64(abs[n]))
+		}
+		fmt.Fprintf(&b, " %10.3g %10.3g\n", float64(maxErr), float64(maxE))
+	}
+	row("network", r.Network.MaxAbsError, r.Network.MaxError, r.Network.MaxEnergyError)
+	for _, e := range r.Euler {
+		row(fmt.Sprintf("%s %d steps", r.EulerMethod, e.Steps), e.MaxAbsError, e.MaxError, e.MaxEnergyError)
+	}
+	fmt.Fprint(w, b.String())
+	switch {
+	case r.EulerStepsToMatch == 0:
+		fmt.Fprintf(w, "%s steps to match the network: not computed (the network is not finite)\n", r.EulerMethod)
+	case r.EulerStepsToMatchReached:
+		fmt.Fprintf(w, "%s steps to match the network: %d (%.3g·K)\n", r.EulerMethod, r.EulerStepsToMatch, float64(r.EulerStepsToMatch)/float64(p.Points))
+	default:
+		fmt.Fprintf(w, "%s steps to match the network: more than %d\n", r.EulerMethod, r.EulerStepsToMatch)
+	}
+	fmt.Fprintf(w, "\nℓmax = %.3g, σmin = %.3g, ", float64(r.Network.LMax), float64(r.Network.SigmaMin))
+	if r.Network.PaperBound != nil {
+		verdict := "held"
+		if !*r.Network.PaperBoundHeld {
+			verdict = "VIOLATED"
+		}
+		fmt.Fprintf(w, "paper's bound ℓmax/σmin = %.3g per component (%s)\n", float64(*r.Network.PaperBound), verdict)
+	} else {
+		fmt.Fprintf(w, "no paper's bound: %s\n", r.Network.PaperBoundWhy)
+	}
+}

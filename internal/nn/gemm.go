@@ -1,71 +1,78 @@
 package nn
 
-import "gonum.org/v1/gonum/floats"
+// Matrix products of the layers, serial and allocation-free: at the sizes
+// of this problem class (a few hundred rows, widths near 50) a blocked
+// parallel GEMM spends more time starting goroutines than multiplying. On
+// amd64 with AVX2 and FMA the products run on the assembly kernels of
+// kernel_amd64.s — a 4×8 register block, with masked loads and stores for
+// the last columns — and elsewhere on plain loops. The order of summation
+// is fixed, so results are reproducible on a given machine.
 
-// The three matrix products of a layer, on row-major matrices. They are
-// serial and allocation-free: at the sizes of this problem class (a few
-// hundred rows, widths near 50) gonum's blocked Dgemm spends more time
-// starting goroutines than multiplying. Inner loops are gonum's assembly
-// axpy and dot kernels.
+// masks[r] selects the first r of 8 columns.
+var masks = func() (m [8][8]int64) {
+	for r := range m {
+		for j := 0; j < r; j++ {
+			m[r][j] = -1
+		}
+	}
+	return m
+}()
 
-// mulNN sets C (m×n) = A (m×k) · B (k×n).
-func mulNN(m, n, k int, a, b, c []float64) {
+// gemm sets C (m×n, row-major) = A·B with A(i, p) = a[i·ar + p·ak] and B
+// row-major k×n: ar = k, ak = 1 for a row-major A; ar = 1, ak = m for the
+// transpose of a row-major k×m matrix.
+func gemm(m, n, k int, a []float64, ar, ak int, b, c []float64) {
+	if !useAVX {
+		gemmGeneric(m, n, k, a, ar, ak, b, c)
+		return
+	}
+	nb := n &^ 7
+	var tail *[8]int64
+	if nb < n {
+		tail = &masks[n-nb]
+	}
+	i := 0
+	for ; i+4 <= m; i += 4 {
+		ai := &a[i*ar]
+		for j := 0; j < nb; j += 8 {
+			kern4x8(k, ai, ar, ak, &b[j], n, &c[i*n+j], n, nil)
+		}
+		if tail != nil {
+			kern4x8(k, ai, ar, ak, &b[nb], n, &c[i*n+nb], n, tail)
+		}
+	}
+	for ; i < m; i++ {
+		ai := &a[i*ar]
+		for j := 0; j < nb; j += 8 {
+			kern1x8(k, ai, ak, &b[j], n, &c[i*n+j], nil)
+		}
+		if tail != nil {
+			kern1x8(k, ai, ak, &b[nb], n, &c[i*n+nb], tail)
+		}
+	}
+}
+
+// gemmGeneric is gemm on plain loops.
+func gemmGeneric(m, n, k int, a []float64, ar, ak int, b, c []float64) {
 	for i := 0; i < m; i++ {
 		ci := c[i*n : (i+1)*n]
 		clear(ci)
-		ai := a[i*k : (i+1)*k]
-		for p, v := range ai {
-			if n < short {
-				bp := b[p*n : (p+1)*n]
-				for j := range ci {
-					ci[j] += v * bp[j]
-				}
-			} else if v != 0 {
-				floats.AddScaled(ci, v, b[p*n:(p+1)*n])
-			}
-		}
-	}
-}
-
-// short is the row length below which plain loops beat the assembly
-// kernels' call overhead.
-const short = 16
-
-// mulTN sets C (k×n) = Aᵀ·B with A (m×k), B (m×n).
-func mulTN(m, n, k int, a, b, c []float64) {
-	clear(c[:k*n])
-	for i := 0; i < m; i++ {
-		bi := b[i*n : (i+1)*n]
-		ai := a[i*k : (i+1)*k]
-		for p, v := range ai {
-			if n < short {
-				cp := c[p*n : (p+1)*n]
-				for j, bv := range bi {
-					cp[j] += v * bv
-				}
-			} else if v != 0 {
-				floats.AddScaled(c[p*n:(p+1)*n], v, bi)
-			}
-		}
-	}
-}
-
-// mulNT sets C (m×k) = A (m×n) · Bᵀ with B (k×n).
-func mulNT(m, n, k int, a, b, c []float64) {
-	for i := 0; i < m; i++ {
-		ai := a[i*n : (i+1)*n]
-		ci := c[i*k : (i+1)*k]
-		for p := range ci {
+		for p := 0; p < k; p++ {
+			v := a[i*ar+p*ak]
 			bp := b[p*n : (p+1)*n]
-			if n < short {
-				var sum float64
-				for j, av := range ai {
-					sum += av * bp[j]
-				}
-				ci[p] = sum
-			} else {
-				ci[p] = floats.Dot(ai, bp)
+			for j := range ci {
+				ci[j] += v * bp[j]
 			}
+		}
+	}
+}
+
+// transpose sets T (n×m) = Xᵀ for X (m×n).
+func transpose(m, n int, x, t []float64) {
+	for i := 0; i < m; i++ {
+		xi := x[i*n : (i+1)*n]
+		for j, v := range xi {
+			t[j*m+i] = v
 		}
 	}
 }

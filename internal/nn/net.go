@@ -183,7 +183,18 @@ func (n *Net) InitOrthogonal(rng *rand.Rand) {
 	}
 }
 
-// act evaluates σ, σ' and σ” at z.
+// apply sets h = σ(z), d1 = σ'(z), d2 = σ”(z) elementwise.
+func (a Activation) apply(z, h, d1, d2 []float64) {
+	if a == Sin {
+		sinBatch(z, h, d1, d2)
+		return
+	}
+	for i, v := range z {
+		h[i], d1[i], d2[i] = a.eval(v)
+	}
+}
+
+// eval evaluates σ, its first and its second derivative at z.
 func (a Activation) eval(z float64) (s, d1, d2 float64) {
 	switch a {
 	case Sin:

@@ -15,6 +15,7 @@ type Workspace struct {
 	d1, d2 [][]float64 // σ'(z), σ''(z) of hidden layers, B × out
 	y      []float64   // output, R × Out
 	g      [][]float64 // gradient scratch per layer width, R × width
+	t1     []float64   // a transposed weight matrix
 }
 
 // NewWorkspace allocates the buffers for arch, batch size batch and k ≥ 0
@@ -36,6 +37,11 @@ func NewWorkspace(arch Arch, batch, k int) *Workspace {
 		w.g = append(w.g, make([]float64, R*max(l.in, l.out)))
 	}
 	w.y = make([]float64, R*arch.Out)
+	widest := 0
+	for _, n := range arch.sizes() {
+		widest = max(widest, n)
+	}
+	w.t1 = make([]float64, widest*widest)
 	w.g = append(w.g, make([]float64, R*arch.Out))
 	return w
 }
@@ -63,7 +69,7 @@ func (w *Workspace) Forward(n *Net, x, dx []float64) (y, dy []float64) {
 		} else {
 			out = w.y
 		}
-		mulNN(w.R, l.out, l.in, w.a[li], p[l.w:l.w+l.in*l.out], out)
+		pgemm(w.R, l.out, l.in, w.a[li], l.in, 1, p[l.w:l.w+l.in*l.out], out)
 		if l.b >= 0 {
 			bias := p[l.b : l.b+l.out]
 			for r := 0; r < B; r++ {
@@ -78,10 +84,7 @@ func (w *Workspace) Forward(n *Net, x, dx []float64) (y, dy []float64) {
 		}
 		next := w.a[li+1]
 		d1, d2 := w.d1[li], w.d2[li]
-		act := w.arch.Act
-		for i := 0; i < B*l.out; i++ {
-			next[i], d1[i], d2[i] = act.eval(out[i])
-		}
+		w.arch.Act.apply(out[:B*l.out], next[:B*l.out], d1, d2)
 		for j := 1; j <= w.k; j++ {
 			zt := out[j*B*l.out : (j+1)*B*l.out]
 			ht := next[j*B*l.out : (j+1)*B*l.out]
@@ -134,7 +137,7 @@ func (w *Workspace) Backward(n *Net, gY, gdY, grad, gx, gdx []float64) {
 			}
 		}
 		// ∂L/∂W = aᵀ·g.
-		mulTN(w.R, l.out, l.in, w.a[li], g, grad[l.w:l.w+l.in*l.out])
+		pgemm(l.in, l.out, w.R, w.a[li], 1, l.in, g, grad[l.w:l.w+l.in*l.out])
 		if l.b >= 0 {
 			gb := grad[l.b : l.b+l.out]
 			clear(gb)
@@ -150,7 +153,9 @@ func (w *Workspace) Backward(n *Net, gY, gdY, grad, gx, gdx []float64) {
 		}
 		// Input gradient g·Wᵀ into the scratch of the layer below.
 		gin := w.g[li][:w.R*l.in]
-		mulNT(w.R, l.out, l.in, g, p[l.w:l.w+l.in*l.out], gin)
+		wt := w.t1[:l.out*l.in]
+		transpose(l.in, l.out, p[l.w:l.w+l.in*l.out], wt)
+		pgemm(w.R, l.in, l.out, g, l.out, 1, wt, gin)
 		g = gin
 	}
 	if gx != nil {

@@ -1,0 +1,19 @@
+//go:build !amd64
+
+package nn
+
+const useAVX = false
+
+func kern4x8(k int, a *float64, ar, ak int, b *float64, ldb int, c *float64, ldc int, mask *[8]int64) {
+	panic("nn: no assembly kernels on this architecture")
+}
+
+func kern1x8(k int, a *float64, ak int, b *float64, ldb int, c *float64, mask *[8]int64) {
+	panic("nn: no assembly kernels on this architecture")
+}
+
+func sincos4(n int, x, s, c, ns *float64, k *[23][4]float64) {
+	panic("nn: no assembly kernels on this architecture")
+}
+
+func pause() {}

@@ -20,14 +20,16 @@
 //	  formulation: hamiltonian      # hamiltonian | lagrangian (H = p²/2 + V(q))
 //	  epochs: 30000
 //	  learning_rate: 8e-3
-//	  beta1: 0.9                    # Adam's moment decay rates
-//	  beta2: 0.999
+//	  final_learning_rate: 0        # > 0: decay exponentially to this
+//	  beta1: 0.999                  # Adam's moment decay rates
+//	  beta2: 0.9999
 //	  jitter: 0.18*pi               # std of the per-epoch time perturbation
 //	  energy_weight: 0              # λ of Mattheakis et al. Eq. 7–8
 //	  seed: 1
 //	  target_error: 1e-3            # stop once a bound guarantees this
 //	  target_bound: paper           # paper | certified
 //	  polish_iterations: 0          # L-BFGS iterations after Adam
+//	  init: uniform                 # uniform (PyTorch's default) | glorot
 //	compare:
 //	  euler_factors: [1, 10, 100]   # symplectic Euler at K·factor steps
 //

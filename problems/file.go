@@ -34,10 +34,12 @@ type fileTime struct {
 type fileSolver struct {
 	Hidden           []*expr `yaml:"hidden"`
 	Activation       *scalar `yaml:"activation"`
+	Init             *scalar `yaml:"init"`
 	Trial            *scalar `yaml:"trial"`
 	Formulation      *scalar `yaml:"formulation"`
 	Epochs           *expr   `yaml:"epochs"`
 	LearningRate     *expr   `yaml:"learning_rate"`
+	FinalLR          *expr   `yaml:"final_learning_rate"`
 	Beta1            *expr   `yaml:"beta1"`
 	Beta2            *expr   `yaml:"beta2"`
 	Jitter           *expr   `yaml:"jitter"`

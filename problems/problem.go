@@ -61,10 +61,12 @@ type Parameter struct {
 type Solver struct {
 	Hidden           []int
 	Activation       string // sin | tanh | sigmoid | relu
+	Init             string // uniform | glorot
 	Trial            string // exp | linear
 	Formulation      string // hamiltonian | lagrangian
 	Epochs           int
 	LearningRate     float64
+	FinalLR          float64
 	Beta1, Beta2     float64
 	Jitter           *float64
 	EnergyWeight     float64
@@ -376,6 +378,9 @@ func (d *decoder) solver(p *Problem, s *fileSolver) error {
 	if out.Activation, err = d.choice(s.Activation, "solver.activation", "sin", "tanh", "sigmoid", "relu"); err != nil {
 		return err
 	}
+	if out.Init, err = d.choice(s.Init, "solver.init", "uniform", "glorot"); err != nil {
+		return err
+	}
 	if out.Trial, err = d.choice(s.Trial, "solver.trial", "exp", "linear"); err != nil {
 		return err
 	}
@@ -411,6 +416,7 @@ func (d *decoder) solver(p *Problem, s *fileSolver) error {
 	var jitter float64
 	reals := []real{
 		{s.LearningRate, "solver.learning_rate", &out.LearningRate, 0, 10, true, false},
+		{s.FinalLR, "solver.final_learning_rate", &out.FinalLR, 0, 10, true, false},
 		{s.Beta1, "solver.beta1", &out.Beta1, 0, 1, false, true},
 		{s.Beta2, "solver.beta2", &out.Beta2, 0, 1, false, true},
 		{s.Jitter, "solver.jitter", &jitter, 0, math.Inf(1), false, true},

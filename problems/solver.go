@@ -12,16 +12,17 @@ func (p *Problem) SolverProblem() solver.Problem {
 func (p *Problem) SolverSettings() *solver.Settings {
 	s := p.Solver
 	out := &solver.Settings{
-		Hidden:           append([]int(nil), s.Hidden...),
-		Activation:       s.Activation,
-		Trial:            solver.Trial(s.Trial),
-		Epochs:           s.Epochs,
-		LearningRate:     s.LearningRate,
-		Beta1:            s.Beta1,
-		Beta2:            s.Beta2,
-		EnergyWeight:     s.EnergyWeight,
-		Seed:             s.Seed,
-		PolishIterations: s.PolishIterations,
+		Hidden:            append([]int(nil), s.Hidden...),
+		Activation:        s.Activation,
+		Trial:             solver.Trial(s.Trial),
+		Epochs:            s.Epochs,
+		LearningRate:      s.LearningRate,
+		FinalLearningRate: s.FinalLR,
+		Beta1:             s.Beta1,
+		Beta2:             s.Beta2,
+		EnergyWeight:      s.EnergyWeight,
+		Seed:              s.Seed,
+		PolishIterations:  s.PolishIterations,
 	}
 	if s.Jitter != nil {
 		out.Jitter = *s.Jitter

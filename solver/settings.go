@@ -70,13 +70,24 @@ type Settings struct {
 	Hidden []int
 	// Activation is sin, tanh, sigmoid or relu. Default sin.
 	Activation string
+	// Init is the weight initialisation: "uniform" (the default: weights
+	// and biases from ±1/sqrt(fan-in), as PyTorch's nn.Linear, which the
+	// paper's code used) or "glorot" (Glorot-uniform weights, zero biases).
+	Init string
 	// Trial is the parametric function. Default TrialExp.
 	Trial Trial
 	// Epochs is the number of Adam epochs. Default 20000.
 	Epochs int
 	// LearningRate of Adam. Default 8e-3 (the paper's).
 	LearningRate float64
-	// Beta1 and Beta2 are Adam's moment decay rates. Default 0.9 and 0.999.
+	// FinalLearningRate, when set, makes the learning rate decay
+	// exponentially from LearningRate to it over the epochs. Zero keeps it
+	// constant, as in the paper.
+	FinalLearningRate float64
+	// Beta1 and Beta2 are Adam's moment decay rates. Default 0.999 and
+	// 0.9999, the values of the paper's reference code: on the oscillator
+	// they reach a ten times smaller error in 10^4 epochs than the usual
+	// 0.9 and 0.999.
 	Beta1, Beta2 float64
 	// Jitter is the standard deviation of the Gaussian perturbation of the
 	// training times in every epoch. Default 3·T/K, the ratio of both of the
@@ -115,6 +126,12 @@ func (s *Settings) resolved(p Problem) (Settings, error) {
 	if r.Activation == "" {
 		r.Activation = "sin"
 	}
+	if r.Init == "" {
+		r.Init = "uniform"
+	}
+	if r.Init != "uniform" && r.Init != "glorot" {
+		return r, fmt.Errorf("solver: unknown init %q; expected uniform or glorot", r.Init)
+	}
 	if r.Trial == "" {
 		r.Trial = TrialExp
 	}
@@ -128,10 +145,10 @@ func (s *Settings) resolved(p Problem) (Settings, error) {
 		r.LearningRate = 8e-3
 	}
 	if r.Beta1 == 0 {
-		r.Beta1 = 0.9
+		r.Beta1 = 0.999
 	}
 	if r.Beta2 == 0 {
-		r.Beta2 = 0.999
+		r.Beta2 = 0.9999
 	}
 	if r.Jitter == 0 && !r.NoJitter {
 		r.Jitter = 3 * p.T / float64(p.K)
@@ -151,6 +168,9 @@ func (s *Settings) resolved(p Problem) (Settings, error) {
 	}
 	if !(r.LearningRate > 0) {
 		bad = append(bad, fmt.Sprintf("learning rate %v ≤ 0", r.LearningRate))
+	}
+	if !(r.FinalLearningRate >= 0) || r.FinalLearningRate > r.LearningRate {
+		bad = append(bad, fmt.Sprintf("final learning rate %v outside [0, learning rate]", r.FinalLearningRate))
 	}
 	if !(r.Beta1 >= 0 && r.Beta1 < 1) || !(r.Beta2 >= 0 && r.Beta2 < 1) {
 		bad = append(bad, fmt.Sprintf("Adam betas (%v, %v) outside [0, 1)", r.Beta1, r.Beta2))

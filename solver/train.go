@@ -74,7 +74,12 @@ func Solve(ctx context.Context, p Problem, s *Settings, mon Monitor) (*Solution,
 		return nil, fmt.Errorf("solver: %w", err)
 	}
 	rng := rand.New(rand.NewPCG(set.Seed, 0x9e3779b97f4a7c15))
-	net.InitGlorot(rng)
+	switch set.Init {
+	case "glorot":
+		net.InitGlorot(rng)
+	default:
+		net.InitUniform(rng)
+	}
 
 	tr := newTrainer(p, set, net, rng)
 	sol := tr.run(ctx, mon)
@@ -146,6 +151,9 @@ func (tr *trainer) run(ctx context.Context, mon Monitor) *Solution {
 		if ctx.Err() != nil {
 			tr.train.Stopped = StoppedInterrupted
 			break
+		}
+		if f := tr.set.FinalLearningRate; f > 0 {
+			tr.adam.LR = tr.set.LearningRate * math.Pow(f/tr.set.LearningRate, float64(epoch-1)/float64(max(1, tr.set.Epochs-1)))
 		}
 		loss := tr.epoch()
 		tr.train.Epochs = epoch

@@ -140,6 +140,25 @@ func (n *Net) InitGlorot(rng *rand.Rand) {
 	}
 }
 
+// InitUniform draws every weight and bias uniformly from ±1/sqrt(in), the
+// default of PyTorch's nn.Linear (Kaiming-uniform with a = √5), which the
+// reference implementations of the papers use.
+func (n *Net) InitUniform(rng *rand.Rand) {
+	for _, l := range n.Arch.layers() {
+		a := 1 / math.Sqrt(float64(l.in))
+		w := n.Params[l.w : l.w+l.in*l.out]
+		for i := range w {
+			w[i] = a * (2*rng.Float64() - 1)
+		}
+		if l.b >= 0 {
+			b := n.Params[l.b : l.b+l.out]
+			for i := range b {
+				b[i] = a * (2*rng.Float64() - 1)
+			}
+		}
+	}
+}
+
 // InitOrthogonal sets every weight matrix to a random orthogonal one (the
 // Q of the QR factorisation of a Gaussian matrix, with the signs of R's
 // diagonal, as torch.nn.init.orthogonal_) and the biases to zero.

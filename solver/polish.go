@@ -59,20 +59,25 @@ func (tr *trainer) polish(ctx context.Context, report func(epoch int, loss, lmax
 		MajorIterations:   tr.set.PolishIterations,
 		GradientThreshold: 1e-300, // run the iterations asked for
 		Recorder:          rec,
-		Concurrent:        0,
 	}, &optimize.LBFGS{Store: 30})
 	if ctx.Err() != nil {
 		tr.train.Stopped = StoppedInterrupted
 	}
 	tr.train.Polish = iter
-	if res == nil {
+	switch {
+	case res == nil && err != nil:
+		tr.train.PolishStatus = err.Error()
 		return
+	case err != nil:
+		// A line search that can no longer decrease the loss ends the
+		// polish early; the iterate reached is still a candidate.
+		tr.train.PolishStatus = res.Status.String() + ": " + err.Error()
+	default:
+		tr.train.PolishStatus = res.Status.String()
 	}
-	_ = err // Minimize reports reaching the iteration cap or a failed line search as an error; the result is still usable.
 	copy(tr.net.Params, res.X)
-	if lmax, improved := tr.consider(tr.train.Epochs + iter); improved || iter > 0 {
-		report(tr.train.Epochs+iter, lastLoss, lmax, "polish")
-	}
+	lmax, _ := tr.consider(tr.train.Epochs + iter)
+	report(tr.train.Epochs+iter, lastLoss, lmax, "polish")
 }
 
 // recorderFunc adapts a function to optimize.Recorder.

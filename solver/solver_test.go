@@ -134,3 +134,25 @@ func TestLossGradient(t *testing.T) {
 		}
 	}
 }
+
+// The L-BFGS polish runs and improves on Adam's best model.
+func TestPolish(t *testing.T) {
+	p := oscillator(t)
+	set := &Settings{Hidden: []int{10, 10}, Epochs: 300, Seed: 4}
+	a, _ := Solve(context.Background(), p, set, nil)
+	withPolish := *set
+	withPolish.PolishIterations = 60
+	b, err := Solve(context.Background(), p, &withPolish, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Training.Polish == 0 || b.Training.PolishStatus == "" {
+		t.Fatalf("polish did not run: %+v", b.Training)
+	}
+	if !(b.Training.BestLMax < a.Training.BestLMax) {
+		t.Errorf("ℓmax %g after polish, %g before", b.Training.BestLMax, a.Training.BestLMax)
+	}
+	if b.Training.BestEpoch <= 300 {
+		t.Errorf("best epoch %d: the polished model was not kept", b.Training.BestEpoch)
+	}
+}

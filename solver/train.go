@@ -38,14 +38,16 @@ type Monitor func(Progress)
 
 // Training records how training went.
 type Training struct {
-	Epochs    int     // Adam epochs run
-	Polish    int     // L-BFGS iterations run
-	Seconds   float64 // wall time
-	FinalLoss float64 // training loss of the last epoch
-	BestEpoch int     // epoch of the kept model (Epochs+Polish when the polish improved it)
-	BestLMax  float64 // ℓmax of the kept model on the validation grid
-	Stopped   string  // one of the Stopped* constants
-	Reason    string  // details, e.g. which bound reached the target
+	Epochs int // Adam epochs run
+	Polish int // L-BFGS iterations run
+	// PolishStatus is how the L-BFGS polish ended (gonum's status).
+	PolishStatus string
+	Seconds      float64 // wall time
+	FinalLoss    float64 // training loss of the last epoch
+	BestEpoch    int     // epoch of the kept model (Epochs+Polish when the polish improved it)
+	BestLMax     float64 // ℓmax of the kept model on the validation grid
+	Stopped      string  // one of the Stopped* constants
+	Reason       string  // details, e.g. which bound reached the target
 	// Loss is the training loss of every Adam epoch, for loss curves.
 	Loss []float64 `json:"-"`
 }

@@ -1,0 +1,51 @@
+// Package solver solves Hamilton's equations with a data-free neural
+// network (Mattheakis, Sondak, Dogra & Protopapas, "Hamiltonian neural
+// networks for solving equations of motion", §II.A): no simulator data, the
+// network is trained on the equations alone.
+//
+// # Trial solution and loss
+//
+// One network N: R → R^D with shared weights gives all D = 2d outputs. The
+// trial solution
+//
+//	ẑ(t) = z0 + f(t)·N(t),   f = 1 − e^−t (Eq. 9, Trial "exp") or f = t ("linear")
+//
+// satisfies ẑ(0) = z0 exactly (Eq. 6). Its time derivative
+// dẑ/dt = f'·N + f·dN/dt uses the network's input tangent dN/dt, computed
+// in the same forward pass. The loss (Eq. 7, 8, 13–15) over K times t_n is
+//
+//	L = (1/K) Σ ‖ℓ_n‖² + λ·(1/K) Σ (H(ẑ_n) − E0)²,   ℓ_n = dẑ/dt(t_n) − J∇H(ẑ(t_n)),
+//
+// and its gradient needs the exact Hessian of H:
+// ∂L/∂ẑ = (2/K)·∇²H·J·ℓ + (2λ/K)(H − E0)∇H, ∂L/∂(dẑ/dt) = (2/K)·ℓ.
+//
+// # Training
+//
+// The K times are equally spaced on [0, T] (t_n = n·T/(K−1)) and, in every
+// epoch, perturbed by Gaussian noise of standard deviation Settings.Jitter
+// and reflected back into [0, T]. Each epoch is one full-batch Adam step.
+// Every ValidateEvery epochs the model is judged on a fixed grid of
+// ValidationPoints equally spaced times by ℓmax = max sqrt(‖ℓ‖² + λ(H −
+// E0)²), and the best model is kept: the last Adam iterate is often
+// several times worse. An optional L-BFGS polish (gonum/optimize) then
+// minimises the loss on the validation grid without jitter, starting from
+// the best model, and is kept if it validates better.
+//
+// Training stops after the epochs, when Settings.Target says the error is
+// small enough, when the loss becomes non-finite ("diverged": the best model
+// is kept), or when the context is cancelled ("interrupted": the best model
+// so far is returned with a nil error).
+//
+// # Reproducibility
+//
+// The initial weights and the jitter come from a PCG generator seeded by
+// Settings.Seed, and all sums run in a fixed order: the same seed and
+// problem give the same bits, whatever GOMAXPROCS is.
+//
+// # Solutions
+//
+// A Solution is callable at any t (At, Deriv, Residual) and is safe for
+// concurrent use. Save writes it as JSON with the problem's source text,
+// the settings, the training record and the weights; ProblemSource and
+// Load read it back.
+package solver

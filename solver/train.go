@@ -75,7 +75,7 @@ func Solve(ctx context.Context, p Problem, s *Settings, mon Monitor) (*Solution,
 	if err != nil {
 		return nil, fmt.Errorf("solver: %w", err)
 	}
-	rng := rand.New(rand.NewPCG(set.Seed, 0x9e3779b97f4a7c15))
+	rng := newRNG(set.Seed)
 	switch set.Init {
 	case "glorot":
 		net.InitGlorot(rng)
@@ -87,6 +87,9 @@ func Solve(ctx context.Context, p Problem, s *Settings, mon Monitor) (*Solution,
 	sol := tr.run(ctx, mon)
 	return sol, nil
 }
+
+// newRNG returns the generator of a training run: PCG seeded by seed.
+func newRNG(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)) }
 
 // trainer holds every buffer of a training run, allocated once.
 type trainer struct {

@@ -219,29 +219,23 @@ func (sol *Dense) dense(t, h float64, y, y1, yt []float64, k [][]float64, eval f
 	base := len(sol.rc)
 	sol.rc = append(sol.rc, make([]float64, 8*n)...)
 	r := func(j int) []float64 { return sol.rc[base+j*n : base+(j+1)*n] }
-	// The extra stages 14, 15, 16 go into k[14], k[15], k[16]; f(t+h) is k[13].
-	ex := [3][]float64{k[14], k[15], k[16]}
+	// Column j of the extra-stage and dense-output tables weighs stage[j]:
+	// the twelve stages, f(t+h, y1) (in k[13]), then the extra stages 14,
+	// 15 and 16, computed here into k[14], k[15], k[16].
+	var stage [16][]float64
+	copy(stage[:12], k[:12])
+	stage[12], stage[13], stage[14], stage[15] = k[13], k[14], k[15], k[16]
 	for s, row := range dopAExtra {
 		for i := 0; i < n; i++ {
 			acc := 0.0
 			for j, a := range row {
-				if a == 0 {
-					continue
+				if a != 0 {
+					acc += a * stage[j][i]
 				}
-				var kv float64
-				switch {
-				case j < 12:
-					kv = k[j][i]
-				case j == 12:
-					kv = k[13][i] // f(t+h, y1)
-				default:
-					kv = ex[j-13][i]
-				}
-				acc += a * kv
 			}
 			yt[i] = y[i] + h*acc
 		}
-		eval(ex[s], t+dopCExtra[s]*h, yt)
+		eval(stage[13+s], t+dopCExtra[s]*h, yt)
 	}
 	for i := 0; i < n; i++ {
 		ydiff := y1[i] - y[i]
@@ -253,19 +247,9 @@ func (sol *Dense) dense(t, h float64, y, y1, yt []float64, k [][]float64, eval f
 		for row := 0; row < 4; row++ {
 			acc := 0.0
 			for j, dv := range dopD[row] {
-				if dv == 0 {
-					continue
+				if dv != 0 {
+					acc += dv * stage[j][i]
 				}
-				var kv float64
-				switch {
-				case j < 12:
-					kv = k[j][i]
-				case j == 12:
-					kv = k[13][i]
-				default:
-					kv = ex[j-13][i]
-				}
-				acc += dv * kv
 			}
 			r(4 + row)[i] = h * acc
 		}

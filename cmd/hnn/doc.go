@@ -53,6 +53,8 @@
 //	    	integration method: euler, verlet, yoshida4, yoshida6, midpoint, implicit-euler, rk4, dop853 (default "dop853")
 //	  -o string
 //	    	output directory (default out/<problem name>)
+//	  -plots string
+//	    	plot format: png, svg or none (default "png")
 //	  -rtol float
 //	    	relative and absolute tolerance of dop853 (default 1e-12)
 //	  -steps int
@@ -101,6 +103,8 @@
 //	    	number of Adam epochs (default: the problem's solver.epochs)
 //	  -o string
 //	    	output directory (default out/<problem name>)
+//	  -plots string
+//	    	plot format: png, svg or none (default "png")
 //	  -quiet
 //	    	no progress display
 //	  -seed value

@@ -47,6 +47,7 @@ Examples:
 			fs.IntVar(&o.steps, "steps", 0, "number of steps (output intervals for dop853); 0 means the problem's time.points")
 			fs.Float64Var(&o.rtol, "rtol", 1e-12, "relative and absolute tolerance of dop853")
 			fs.StringVar(&o.dir, "o", "", "output directory (default out/<problem name>)")
+			fs.StringVar(&o.plots, "plots", "png", "plot format: png, svg or none")
 			return o.run
 		},
 	})
@@ -57,6 +58,7 @@ type integrateOpts struct {
 	steps  int
 	rtol   float64
 	dir    string
+	plots  string
 }
 
 type integrateReport struct {
@@ -88,6 +90,9 @@ func (o *integrateOpts) run(ctx context.Context, e *env, args []string) error {
 	}
 	if steps < 1 || steps > problems.MaxEulerStep {
 		return usageError("", "integrate: --steps %d is out of range [1, %d]", steps, problems.MaxEulerStep)
+	}
+	if err := plotFormat(o.plots); err != nil {
+		return usageError("", "integrate: %v", err)
 	}
 	if !(o.rtol > 0 && o.rtol < 1) {
 		return usageError("", "integrate: --rtol %v must be in (0, 1)", o.rtol)
@@ -143,14 +148,33 @@ func (o *integrateOpts) run(ctx context.Context, e *env, args []string) error {
 	rep.MaxEnergyError = number(maxErr)
 	rep.FinalState = named(p.Names(), x)
 
+	files := map[string][]byte{"trajectory.csv": csvTable(header, rows)}
+	d := len(p.Coordinates)
+	col := func(j int) []float64 {
+		out := make([]float64, len(rows))
+		for i, r := range rows {
+			out[i] = r[j]
+		}
+		return out
+	}
+	dE := make([]float64, len(rows))
+	for i, r := range rows {
+		dE[i] = math.Abs(r[len(r)-1] - e0)
+	}
+	title := p.Name + ", " + o.method + ": "
+	dropped, err := figures(o.plots, map[string]chart{
+		"phase":  {title: title + "phase space", xlabel: p.Coordinates[0], ylabel: p.Momenta[0], series: []series{{name: o.method, x: col(1), y: col(1 + d)}}},
+		"energy": {title: title + "energy error", xlabel: "t", ylabel: "|H − H(z0)|", logY: true, series: []series{{name: o.method, x: col(0), y: dE}}},
+	}, nil, files)
+	if err != nil {
+		return err
+	}
 	js, err := marshalJSON(rep)
 	if err != nil {
 		return err
 	}
-	if err := writeFiles(dir, map[string][]byte{
-		"trajectory.csv": csvTable(header, rows),
-		"report.json":    js,
-	}); err != nil {
+	files["report.json"] = js
+	if err := writeFiles(dir, files); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "%s: %s, %d steps on [0, %.6g] in %.3g s\n", p.Name, o.method, steps, p.End, float64(rep.Seconds))
@@ -159,7 +183,11 @@ func (o *integrateOpts) run(ctx context.Context, e *env, args []string) error {
 	for i, n := range p.Names() {
 		fmt.Fprintf(e.stdout, " %s=%.10g", n, x[i])
 	}
-	fmt.Fprintf(e.stdout, "\n  wrote %s and %s\n", filepath.Join(dir, "trajectory.csv"), filepath.Join(dir, "report.json"))
+	fmt.Fprintln(e.stdout)
+	if dropped > 0 {
+		fmt.Fprintf(e.stdout, "  plots: %d non-finite points left out\n", dropped)
+	}
+	fmt.Fprintf(e.stdout, "  wrote %s\n", listFiles(dir, files))
 	return nil
 }
 

@@ -7,7 +7,9 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
+	"strings"
 )
 
 // writeFiles creates dir and writes each file into it atomically (a
@@ -101,4 +103,14 @@ func named(names []string, x []float64) map[string]number {
 		m[n] = number(x[i])
 	}
 	return m
+}
+
+// listFiles names the files written into dir, sorted, for the report.
+func listFiles(dir string, files map[string][]byte) string {
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, filepath.Join(dir, n))
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
 }

@@ -60,6 +60,7 @@ Examples:
 				return nil
 			})
 			fs.BoolVar(&o.quiet, "quiet", false, "no progress display")
+			fs.StringVar(&o.plots, "plots", "png", "plot format: png, svg or none")
 			return o.run
 		},
 	})
@@ -70,11 +71,15 @@ type solveOpts struct {
 	epochs int
 	seed   *uint64
 	quiet  bool
+	plots  string
 }
 
 func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 	if len(args) != 1 {
 		return usageError("usage: hnn solve FILE|NAME [-o DIR] [--epochs N] [--seed S]", "solve: expected one problem file or name, got %d arguments", len(args))
+	}
+	if err := plotFormat(o.plots); err != nil {
+		return usageError("", "solve: %v", err)
 	}
 	p, err := problems.Load(args[0])
 	if err != nil {
@@ -111,7 +116,7 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 	}
 	// The report is computed even after Ctrl-C, for the best model so far.
 	rctx := context.WithoutCancel(ctx)
-	rep, files, err := analyseSolution(rctx, p, sol)
+	rep, files, err := analyseSolution(rctx, p, sol, o.plots)
 	if err != nil {
 		return fmt.Errorf("problem %s: %w", p.Name, err)
 	}
@@ -119,7 +124,10 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	printSolveReport(e.stdout, p, rep)
-	fmt.Fprintf(e.stdout, "wrote %s, %s and %s\n", filepath.Join(dir, "report.json"), filepath.Join(dir, "solution.csv"), filepath.Join(dir, "model.json"))
+	if rep.PlotDropped > 0 {
+		fmt.Fprintf(e.stdout, "plots: %d points not finite (or not positive on a log axis) were left out\n", rep.PlotDropped)
+	}
+	fmt.Fprintf(e.stdout, "wrote %s\n", listFiles(dir, files))
 	if sol.Training.Stopped == solver.StoppedInterrupted {
 		return &exitError{code: exitInterrupted, err: errors.New("interrupted: wrote the results for the best model so far")}
 	}
@@ -140,6 +148,7 @@ type solveReport struct {
 	EulerMethod              string `json:"euler_method"`
 	Grid                     int    `json:"grid_points"`
 	Reference                string `json:"reference"`
+	PlotDropped              int    `json:"plot_points_left_out,omitempty"`
 }
 
 type trainingReport struct {
@@ -176,7 +185,7 @@ type eulerReport struct {
 
 // analyseSolution compares the trained network with the reference and
 // symplectic Euler, and renders the output files.
-func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solution) (*solveReport, map[string][]byte, error) {
+func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solution, plots string) (*solveReport, map[string][]byte, error) {
 	h := p.H
 	names := p.Names()
 	ref, err := (&symplectic.DOP853{RTol: 1e-12, ATol: 1e-12}).Solve(ctx, symplectic.HamiltonianSystem(h), p.Initial, 0, p.End)
@@ -237,10 +246,13 @@ func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solut
 
 	header := append(append([]string{"t"}, names...), "H")
 	rows := make([][]float64, len(grid))
+	refRows := make([][]float64, len(grid))
 	z := make([]float64, p.Dim())
 	for i, t := range grid {
 		sol.At(z, t)
 		rows[i] = append(append([]float64{t}, z...), h.H(z))
+		ref.At(z, t)
+		refRows[i] = append(append([]float64{t}, z...), h.H(z))
 	}
 	js, err := marshalJSON(rep)
 	if err != nil {
@@ -250,11 +262,120 @@ func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solut
 	if err := sol.Save(&model); err != nil {
 		return nil, nil, err
 	}
-	return rep, map[string][]byte{
-		"report.json":  js,
+	files := map[string][]byte{
 		"solution.csv": csvTable(header, rows),
 		"model.json":   model.Bytes(),
-	}, nil
+	}
+	if plots != "none" {
+		charts, err := solveCharts(p, sol, rep, rows, refRows)
+		if err != nil {
+			return nil, nil, err
+		}
+		rep.PlotDropped, err = figures(plots, charts, []string{"phase", "errors", "energy", "loss"}, files)
+		if err != nil {
+			return nil, nil, err
+		}
+		if js, err = marshalJSON(rep); err != nil {
+			return nil, nil, err
+		}
+	}
+	files["report.json"] = js
+	return rep, files, nil
+}
+
+// solveCharts builds the pictures of a solve: phase space, errors with the
+// bound, energy, training loss and, in two or more dimensions, the orbit.
+func solveCharts(p *problems.Problem, sol *solver.Solution, rep *solveReport, rows, refRows [][]float64) (map[string]chart, error) {
+	d := len(p.Coordinates)
+	names := p.Names()
+	col := func(rs [][]float64, j int) []float64 {
+		out := make([]float64, len(rs))
+		for i, r := range rs {
+			out[i] = r[j]
+		}
+		return out
+	}
+	// Symplectic Euler at K and at the largest factor, at most 4000 nodes each.
+	m, err := symplectic.MethodByName(rep.EulerMethod)
+	if err != nil {
+		return nil, err
+	}
+	type run struct {
+		name string
+		rows [][]float64
+	}
+	var eulers []run
+	factors := p.EulerFactors()
+	shown := []int{factors[0]}
+	if last := factors[len(factors)-1]; last != factors[0] {
+		shown = append(shown, last)
+	}
+	for _, f := range shown {
+		n := f * p.Points
+		if n > 2_000_000 {
+			continue // too many nodes to draw usefully; the table has its figures
+		}
+		tr, err := symplectic.Integrate(p.H, p.Initial, 0, p.End, n, m)
+		if err != nil {
+			continue // the comparison already reported Euler's figures; no picture
+		}
+		stride := max(1, n/4000)
+		var rs [][]float64
+		for k := 0; k <= n; k += stride {
+			x := tr.State(nil, k)
+			rs = append(rs, append(append([]float64{tr.Time(k)}, x...), p.H.H(x)))
+		}
+		eulers = append(eulers, run{fmt.Sprintf("%s, %d steps", rep.EulerMethod, n), rs})
+	}
+	title := func(what string) string { return p.Name + ": " + what }
+	charts := map[string]chart{}
+
+	phase := chart{title: title("phase space"), xlabel: names[0], ylabel: names[d]}
+	phase.series = append(phase.series, series{name: "network", x: col(rows, 1), y: col(rows, 1+d)}, series{name: "reference", x: col(refRows, 1), y: col(refRows, 1+d), dashed: true})
+	energy := chart{title: title("energy"), xlabel: "t", ylabel: "H"}
+	energy.series = append(energy.series, series{name: "network", x: col(rows, 0), y: col(rows, 1+2*d)}, series{name: "reference", x: col(refRows, 0), y: col(refRows, 1+2*d), dashed: true})
+	var orbit chart
+	if d >= 2 {
+		orbit = chart{title: title("orbit"), xlabel: names[0], ylabel: names[1]}
+		orbit.series = append(orbit.series, series{name: "network", x: col(rows, 1), y: col(rows, 2)}, series{name: "reference", x: col(refRows, 1), y: col(refRows, 2), dashed: true})
+	}
+	for _, e := range eulers {
+		phase.series = append(phase.series, series{name: e.name, x: col(e.rows, 1), y: col(e.rows, 1+d)})
+		energy.series = append(energy.series, series{name: e.name, x: col(e.rows, 0), y: col(e.rows, 1+2*d)})
+		if d >= 2 {
+			orbit.series = append(orbit.series, series{name: e.name, x: col(e.rows, 1), y: col(e.rows, 2)})
+		}
+	}
+	charts["phase"], charts["energy"] = phase, energy
+	if d >= 2 {
+		charts["orbit"] = orbit
+	}
+
+	errs := chart{title: title("network error against the reference"), xlabel: "t", ylabel: "|δz_i|", logY: true}
+	for j, n := range names {
+		e := make([]float64, len(rows))
+		for i := range rows {
+			e[i] = math.Abs(rows[i][1+j] - refRows[i][1+j])
+		}
+		errs.series = append(errs.series, series{name: "|δ" + n + "|", x: col(rows, 0), y: e})
+	}
+	if rep.Network.PaperBound != nil {
+		errs.hlines = append(errs.hlines, level{"paper's bound ℓmax/σmin", float64(*rep.Network.PaperBound)})
+	}
+	charts["errors"] = errs
+
+	loss := sol.Training.Loss
+	stride := max(1, len(loss)/5000)
+	var ex, ey []float64
+	for i := 0; i < len(loss); i += stride {
+		ex, ey = append(ex, float64(i+1)), append(ey, loss[i])
+	}
+	lc := chart{title: title("training loss"), xlabel: "epoch", ylabel: "loss", logY: true, series: []series{{name: "Adam", x: ex, y: ey}}}
+	if be := sol.Training.BestEpoch; be > 0 {
+		lc.vline = &level{fmt.Sprintf("best model (epoch %d)", be), float64(min(be, len(loss)))}
+	}
+	charts["loss"] = lc
+	return charts, nil
 }
 
 func printSolveReport(w io.Writer, p *problems.Problem, r *solveReport) {

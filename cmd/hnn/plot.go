@@ -1,0 +1,211 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Plots are built from charts: labelled series of (x, y) points. Points
+// that cannot be drawn are left out — NaN and ±Inf are counted, so a
+// diverged run still gets its pictures and the caller reports what was
+// dropped; values ≤ 0 on a log axis are skipped silently.
+
+type series struct {
+	name   string
+	x, y   []float64
+	dashed bool
+}
+
+type chart struct {
+	title, xlabel, ylabel string
+	logY                  bool
+	series                []series
+	hlines                []level // horizontal reference lines (bounds)
+	vline                 *level  // a vertical marker (the best epoch)
+}
+
+type level struct {
+	name  string
+	value float64
+}
+
+// plotSize is the size of one figure.
+const plotWidth, plotHeight = 16 * vg.Centimeter, 10 * vg.Centimeter
+
+// build makes the plot and returns how many points were left out.
+func (c chart) build() (*plot.Plot, int) {
+	p := plot.New()
+	p.Title.Text = c.title
+	p.X.Label.Text = c.xlabel
+	p.Y.Label.Text = c.ylabel
+	p.Legend.Top = true
+	dropped := 0
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for i, s := range c.series {
+		xys := make(plotter.XYs, 0, len(s.x))
+		for j := range s.x {
+			x, y := s.x[j], s.y[j]
+			if !finite(x) || !finite(y) {
+				dropped++
+				continue
+			}
+			if c.logY && y <= 0 {
+				continue // exact zeros (e.g. the error at t = 0) have no place on a log axis
+			}
+			xys = append(xys, plotter.XY{X: x, Y: y})
+			lo, hi = math.Min(lo, y), math.Max(hi, y)
+		}
+		if len(xys) == 0 {
+			continue
+		}
+		l, err := plotter.NewLine(xys)
+		if err != nil { // cannot happen: the points were filtered
+			dropped += len(xys)
+			continue
+		}
+		l.Color = plotutil.Color(i)
+		l.Width = vg.Points(1.2)
+		if s.dashed {
+			l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+		}
+		p.Add(l)
+		p.Legend.Add(s.name, l)
+	}
+	xmin, xmax := p.X.Min, p.X.Max
+	for i, h := range c.hlines {
+		if !finite(h.value) || c.logY && h.value <= 0 || xmax <= xmin {
+			continue
+		}
+		l, err := plotter.NewLine(plotter.XYs{{X: xmin, Y: h.value}, {X: xmax, Y: h.value}})
+		if err != nil {
+			continue
+		}
+		l.Color = color.Gray{Y: uint8(60 + 40*i)}
+		l.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
+		p.Add(l)
+		p.Legend.Add(h.name, l)
+		lo, hi = math.Min(lo, h.value), math.Max(hi, h.value)
+	}
+	if c.vline != nil && finite(c.vline.value) && hi > lo {
+		l, err := plotter.NewLine(plotter.XYs{{X: c.vline.value, Y: lo}, {X: c.vline.value, Y: hi}})
+		if err == nil {
+			l.Color = color.Gray{Y: 90}
+			l.Dashes = []vg.Length{vg.Points(1), vg.Points(2)}
+			p.Add(l)
+			p.Legend.Add(c.vline.name, l)
+		}
+	}
+	if c.logY && hi >= lo && lo > 0 {
+		if hi == lo { // one value: give the log axis a decade around it
+			lo, hi = lo/10, hi*10
+		}
+		p.Y.Min, p.Y.Max = lo, hi
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	}
+	p.Add(plotter.NewGrid())
+	return p, dropped
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// render draws one plot as PNG or SVG.
+func render(p *plot.Plot, format string) ([]byte, error) {
+	w, err := p.WriterTo(plotWidth, plotHeight, format)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if _, err := w.WriteTo(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// renderGrid draws plots side by side in rows, as one figure.
+func renderGrid(plots [][]*plot.Plot, format string) ([]byte, error) {
+	rows, cols := len(plots), 0
+	for _, r := range plots {
+		cols = max(cols, len(r))
+	}
+	for i := range plots { // plot.Align needs a full rectangle; nil cells stay empty
+		for len(plots[i]) < cols {
+			plots[i] = append(plots[i], nil)
+		}
+	}
+	c, err := draw.NewFormattedCanvas(plotWidth*vg.Length(cols), plotHeight*vg.Length(rows), format)
+	if err != nil {
+		return nil, err
+	}
+	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Millimeter, PadY: vg.Millimeter, PadTop: vg.Millimeter, PadBottom: vg.Millimeter, PadLeft: vg.Millimeter, PadRight: vg.Millimeter}
+	canvases := plot.Align(plots, tiles, draw.New(c))
+	for i, r := range plots {
+		for j, p := range r {
+			if p != nil {
+				p.Draw(canvases[i][j])
+			}
+		}
+	}
+	var b bytes.Buffer
+	if _, err := c.WriteTo(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// figures renders named charts into files name.<format>, plus an overview
+// of the charts named in overview (up to two per row), and returns the
+// number of points left out.
+func figures(format string, charts map[string]chart, overview []string, files map[string][]byte) (int, error) {
+	if format == "none" {
+		return 0, nil
+	}
+	built := map[string]*plot.Plot{}
+	dropped := 0
+	for name, c := range charts {
+		p, d := c.build()
+		dropped += d
+		b, err := render(p, format)
+		if err != nil {
+			return dropped, fmt.Errorf("plot %s: %w", name, err)
+		}
+		files[name+"."+format] = b
+		built[name] = p
+	}
+	var grid [][]*plot.Plot
+	for i, name := range overview {
+		p, ok := built[name]
+		if !ok {
+			continue
+		}
+		if i%2 == 0 {
+			grid = append(grid, nil)
+		}
+		grid[len(grid)-1] = append(grid[len(grid)-1], p)
+	}
+	if len(grid) > 0 {
+		b, err := renderGrid(grid, format)
+		if err != nil {
+			return dropped, fmt.Errorf("plot overview: %w", err)
+		}
+		files["overview."+format] = b
+	}
+	return dropped, nil
+}
+
+// plotFormat checks the --plots flag.
+func plotFormat(s string) error {
+	switch s {
+	case "png", "svg", "none":
+		return nil
+	}
+	return fmt.Errorf("--plots %q: expected png, svg or none", s)
+}

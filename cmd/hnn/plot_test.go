@@ -1,0 +1,52 @@
+package main
+
+import (
+	"bytes"
+	"math"
+	"strings"
+	"testing"
+)
+
+// Every chart kind renders to SVG and PNG, with finite input and with NaN,
+// ±Inf and (on log axes) zero values, which are left out and counted.
+func TestCharts(t *testing.T) {
+	x := []float64{0, 1, 2, 3, 4}
+	good := []float64{1e-3, 2e-3, 5e-4, 1e-2, 3e-3}
+	bad := []float64{1e-3, math.NaN(), math.Inf(1), 0, math.Inf(-1)}
+	for _, c := range []struct {
+		name    string
+		ch      chart
+		dropped int
+	}{
+		{"linear", chart{title: "t", xlabel: "x", ylabel: "y", series: []series{{name: "a", x: x, y: good}}}, 0},
+		{"log with bound and marker", chart{title: "t", logY: true, series: []series{{name: "a", x: x, y: good}, {name: "b", x: x, y: good, dashed: true}}, hlines: []level{{"bound", 5e-3}}, vline: &level{"best", 2}}, 0},
+		{"non-finite", chart{title: "t", series: []series{{name: "a", x: x, y: bad}}}, 3},
+		{"non-finite on log axis", chart{title: "t", logY: true, series: []series{{name: "a", x: x, y: bad}}, hlines: []level{{"bound", math.Inf(1)}}}, 3},
+		{"all non-finite", chart{title: "t", logY: true, series: []series{{name: "a", x: x, y: []float64{math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()}}}}, 5},
+		{"empty", chart{title: "t"}, 0},
+	} {
+		for _, format := range []string{"svg", "png"} {
+			files := map[string][]byte{}
+			dropped, err := figures(format, map[string]chart{"c": c.ch}, []string{"c"}, files)
+			if err != nil {
+				t.Fatalf("%s %s: %v", c.name, format, err)
+			}
+			if dropped != c.dropped {
+				t.Errorf("%s %s: %d points dropped, want %d", c.name, format, dropped, c.dropped)
+			}
+			b := files["c."+format]
+			if format == "svg" && !bytes.Contains(b, []byte("<svg")) || format == "png" && !bytes.HasPrefix(b, []byte("\x89PNG")) {
+				t.Errorf("%s %s: not a %s image", c.name, format, format)
+			}
+			if _, ok := files["overview."+format]; !ok {
+				t.Errorf("%s %s: no overview", c.name, format)
+			}
+			if format == "svg" && c.name == "linear" && !strings.Contains(string(b), ">a<") {
+				t.Errorf("legend missing from the SVG")
+			}
+		}
+	}
+	if n, _ := figures("none", map[string]chart{"c": {}}, nil, map[string][]byte{}); n != 0 {
+		t.Error("--plots none drew something")
+	}
+}

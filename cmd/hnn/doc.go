@@ -13,6 +13,7 @@
 //
 //	Commands:
 //	  solve       solve a problem with the data-free Hamiltonian network and compare
+//	  bound       recompute the error bounds and comparisons of a saved model
 //	  integrate   integrate a problem with a classical method (symplectic, RK4 or DOP853)
 //	  problems    list the built-in problems, or show one as YAML
 //	  help        show help for a command
@@ -26,6 +27,26 @@
 //	  hnn help integrate
 //
 //	Run 'hnn help <command>' for details and examples of each command.
+//
+//	Usage: hnn bound MODEL.json [-o DIR] [--plots png|svg|none]
+//
+//	Loads a model saved by 'hnn solve' (its model.json holds the problem, the
+//	settings and the weights), and recomputes without training everything
+//	'hnn solve' reports: the comparison with the reference and with symplectic
+//	Euler, the paper's bound ℓmax/σmin (Mattheakis et al. Eq. 22) and the
+//	error-propagation estimate (Eq. 18), each checked against the actual error
+//	(held or violated, and the ratio to the actual error). It writes
+//	report.json, solution.csv, model.json and the plots into DIR.
+//
+//	Examples:
+//	  hnn bound out/henon_heiles/model.json
+//	  hnn bound out/henon_heiles/model.json -o out/hh-bounds --plots svg
+//
+//	Flags:
+//	  -o string
+//	    	output directory (default out/<problem name>)
+//	  -plots string
+//	    	plot format: png, svg or none (default "png")
 //
 //	Usage: hnn integrate FILE|NAME [--method M] [--steps N] [--rtol R] [-o DIR]
 //

@@ -317,3 +317,44 @@ func TestSolveInterrupted(t *testing.T) {
 		t.Errorf("report does not say interrupted")
 	}
 }
+
+// hnn bound reloads a saved model and reproduces the solve's figures.
+func TestBound(t *testing.T) {
+	t.Chdir(t.TempDir())
+	os.WriteFile("small.yaml", []byte(smallProblem), 0o644)
+	if code, _, stderr := hnn(t, "solve", "small.yaml", "--plots", "none"); code != 0 {
+		t.Fatal(stderr)
+	}
+	code, out, stderr := hnn(t, "bound", filepath.Join("out", "small", "model.json"), "-o", "b", "--plots", "svg")
+	if code != 0 {
+		t.Fatalf("code %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, "error propagation") {
+		t.Errorf("report: %s", out)
+	}
+	a, _ := os.ReadFile(filepath.Join("out", "small", "report.json"))
+	b, _ := os.ReadFile(filepath.Join("b", "report.json"))
+	var ra, rb map[string]any
+	json.Unmarshal(a, &ra)
+	json.Unmarshal(b, &rb)
+	na, nb := ra["network"].(map[string]any), rb["network"].(map[string]any)
+	for _, k := range []string{"lmax", "max_error", "max_energy_error"} {
+		if na[k] != nb[k] {
+			t.Errorf("%s: %v after solve, %v after bound", k, na[k], nb[k])
+		}
+	}
+	bounds := rb["bounds"].(map[string]any)
+	for _, k := range []string{"paper", "propagation"} {
+		if _, ok := bounds[k].(map[string]any)["value"]; !ok {
+			t.Errorf("bounds.%s has no value", k)
+		}
+	}
+	if _, err := os.Stat(filepath.Join("b", "errors.svg")); err != nil {
+		t.Error("no errors.svg")
+	}
+	for _, bad := range []string{"small.yaml", "nothere.json", "."} {
+		if code, _, _ := hnn(t, "bound", bad); code != exitUsage {
+			t.Errorf("hnn bound %s: exit %d, want 2", bad, code)
+		}
+	}
+}

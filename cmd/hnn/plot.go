@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -109,13 +110,38 @@ func (c chart) build() (*plot.Plot, int) {
 		}
 		p.Y.Min, p.Y.Max = lo, hi
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.Y.Tick.Marker = decades{}
 	}
 	p.Add(plotter.NewGrid())
 	return p, dropped
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// decades marks a log axis at the powers of ten, labelled "1e-05", with
+// unlabelled minor marks at 2..9 times them. (plot.LogTicks accumulates
+// its marks by repeated multiplication and prints 9.999999999999999e-05.)
+type decades struct{}
+
+func (decades) Ticks(min, max float64) []plot.Tick {
+	var ticks []plot.Tick
+	lo, hi := int(math.Floor(math.Log10(min))), int(math.Ceil(math.Log10(max)))
+	for k := lo; k <= hi; k++ {
+		v := math.Pow10(k)
+		if v >= min && v <= max {
+			ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'g', -1, 64)})
+		}
+		if hi-lo > 8 { // many decades: no minor marks
+			continue
+		}
+		for m := 2; m < 10; m++ {
+			if w := float64(m) * v; w >= min && w <= max {
+				ticks = append(ticks, plot.Tick{Value: w})
+			}
+		}
+	}
+	return ticks
+}
 
 // render draws one plot as PNG or SVG.
 func render(p *plot.Plot, format string) ([]byte, error) {

@@ -140,6 +140,7 @@ type solveReport struct {
 	Training trainingReport `json:"training"`
 	Network  networkReport  `json:"network"`
 	Euler    []eulerReport  `json:"euler"`
+	Bounds   boundsReport   `json:"bounds"`
 	// EulerStepsToMatch is the fewest symplectic Euler steps whose max
 	// phase-space error is at most the network's; when the cap was reached
 	// it is the cap and EulerStepsToMatchReached is false ("more than").
@@ -173,6 +174,40 @@ type networkReport struct {
 	MaxError       number            `json:"max_error"`
 	RMSError       number            `json:"rms_error"`
 	MaxEnergyError number            `json:"max_energy_error"`
+}
+
+// boundsReport compares every bound and estimate with the actual error.
+type boundsReport struct {
+	// Paper is ℓmax/σmin (Mattheakis et al. Eq. 22), a bound on every
+	// component, compared with the largest component error.
+	Paper checkedBound `json:"paper"`
+	// Propagation is the largest ‖e(t)‖ of the linearised error equation
+	// (Eq. 18) integrated along the network: an estimate, not a bound,
+	// compared with the largest phase-space error.
+	Propagation checkedBound `json:"propagation"`
+}
+
+type checkedBound struct {
+	Value     *number           `json:"value"`
+	Reason    string            `json:"reason,omitempty"`
+	Held      *bool             `json:"held,omitempty"`
+	Tightness *number           `json:"tightness,omitempty"` // value / actual
+	PerComp   map[string]number `json:"max_abs,omitempty"`
+}
+
+// check fills held and tightness of a bound against the actual error.
+func (c *checkedBound) check(value, actual float64) {
+	if math.IsNaN(value) || math.IsInf(value, 0) {
+		return
+	}
+	v := number(value)
+	c.Value = &v
+	held := value >= actual
+	c.Held = &held
+	if actual > 0 {
+		t := number(value / actual)
+		c.Tightness = &t
+	}
 }
 
 type eulerReport struct {
@@ -217,6 +252,32 @@ func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solut
 	}
 	if tr.Epochs > 0 {
 		rep.Training.SecondsPerEpoch = number(1000 * tr.Seconds / float64(tr.Epochs+tr.Polish))
+	}
+	var maxComp float64
+	for _, v := range cmp.MaxAbs {
+		maxComp = math.Max(maxComp, v)
+	}
+	rep.Bounds.Paper.check(pb.Bound, maxComp)
+	rep.Bounds.Paper.Reason = pb.Reason
+	prop, err := errorbound.Propagate(ctx, h, sol, p.End, 0)
+	var propRows [][]float64
+	if err != nil {
+		rep.Bounds.Propagation.Reason = err.Error()
+	} else {
+		est := make([]float64, len(names))
+		var worst float64
+		for _, t := range grid {
+			e := prop.At(nil, t)
+			var n2 float64
+			for i, v := range e {
+				est[i] = math.Max(est[i], math.Abs(v))
+				n2 += v * v
+			}
+			worst = math.Max(worst, math.Sqrt(n2))
+			propRows = append(propRows, append([]float64{t}, e...))
+		}
+		rep.Bounds.Propagation.check(worst, cmp.Max)
+		rep.Bounds.Propagation.PerComp = named(names, est)
 	}
 	if math.IsInf(pb.Bound, 0) {
 		rep.Network.PaperBoundWhy = pb.Reason
@@ -267,7 +328,7 @@ func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solut
 		"model.json":   model.Bytes(),
 	}
 	if plots != "none" {
-		charts, err := solveCharts(p, sol, rep, rows, refRows)
+		charts, err := solveCharts(p, sol, rep, rows, refRows, propRows)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -285,7 +346,7 @@ func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solut
 
 // solveCharts builds the pictures of a solve: phase space, errors with the
 // bound, energy, training loss and, in two or more dimensions, the orbit.
-func solveCharts(p *problems.Problem, sol *solver.Solution, rep *solveReport, rows, refRows [][]float64) (map[string]chart, error) {
+func solveCharts(p *problems.Problem, sol *solver.Solution, rep *solveReport, rows, refRows, propRows [][]float64) (map[string]chart, error) {
 	d := len(p.Coordinates)
 	names := p.Names()
 	col := func(rs [][]float64, j int) []float64 {
@@ -359,6 +420,16 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, rep *solveReport, ro
 		}
 		errs.series = append(errs.series, series{name: "|δ" + n + "|", x: col(rows, 0), y: e})
 	}
+	for j, n := range names {
+		if propRows == nil {
+			break
+		}
+		e := make([]float64, len(propRows))
+		for i := range propRows {
+			e[i] = math.Abs(propRows[i][1+j])
+		}
+		errs.series = append(errs.series, series{name: "|δ" + n + "| estimated (Eq. 18)", x: col(propRows, 0), y: e, dashed: true})
+	}
 	if rep.Network.PaperBound != nil {
 		errs.hlines = append(errs.hlines, level{"paper's bound ℓmax/σmin", float64(*rep.Network.PaperBound)})
 	}
@@ -374,7 +445,9 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, rep *solveReport, ro
 	if be := sol.Training.BestEpoch; be > 0 {
 		lc.vline = &level{fmt.Sprintf("best model (epoch %d)", be), float64(min(be, len(loss)))}
 	}
-	charts["loss"] = lc
+	if len(ex) > 0 { // a reloaded model carries no loss history
+		charts["loss"] = lc
+	}
 	return charts, nil
 }
 
@@ -417,13 +490,22 @@ func printSolveReport(w io.Writer, p *problems.Problem, r *solveReport) {
 	default:
 		fmt.Fprintf(w, "%s steps to match the network: more than %d\n", r.EulerMethod, r.EulerStepsToMatch)
 	}
+	if pr := r.Bounds.Propagation; pr.Value != nil {
+		fmt.Fprintf(w, "error propagation (Eq. 18, an estimate): max ‖δz‖ ≈ %.3g, %.3g× the actual\n", float64(*pr.Value), float64(*pr.Tightness))
+	} else if pr.Reason != "" {
+		fmt.Fprintf(w, "error propagation: %s\n", pr.Reason)
+	}
 	fmt.Fprintf(w, "\nℓmax = %.3g, σmin = %.3g, ", float64(r.Network.LMax), float64(r.Network.SigmaMin))
 	if r.Network.PaperBound != nil {
 		verdict := "held"
 		if !*r.Network.PaperBoundHeld {
 			verdict = "VIOLATED"
 		}
-		fmt.Fprintf(w, "paper's bound ℓmax/σmin = %.3g per component (%s)\n", float64(*r.Network.PaperBound), verdict)
+		tight := ""
+		if t := r.Bounds.Paper.Tightness; t != nil {
+			tight = fmt.Sprintf(", %.3g× the largest component error", float64(*t))
+		}
+		fmt.Fprintf(w, "paper's bound ℓmax/σmin = %.3g per component (%s%s)\n", float64(*r.Network.PaperBound), verdict, tight)
 	} else {
 		fmt.Fprintf(w, "no paper's bound: %s\n", r.Network.PaperBoundWhy)
 	}

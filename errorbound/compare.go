@@ -53,8 +53,9 @@ func Compare(h hamiltonians.Hamiltonian, path, ref Path, times []float64) Compar
 	c := Comparison{MaxAbs: make([]float64, D)}
 	e0 := h.H(ref.At(z, times[0]))
 	var sum float64
-	for _, t := range times {
-		path.At(x, t)
+	xs, _ := sampled(path, D, times, false)
+	for k, t := range times {
+		copy(x, xs[k*D:(k+1)*D])
 		ref.At(z, t)
 		c.accumulate(h, x, z, e0, &sum)
 	}

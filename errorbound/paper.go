@@ -17,6 +17,33 @@ type Solution interface {
 	Deriv(dst []float64, t float64) []float64
 }
 
+// Sampler is a Solution that can evaluate many times at once; Paper and
+// Compare use it when available.
+type Sampler interface {
+	// Sample stores ẑ(ts[i]) and dẑ/dt(ts[i]) in rows i of z and dz (each
+	// len(ts)·D; either may be nil).
+	Sample(ts, z, dz []float64)
+}
+
+// sampled evaluates s at times, in one batch when s is a Sampler.
+func sampled(s Path, D int, times []float64, deriv bool) (z, dz []float64) {
+	z = make([]float64, len(times)*D)
+	if deriv {
+		dz = make([]float64, len(times)*D)
+	}
+	if b, ok := s.(Sampler); ok {
+		b.Sample(times, z, dz)
+		return z, dz
+	}
+	for i, t := range times {
+		s.At(z[i*D:(i+1)*D], t)
+		if deriv {
+			s.(Solution).Deriv(dz[i*D:(i+1)*D], t)
+		}
+	}
+	return z, dz
+}
+
 // Residual stores ℓ(t) = dẑ/dt − J∇H(ẑ(t)) (Mattheakis et al. Eq. 14) in
 // dst and returns it, with ẑ(t) in z (both of length D; nil allocates).
 func Residual(dst, z []float64, h hamiltonians.Hamiltonian, s Solution, t float64) (res, state []float64) {
@@ -71,8 +98,13 @@ func Paper(h hamiltonians.Hamiltonian, s Solution, e0, lambda float64, times []f
 	var eig mat.EigenSym
 	b := PaperBound{SigmaMin: math.Inf(1)}
 	var sigmaMax float64
-	for _, t := range times {
-		Residual(res, z, h, s, t)
+	zs, dzs := sampled(s, D, times, true)
+	for k, t := range times {
+		copy(z, zs[k*D:(k+1)*D])
+		hamiltonians.VectorField(res, h, z)
+		for i := range res {
+			res[i] = dzs[k*D+i] - res[i]
+		}
 		l2 := dot(res, res)
 		if lambda > 0 {
 			r := h.H(z) - e0

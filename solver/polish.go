@@ -34,12 +34,16 @@ func (tr *trainer) polish(ctx context.Context, report func(epoch int, loss, lmax
 		return loss
 	}
 	iter := 0
+	targetHit := false
 	prob := optimize.Problem{
 		Func: func(x []float64) float64 { return eval(x, nil) },
 		Grad: func(grad, x []float64) { eval(x, grad) },
 		Status: func() (optimize.Status, error) {
 			if ctx.Err() != nil {
 				return optimize.Failure, ctx.Err()
+			}
+			if targetHit {
+				return optimize.Success, nil
 			}
 			return optimize.NotTerminated, nil
 		},
@@ -51,6 +55,16 @@ func (tr *trainer) polish(ctx context.Context, report func(epoch int, loss, lmax
 			lastLoss = loc.F
 			if iter%10 == 0 {
 				report(tr.train.Epochs+iter, loc.F, math.NaN(), "polish")
+				if tr.set.Target != nil {
+					// Judge the current iterate as a candidate model.
+					copy(tr.net.Params, loc.X)
+					if _, improved := tr.consider(tr.train.Epochs + iter); improved {
+						if ok, why := tr.set.Target(tr.solution(0)); ok {
+							tr.train.Stopped, tr.train.Reason = StoppedTarget, why
+							targetHit = true
+						}
+					}
+				}
 			}
 		}
 	})

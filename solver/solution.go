@@ -61,6 +61,39 @@ func (s *Solution) Residual(dst []float64, t float64) []float64 {
 	return dst
 }
 
+// Sample evaluates ẑ and dẑ/dt at every time of ts in one batch, into z
+// and dz (each len(ts)·D, row i for ts[i]; either may be nil). It is much
+// faster than calling At and Deriv per time.
+func (s *Solution) Sample(ts, z, dz []float64) {
+	D := s.Problem.H.Dim()
+	if z != nil && len(z) != len(ts)*D || dz != nil && len(dz) != len(ts)*D {
+		panic("solver: Sample destination has the wrong length")
+	}
+	const chunk = 4096
+	ev := newEvaluator(s.Problem, s.Settings, s.net.Arch, min(chunk, max(1, len(ts))))
+	for lo := 0; lo < len(ts); lo += chunk {
+		hi := min(len(ts), lo+chunk)
+		n := hi - lo
+		if n != len(ev.times) {
+			ev = newEvaluator(s.Problem, s.Settings, s.net.Arch, n)
+		}
+		copy(ev.times, ts[lo:hi])
+		y, dy := ev.ws.Forward(s.net, ev.times, ev.ones)
+		for i, t := range ev.times {
+			f, df := s.Settings.Trial.f(t)
+			for j := 0; j < D; j++ {
+				k := i*D + j
+				if z != nil {
+					z[lo*D+k] = s.Problem.Z0[j] + f*y[k]
+				}
+				if dz != nil {
+					dz[lo*D+k] = df*y[k] + f*dy[k]
+				}
+			}
+		}
+	}
+}
+
 // LMax returns max_t sqrt(‖ℓ‖² + λ(H − E0)²) over n+1 equally spaced
 // points of [0, T], with λ the energy weight the model was trained with.
 func (s *Solution) LMax(n int) float64 {

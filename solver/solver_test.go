@@ -156,3 +156,22 @@ func TestPolish(t *testing.T) {
 		t.Errorf("best epoch %d: the polished model was not kept", b.Training.BestEpoch)
 	}
 }
+
+// Sample agrees with At and Deriv. The batch path evaluates sin with a
+// fused multiply-add kernel, the single-point path without: they may
+// differ in the last bits, hence 1e-13 on values of order one.
+func TestSample(t *testing.T) {
+	p := oscillator(t)
+	sol, _ := Solve(context.Background(), p, &Settings{Hidden: []int{8, 8}, Epochs: 20}, nil)
+	ts := []float64{0, 0.1, 0.5, 1, 2, 3, math.Pi}
+	z, dz := make([]float64, 2*len(ts)), make([]float64, 2*len(ts))
+	sol.Sample(ts, z, dz)
+	for i, tt := range ts {
+		a, d := sol.At(nil, tt), sol.Deriv(nil, tt)
+		for j := 0; j < 2; j++ {
+			if math.Abs(a[j]-z[2*i+j]) > 1e-13 || math.Abs(d[j]-dz[2*i+j]) > 1e-13 {
+				t.Errorf("t=%g: Sample %v %v, At/Deriv %v %v", tt, z[2*i:2*i+2], dz[2*i:2*i+2], a, d)
+			}
+		}
+	}
+}

@@ -358,3 +358,34 @@ func TestBound(t *testing.T) {
 		}
 	}
 }
+
+// solver.target_error stops training once the paper's bound reaches it.
+func TestSolveTarget(t *testing.T) {
+	t.Chdir(t.TempDir())
+	src := strings.Replace(smallProblem, "epochs: 400, seed: 2", "epochs: 5000, seed: 2, target_error: 0.3", 1)
+	os.WriteFile("small.yaml", []byte(src), 0o644)
+	code, out, stderr := hnn(t, "solve", "small.yaml", "--plots", "none")
+	if code != 0 {
+		t.Fatalf("code %d: %s", code, stderr)
+	}
+	var rep struct {
+		Training struct {
+			Epochs  int    `json:"epochs"`
+			Stopped string `json:"stopped_because"`
+			Detail  string `json:"detail"`
+		} `json:"training"`
+		Network struct {
+			PaperBound *float64 `json:"paper_bound"`
+		} `json:"network"`
+	}
+	b, _ := os.ReadFile(filepath.Join("out", "small", "report.json"))
+	json.Unmarshal(b, &rep)
+	if rep.Training.Stopped != "target reached" || rep.Training.Epochs >= 5000 || !strings.Contains(rep.Training.Detail, "target_error") {
+		t.Errorf("training %+v\n%s", rep.Training, out)
+	}
+	// The report's bound comes from a denser grid than the stopping test,
+	// so it may exceed the target a little, but not by much.
+	if rep.Network.PaperBound == nil || *rep.Network.PaperBound > 0.6 {
+		t.Errorf("paper bound %v after stopping at target 0.3", rep.Network.PaperBound)
+	}
+}

@@ -99,6 +99,9 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 	if dir == "" {
 		dir = filepath.Join("out", p.Name)
 	}
+	if target := p.Solver.TargetError; target > 0 {
+		set.Target = paperTarget(p, target)
+	}
 
 	prog := newProgress(e)
 	prog.on = prog.on && !o.quiet
@@ -132,6 +135,22 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 		return &exitError{code: exitInterrupted, err: errors.New("interrupted: wrote the results for the best model so far")}
 	}
 	return nil
+}
+
+// paperTarget stops training once the paper's bound ℓmax/σmin (Eq. 22),
+// evaluated on 4K+1 points, is at most target (Mattheakis et al. §II.B:
+// choosing the accuracy in advance). The report then checks the bound
+// against the actual error like every other bound.
+func paperTarget(p *problems.Problem, target float64) func(*solver.Solution) (bool, string) {
+	grid := errorbound.Grid(0, p.End, 4*p.Points)
+	e0 := p.H.H(p.Initial)
+	return func(sol *solver.Solution) (bool, string) {
+		b, err := errorbound.Paper(p.H, sol, e0, sol.Settings.EnergyWeight, grid)
+		if err != nil || !(b.Bound <= target) {
+			return false, ""
+		}
+		return true, fmt.Sprintf("the paper's bound ℓmax/σmin = %.3g reached target_error %.3g", b.Bound, target)
+	}
 }
 
 // solveReport is report.json of hnn solve.

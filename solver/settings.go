@@ -157,7 +157,7 @@ func (s *Settings) resolved(p Problem) (Settings, error) {
 		r.Jitter = 0
 	}
 	if r.ValidationPoints == 0 {
-		r.ValidationPoints = 4*p.K + 1
+		r.ValidationPoints = min(4*p.K+1, MaxValidationPoints)
 	}
 	if r.ValidateEvery == 0 {
 		r.ValidateEvery = 50
@@ -192,5 +192,27 @@ func (s *Settings) resolved(p Problem) (Settings, error) {
 	if len(bad) > 0 {
 		return r, fmt.Errorf("solver: invalid settings: %s", strings.Join(bad, "; "))
 	}
+	if need := workspaceBytes(max(p.K, r.ValidationPoints), r.Hidden, p.H.Dim()); need > MaxWorkspaceBytes {
+		return r, fmt.Errorf("solver: %d training and %d validation points with hidden layers %v need about %.1f GB of buffers; the limit is %.1f GB: use fewer points or narrower layers", p.K, r.ValidationPoints, r.Hidden, float64(need)/1e9, float64(MaxWorkspaceBytes)/1e9)
+	}
 	return r, nil
+}
+
+// Limits on the size of a training run.
+const (
+	// MaxValidationPoints caps the default validation grid (4K+1 points).
+	MaxValidationPoints = 20_001
+	// MaxWorkspaceBytes caps the memory of the network's buffers.
+	MaxWorkspaceBytes = 2 << 30
+)
+
+// workspaceBytes estimates the memory of a workspace for n points with one
+// tangent direction: per layer, inputs, pre-activations, two derivative
+// arrays and a gradient scratch over 2n stacked rows.
+func workspaceBytes(n int, hidden []int, out int) int64 {
+	var widths int64 = 1 + int64(out)
+	for _, w := range hidden {
+		widths += int64(w)
+	}
+	return 8 * 2 * int64(n) * widths * 5
 }

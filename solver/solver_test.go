@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/hnn-project/hnn/hamiltonians"
@@ -173,5 +174,15 @@ func TestSample(t *testing.T) {
 				t.Errorf("t=%g: Sample %v %v, At/Deriv %v %v", tt, z[2*i:2*i+2], dz[2*i:2*i+2], a, d)
 			}
 		}
+	}
+}
+
+// Absurd sizes are refused with a clear error before anything is allocated.
+func TestTooLarge(t *testing.T) {
+	p := oscillator(t)
+	p.K = 1_000_000
+	_, err := Solve(context.Background(), p, &Settings{Hidden: []int{4096, 4096}}, nil)
+	if err == nil || !strings.Contains(err.Error(), "GB") {
+		t.Errorf("huge network accepted or unclear: %v", err)
 	}
 }

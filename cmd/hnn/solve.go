@@ -115,7 +115,9 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 	sol, err := solver.Solve(ctx, p.SolverProblem(), set, mon)
 	prog.done()
 	if err != nil {
-		return fmt.Errorf("problem %s: %w", p.Name, err)
+		// Solve fails only on what it was given (sizes, settings); how
+		// training went is in the solution's status.
+		return inputError(fmt.Errorf("%s: %w", p.Source, err))
 	}
 	// The report is computed even after Ctrl-C, for the best model so far.
 	rctx := context.WithoutCancel(ctx)
@@ -246,7 +248,8 @@ func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solut
 	if err != nil {
 		return nil, nil, fmt.Errorf("reference solution: %w", err)
 	}
-	n := 20 * p.Points
+	// 20 points per training spacing, at most 400 000.
+	n := min(20*p.Points, 400_000)
 	grid := errorbound.Grid(0, p.End, n)
 	cmp := errorbound.Compare(h, sol, ref, grid)
 	e0 := h.H(p.Initial)

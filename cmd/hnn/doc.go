@@ -15,6 +15,7 @@
 //	  solve       solve a problem with the data-free Hamiltonian network and compare
 //	  bound       recompute the error bounds and comparisons of a saved model
 //	  integrate   integrate a problem with a classical method (symplectic, RK4 or DOP853)
+//	  bench       measure training speed and time to accuracy on this machine
 //	  problems    list the built-in problems, or show one as YAML
 //	  help        show help for a command
 //
@@ -27,6 +28,40 @@
 //	  hnn help integrate
 //
 //	Run 'hnn help <command>' for details and examples of each command.
+//
+//	Usage: hnn bench [--json] [-o DIR] [--budget SECONDS]
+//
+//	Measures, on this machine:
+//
+//	  epoch_ms            median time of one training epoch of the paper's
+//	                      oscillator and Hénon–Heiles configurations, over 2000
+//	                      epochs after 200 of warm-up (blocks of 100 epochs)
+//	  scaling_k           epoch time for K = 100 … 10 000 training points, and the
+//	                      fitted exponent of epoch time against K
+//	  scaling_width       epoch time for hidden widths 16 … 256 (K = 200)
+//	  learn_step_ms       one training step of the learned-Hamiltonian network of
+//	                      learn_mass_spring (2 → 200 → 200 → 1, tanh, 750 points,
+//	                      gradient of H with respect to the state, Adam)
+//	  time_to_accuracy_s  wall time of 'hnn solve nonlinear_oscillator' until
+//	                      ℓmax ≤ 3.3e-3 and max phase-space error ≤ 1e-3 against the
+//	                      reference ("paper"), and until max error ≤ 1e-5 ("1e-5");
+//	                      null when not reached within --budget seconds
+//
+//	The accuracy is always measured against the reference solution (DOP853),
+//	never assumed. Results go to stdout as a table, or as JSON with --json, and to
+//	DIR/bench.json.
+//
+//	Examples:
+//	  hnn bench
+//	  hnn bench --json --budget 60 > bench.json
+//
+//	Flags:
+//	  -budget float
+//	    	seconds allowed for each time-to-accuracy run (default 120)
+//	  -json
+//	    	print JSON instead of a table
+//	  -o string
+//	    	output directory (default out/bench)
 //
 //	Usage: hnn bound MODEL.json [-o DIR] [--plots png|svg|none]
 //

@@ -38,3 +38,11 @@ func sincos4(n int, x, s, c, ns *float64, k *[23][4]float64)
 
 // pause hints to the processor that the caller is spinning.
 func pause()
+
+// Kernels names the matrix and sin/cos kernels in use.
+func Kernels() string {
+	if useAVX {
+		return "hnn assembly kernels (amd64 AVX2+FMA)"
+	}
+	return "plain Go loops (no AVX2+FMA on this CPU)"
+}

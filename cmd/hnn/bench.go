@@ -1,0 +1,304 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"time"
+
+	"github.com/hnn-project/hnn/errorbound"
+	"github.com/hnn-project/hnn/internal/nn"
+	"github.com/hnn-project/hnn/problems"
+	"github.com/hnn-project/hnn/solver"
+	"github.com/hnn-project/hnn/symplectic"
+)
+
+func init() {
+	register(&command{
+		name:    "bench",
+		summary: "measure training speed and time to accuracy on this machine",
+		usage:   "bench [--json] [-o DIR] [--budget SECONDS]",
+		help: `
+Measures, on this machine:
+
+  epoch_ms            median time of one training epoch of the paper's
+                      oscillator and Hénon–Heiles configurations, over 2000
+                      epochs after 200 of warm-up (blocks of 100 epochs)
+  scaling_k           epoch time for K = 100 … 10 000 training points, and the
+                      fitted exponent of epoch time against K
+  scaling_width       epoch time for hidden widths 16 … 256 (K = 200)
+  learn_step_ms       one training step of the learned-Hamiltonian network of
+                      learn_mass_spring (2 → 200 → 200 → 1, tanh, 750 points,
+                      gradient of H with respect to the state, Adam)
+  time_to_accuracy_s  wall time of 'hnn solve nonlinear_oscillator' until
+                      ℓmax ≤ 3.3e-3 and max phase-space error ≤ 1e-3 against the
+                      reference ("paper"), and until max error ≤ 1e-5 ("1e-5");
+                      null when not reached within --budget seconds
+
+The accuracy is always measured against the reference solution (DOP853),
+never assumed. Results go to stdout as a table, or as JSON with --json, and to
+DIR/bench.json.
+
+Examples:
+  hnn bench
+  hnn bench --json --budget 60 > bench.json
+`,
+		setup: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+			o := &benchOpts{}
+			fs.BoolVar(&o.json, "json", false, "print JSON instead of a table")
+			fs.StringVar(&o.dir, "o", "", "output directory (default out/bench)")
+			fs.Float64Var(&o.budget, "budget", 120, "seconds allowed for each time-to-accuracy run")
+			return o.run
+		},
+	})
+}
+
+type benchOpts struct {
+	json   bool
+	dir    string
+	budget float64
+}
+
+type benchReport struct {
+	EpochMs        map[string]number  `json:"epoch_ms"`
+	ScalingK       []scalePoint       `json:"scaling_k"`
+	ScalingKSlope  number             `json:"scaling_k_exponent"`
+	ScalingWidth   []scalePoint       `json:"scaling_width"`
+	LearnStepMs    number             `json:"learn_step_ms"`
+	TimeToAccuracy map[string]*number `json:"time_to_accuracy_s"`
+	Machine        machineInfo        `json:"machine"`
+}
+
+type scalePoint struct {
+	N       int    `json:"n"`
+	EpochMs number `json:"epoch_ms"`
+}
+
+type machineInfo struct {
+	Cores      int    `json:"cores"`
+	GOMAXPROCS int    `json:"gomaxprocs"`
+	BLAS       string `json:"blas"`
+	GoVersion  string `json:"go"`
+	Arch       string `json:"arch"`
+}
+
+func (o *benchOpts) run(ctx context.Context, e *env, args []string) error {
+	if len(args) != 0 {
+		return usageError("usage: hnn bench [--json] [-o DIR]", "bench: unexpected arguments %q", args)
+	}
+	if !(o.budget > 0) {
+		return usageError("", "bench: --budget %v must be positive", o.budget)
+	}
+	dir := o.dir
+	if dir == "" {
+		dir = filepath.Join("out", "bench")
+	}
+	osc, err := problems.Catalogued("nonlinear_oscillator")
+	if err != nil {
+		return err
+	}
+	hh, err := problems.Catalogued("henon_heiles")
+	if err != nil {
+		return err
+	}
+	prog := newProgress(e)
+	step := func(what string) { prog.show(0, 1, 0, what) }
+	rep := benchReport{
+		EpochMs:        map[string]number{},
+		TimeToAccuracy: map[string]*number{},
+		Machine:        machineInfo{Cores: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), BLAS: nn.Kernels(), GoVersion: runtime.Version(), Arch: runtime.GOARCH},
+	}
+	for _, p := range []*problems.Problem{osc, hh} {
+		step("epoch time: " + p.Name)
+		ms, err := epochMs(ctx, p.SolverProblem(), p.SolverSettings(), 2000)
+		if err != nil {
+			return err
+		}
+		rep.EpochMs[p.Name] = number(ms)
+	}
+	var lk, lt []float64
+	for _, k := range []int{100, 300, 1000, 3000, 10000} {
+		step(fmt.Sprintf("scaling: K = %d", k))
+		pr := osc.SolverProblem()
+		pr.K = k
+		ms, err := epochMs(ctx, pr, osc.SolverSettings(), max(200, 2_000_000/k/10))
+		if err != nil {
+			return err
+		}
+		rep.ScalingK = append(rep.ScalingK, scalePoint{k, number(ms)})
+		lk, lt = append(lk, math.Log(float64(k))), append(lt, math.Log(ms))
+	}
+	rep.ScalingKSlope = number(fitSlope(lk, lt))
+	for _, w := range []int{16, 32, 64, 128, 256} {
+		step(fmt.Sprintf("scaling: width %d", w))
+		set := osc.SolverSettings()
+		set.Hidden = []int{w, w}
+		ms, err := epochMs(ctx, osc.SolverProblem(), set, 500)
+		if err != nil {
+			return err
+		}
+		rep.ScalingWidth = append(rep.ScalingWidth, scalePoint{w, number(ms)})
+	}
+	step("learned-H step")
+	rep.LearnStepMs = number(learnStepMs(200))
+	for _, target := range []struct {
+		name      string
+		lmax, err float64
+	}{{"paper", 3.3e-3, 1e-3}, {"1e-5", math.Inf(1), 1e-5}} {
+		step("time to accuracy: " + target.name)
+		s, err := timeToAccuracy(ctx, osc, target.lmax, target.err, o.budget)
+		if err != nil {
+			return err
+		}
+		rep.TimeToAccuracy[target.name] = s
+	}
+	prog.done()
+	js, err := marshalJSON(rep)
+	if err != nil {
+		return err
+	}
+	if err := writeFiles(dir, map[string][]byte{"bench.json": js}); err != nil {
+		return err
+	}
+	if o.json {
+		_, err := e.stdout.Write(js)
+		return err
+	}
+	w := e.stdout
+	fmt.Fprintf(w, "machine: %d cores, GOMAXPROCS %d, %s, %s\n", rep.Machine.Cores, rep.Machine.GOMAXPROCS, rep.Machine.BLAS, rep.Machine.GoVersion)
+	fmt.Fprintf(w, "epoch (median): oscillator %.3g ms, henon_heiles %.3g ms\n", float64(rep.EpochMs["nonlinear_oscillator"]), float64(rep.EpochMs["henon_heiles"]))
+	fmt.Fprintf(w, "epoch vs K (exponent %.2f):", float64(rep.ScalingKSlope))
+	for _, s := range rep.ScalingK {
+		fmt.Fprintf(w, " %d: %.3g ms", s.N, float64(s.EpochMs))
+	}
+	fmt.Fprintf(w, "\nepoch vs width:")
+	for _, s := range rep.ScalingWidth {
+		fmt.Fprintf(w, " %d: %.3g ms", s.N, float64(s.EpochMs))
+	}
+	fmt.Fprintf(w, "\nlearned-H step (learn_mass_spring network): %.3g ms\n", float64(rep.LearnStepMs))
+	for _, k := range []string{"paper", "1e-5"} {
+		if v := rep.TimeToAccuracy[k]; v != nil {
+			fmt.Fprintf(w, "time to accuracy %s: %.3g s\n", k, float64(*v))
+		} else {
+			fmt.Fprintf(w, "time to accuracy %s: not reached within %g s\n", k, o.budget)
+		}
+	}
+	fmt.Fprintf(w, "wrote %s\n", filepath.Join(dir, "bench.json"))
+	return nil
+}
+
+// epochMs returns the median time of one epoch over blocks of 100 epochs,
+// after 200 epochs of warm-up. Validation runs once per block on a
+// two-point grid, a negligible cost.
+func epochMs(ctx context.Context, p solver.Problem, set *solver.Settings, epochs int) (float64, error) {
+	const warm, block = 200, 100
+	epochs = max(epochs, block) / block * block
+	s := *set
+	s.Epochs, s.ValidateEvery, s.ValidationPoints, s.PolishIterations, s.Target = warm+epochs, block, 2, 0, nil
+	var marks []time.Duration
+	_, err := solver.Solve(ctx, p, &s, func(pr solver.Progress) {
+		if pr.Epoch >= warm {
+			marks = append(marks, pr.Elapsed)
+		}
+	})
+	if err != nil {
+		return 0, err
+	}
+	var per []float64
+	for i := 1; i < len(marks); i++ {
+		per = append(per, float64(marks[i]-marks[i-1])/float64(time.Millisecond)/block)
+	}
+	if len(per) == 0 {
+		return math.NaN(), nil
+	}
+	sort.Float64s(per)
+	return per[len(per)/2], nil
+}
+
+// learnStepMs times the training step of the learned-Hamiltonian network of
+// learn_mass_spring (Greydanus et al.'s code: 3 layers of width 200, tanh,
+// 25 trajectories × 30 points): forward with the two state directions as
+// tangents (∂H/∂q, ∂H/∂p), backward through them, Adam. Median of n steps.
+func learnStepMs(n int) float64 {
+	const batch, D = 750, 2
+	rng := rand.New(rand.NewPCG(1, 1))
+	net, _ := nn.New(nn.Arch{In: D, Hidden: []int{200, 200}, Out: 1, Act: nn.Tanh})
+	net.InitOrthogonal(rng)
+	ws := nn.NewWorkspace(net.Arch, batch, D)
+	x := make([]float64, batch*D)
+	dx := make([]float64, D*batch*D)
+	for i := range x {
+		x[i] = rng.NormFloat64()
+	}
+	for j := 0; j < D; j++ {
+		for i := 0; i < batch; i++ {
+			dx[(j*batch+i)*D+j] = 1
+		}
+	}
+	gY, gdY := make([]float64, batch), make([]float64, D*batch)
+	grad := make([]float64, len(net.Params))
+	adam := &nn.Adam{LR: 1e-3, WeightDecay: 1e-4}
+	times := make([]float64, 0, n)
+	for i := 0; i < n+10; i++ {
+		start := time.Now()
+		_, dy := ws.Forward(net, x, dx)
+		for k := range gdY { // loss ‖∂H/∂x − target‖² with target 0
+			gdY[k] = 2 * dy[k] / float64(batch)
+		}
+		ws.Backward(net, gY, gdY, grad, nil, nil)
+		adam.Step(net.Params, grad)
+		if i >= 10 {
+			times = append(times, float64(time.Since(start))/float64(time.Millisecond))
+		}
+	}
+	sort.Float64s(times)
+	return times[len(times)/2]
+}
+
+// timeToAccuracy trains the oscillator with its catalogue settings (Adam,
+// then the L-BFGS polish) and returns the wall time at which a validated
+// model first has ℓmax ≤ lmax and max phase-space error ≤ maxErr against
+// the reference, both on 20 points per training spacing, or nil.
+func timeToAccuracy(ctx context.Context, p *problems.Problem, lmax, maxErr, budget float64) (*number, error) {
+	ref, err := (&symplectic.DOP853{}).Solve(ctx, symplectic.HamiltonianSystem(p.H), p.Initial, 0, p.End)
+	if err != nil {
+		return nil, err
+	}
+	grid := errorbound.Grid(0, p.End, 20*p.Points)
+	set := p.SolverSettings() // the catalogue's workflow: Adam, then L-BFGS
+	start := time.Now()
+	var reached *number
+	bctx, cancel := context.WithTimeout(ctx, time.Duration(budget*float64(time.Second)))
+	defer cancel()
+	set.Target = func(sol *solver.Solution) (bool, string) {
+		if sol.Training.BestLMax > lmax {
+			return false, ""
+		}
+		c := errorbound.Compare(p.H, sol, ref, grid)
+		if c.Max > maxErr || sol.LMax(20*p.Points) > lmax {
+			return false, ""
+		}
+		s := number(time.Since(start).Seconds())
+		reached = &s
+		return true, "accuracy reached"
+	}
+	if _, err := solver.Solve(bctx, p.SolverProblem(), set, nil); err != nil {
+		return nil, err
+	}
+	return reached, nil
+}
+
+// fitSlope returns the least-squares slope of y against x.
+func fitSlope(x, y []float64) float64 {
+	var sx, sy, sxx, sxy float64
+	n := float64(len(x))
+	for i := range x {
+		sx, sy, sxx, sxy = sx+x[i], sy+y[i], sxx+x[i]*x[i], sxy+x[i]*y[i]
+	}
+	return (n*sxy - sx*sy) / (n*sxx - sx*sx)
+}

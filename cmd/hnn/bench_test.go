@@ -1,0 +1,25 @@
+package main
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/hnn-project/hnn/hamiltonians"
+	"github.com/hnn-project/hnn/solver"
+)
+
+func TestBenchHelpers(t *testing.T) {
+	// Exact line: slope 1.5.
+	if s := fitSlope([]float64{0, 1, 2, 3}, []float64{1, 2.5, 4, 5.5}); math.Abs(s-1.5) > 1e-12 {
+		t.Errorf("slope %g, want 1.5", s)
+	}
+	h, _ := hamiltonians.Parse("p^2/2 + x^2/2", []string{"x"}, []string{"p"}, nil)
+	ms, err := epochMs(context.Background(), solver.Problem{H: h, Z0: []float64{1, 0}, T: 1, K: 10}, &solver.Settings{Hidden: []int{4}}, 300)
+	if err != nil || !(ms > 0) || ms > 100 {
+		t.Errorf("epoch time %g ms, %v", ms, err)
+	}
+	if ms := learnStepMs(2); !(ms > 0) {
+		t.Errorf("learn step %g ms", ms)
+	}
+}

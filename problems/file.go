@@ -24,6 +24,29 @@ type fileDoc struct {
 	Time        *fileTime    `yaml:"time"`
 	Solver      *fileSolver  `yaml:"solver"`
 	Compare     *fileCompare `yaml:"compare"`
+	Learn       *fileLearn   `yaml:"learn"`
+}
+
+// fileLearn is the learn section: data generated from the file's
+// Hamiltonian, the model, its training and the energy metric.
+type fileLearn struct {
+	Trajectories       *expr   `yaml:"trajectories"`
+	Points             *expr   `yaml:"points"`
+	Time               *expr   `yaml:"time"`
+	Radius             []*expr `yaml:"radius"`
+	Noise              *expr   `yaml:"noise"`
+	TestTrajectories   *expr   `yaml:"test_trajectories"`
+	DataSeed           *expr   `yaml:"data_seed"`
+	Hidden             []*expr `yaml:"hidden"`
+	Activation         *scalar `yaml:"activation"`
+	Steps              *expr   `yaml:"steps"`
+	LearningRate       *expr   `yaml:"learning_rate"`
+	Batch              *expr   `yaml:"batch"`
+	WeightDecay        *expr   `yaml:"weight_decay"`
+	Seed               *expr   `yaml:"seed"`
+	EnergyTrajectories *expr   `yaml:"energy_trajectories"`
+	EnergyTime         *expr   `yaml:"energy_time"`
+	EnergyPoints       *expr   `yaml:"energy_points"`
 }
 
 type fileTime struct {

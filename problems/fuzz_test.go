@@ -33,7 +33,16 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		if len(p.Initial) != p.Dim() || len(p.Momenta) != len(p.Coordinates) || p.Points < 2 || !(p.End > 0) {
+		if len(p.Momenta) != len(p.Coordinates) {
+			t.Fatalf("inconsistent problem accepted: %+v", p)
+		}
+		if p.Learn != nil && p.Initial == nil { // a learn task needs no initial state
+			if p.Learn.TestTrajectories >= p.Learn.Trajectories || p.Learn.RadiusLo <= 0 {
+				t.Fatalf("inconsistent learn section accepted: %+v", p.Learn)
+			}
+			return
+		}
+		if len(p.Initial) != p.Dim() || p.Points < 2 || !(p.End > 0) {
 			t.Fatalf("inconsistent problem accepted: %+v", p)
 		}
 		g := make([]float64, p.Dim())

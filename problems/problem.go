@@ -45,6 +45,8 @@ type Problem struct {
 	Points  int       // K: number of training points
 	Solver  Solver
 	Compare Compare
+	// Learn is the learn section, nil when absent.
+	Learn *Learn
 	// YAML is the file's text as read.
 	YAML []byte
 }
@@ -129,6 +131,9 @@ var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 // Parse decodes and validates a problem file. source names the file in error
 // messages; a problem without a name takes defaultName.
 func Parse(data []byte, source, defaultName string) (*Problem, error) {
+	if isLearned(data) {
+		return parseLearned(data, source)
+	}
 	d := &decoder{file: source}
 	p, err := d.parse(data, defaultName)
 	if err != nil {
@@ -205,17 +210,30 @@ func (d *decoder) parse(data []byte, defaultName string) (*Problem, error) {
 	if s, ok := f.Separable(); ok {
 		p.H = s
 	}
-	if err := d.initial(p, &doc.Initial, top); err != nil {
-		return nil, err
+	if doc.Learn != nil {
+		if p.Learn, err = d.learn(doc.Learn, top); err != nil {
+			return nil, err
+		}
 	}
-	if err := d.time(p, doc.Time, top); err != nil {
-		return nil, err
+	// A learn problem needs no initial state or interval of its own.
+	if doc.Learn == nil || doc.Initial.Kind != 0 {
+		if err := d.initial(p, &doc.Initial, top); err != nil {
+			return nil, err
+		}
+	}
+	if doc.Learn == nil || doc.Time != nil {
+		if err := d.time(p, doc.Time, top); err != nil {
+			return nil, err
+		}
 	}
 	if err := d.solver(p, doc.Solver); err != nil {
 		return nil, err
 	}
 	if err := d.compare(p, doc.Compare); err != nil {
 		return nil, err
+	}
+	if p.Initial == nil {
+		return p, nil
 	}
 	if e0 := p.H.H(p.Initial); math.IsNaN(e0) || math.IsInf(e0, 0) {
 		return nil, &Error{Key: "initial", Line: keyLine(top, "initial"), Msg: fmt.Sprintf("the Hamiltonian is not finite at the initial state (H = %v); check for a division by zero or a log of a non-positive number there", e0)}

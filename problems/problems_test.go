@@ -1,7 +1,9 @@
 package problems
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -32,10 +34,22 @@ func TestCatalog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(list) != len(want) {
-		t.Errorf("catalogue has %d entries, want %d", len(list), len(want))
-	}
+
+	learnTasks := 0
+	defer func() {
+		if len(list)-learnTasks != len(want) {
+			t.Errorf("catalogue has %d solve problems, want %d", len(list)-learnTasks, len(want))
+		}
+	}()
 	for _, ent := range list {
+		if strings.HasPrefix(ent.Name, "learn_") {
+			learnTasks++
+			p, err := Load(ent.Name)
+			if err != nil || p.Learn == nil || ent.Description == "" {
+				t.Errorf("%s: %v", ent.Name, err)
+			}
+			continue
+		}
 		w, ok := want[ent.Name]
 		if !ok {
 			t.Errorf("unexpected catalogue entry %q", ent.Name)
@@ -237,5 +251,71 @@ func TestLoad(t *testing.T) {
 	}
 	if p, err := Load("henon_heiles.yaml"); err != nil || p.Name != "henon_heiles" {
 		t.Errorf("catalogue name with .yaml: %v", err)
+	}
+}
+
+// LearnData follows the analytic H: every target is J∇H at the clean state,
+// so with zero noise ẋ·∇H = 0 and H is constant along each trajectory.
+func TestLearnData(t *testing.T) {
+	p, err := Load("learn_pendulum")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Learn.Noise = 0
+	train, test, starts, err := p.LearnData(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if train.N != 25*45 || test.N != 25*45 || len(starts) != 15 {
+		t.Fatalf("sizes %d %d %d", train.N, test.N, len(starts))
+	}
+	g := make([]float64, 2)
+	for i := 0; i < train.N; i++ {
+		x := train.X[2*i : 2*i+2]
+		p.H.Grad(g, x)
+		// Exact derivative: q̇ = ∂H/∂p, ṗ = −∂H/∂q, to rounding.
+		if math.Abs(train.DX[2*i]-g[1]) > 1e-12 || math.Abs(train.DX[2*i+1]+g[0]) > 1e-12 {
+			t.Fatalf("target %v at %v is not J∇H = (%g, %g)", train.DX[2*i:2*i+2], x, g[1], -g[0])
+		}
+	}
+	// Energy along the first trajectory: DOP853 at 1e-10 keeps it to 1e-8.
+	e0 := p.H.H(train.X[:2])
+	for j := 0; j < 45; j++ {
+		if e := p.H.H(train.X[2*j : 2*j+2]); math.Abs(e-e0) > 1e-8 {
+			t.Fatalf("energy drifts along the trajectory: %g vs %g", e, e0)
+		}
+	}
+	// The radius of the initial states is within [1.3, 2.3].
+	for _, s := range starts {
+		if r := math.Hypot(s[0], s[1]); r < 1.3-1e-12 || r > 2.3+1e-12 {
+			t.Errorf("initial radius %g outside [1.3, 2.3]", r)
+		}
+	}
+	// Same seed, same data.
+	again, _, _, _ := p.LearnData(context.Background())
+	for i := range train.X {
+		if train.X[i] != again.X[i] {
+			t.Fatal("data generation is not deterministic")
+		}
+	}
+}
+
+func TestLearnErrors(t *testing.T) {
+	base := "coordinates: [q]\nmomenta: [p]\nhamiltonian: q^2 + p^2\nlearn: {%s}\n"
+	for _, c := range []struct{ body, key string }{
+		{"trajectories: 1", "learn.trajectories"},
+		{"radius: [1]", "learn.radius"},
+		{"radius: [2, 1]", "learn.radius"},
+		{"test_trajectories: 60", "learn.test_trajectories"},
+		{"noise: -1", "learn.noise"},
+		{"activation: swish", "learn.activation"},
+		{"stepz: 3", "learn.stepz"},
+		{"trajectories: 100000, points: 1000", "learn.points"},
+	} {
+		_, err := Parse([]byte(fmt.Sprintf(base, c.body)), "l.yaml", "l")
+		var pe *Error
+		if !errors.As(err, &pe) || pe.Key != c.key {
+			t.Errorf("%s: %v, want key %s", c.body, err, c.key)
+		}
 	}
 }

@@ -15,6 +15,7 @@
 //	  solve       solve a problem with the data-free Hamiltonian network and compare
 //	  bound       recompute the error bounds and comparisons of a saved model
 //	  integrate   integrate a problem with a classical method (symplectic, RK4 or DOP853)
+//	  learn       learn an unknown Hamiltonian from trajectories (HNN against a baseline)
 //	  bench       measure training speed and time to accuracy on this machine
 //	  problems    list the built-in problems, or show one as YAML
 //	  help        show help for a command
@@ -115,6 +116,36 @@
 //	    	relative and absolute tolerance of dop853 (default 1e-12)
 //	  -steps int
 //	    	number of steps (output intervals for dop853); 0 means the problem's time.points
+//
+//	Usage: hnn learn FILE|NAME [-o DIR] [--plots png|svg|none]
+//
+//	Learns a Hamiltonian H_θ(q, p) from observed trajectories, as Greydanus et al.
+//	("Hamiltonian Neural Networks"): a network with a scalar output whose
+//	symplectic gradient J∇H_θ is fitted to the observed time derivatives, beside a
+//	baseline network that predicts (q̇, ṗ) directly. The problem's learn section
+//	says how to generate the data from its Hamiltonian (trajectories, points, time
+//	span, radius of the initial states, noise, test split), the model and its
+//	training. The report is a table like the paper's Table 1: train and test loss
+//	(mean squared error of the time derivatives) and the energy metric (both
+//	models integrated from fresh initial states; mean squared difference of the
+//	true energy along their trajectory and along the true one; mean ± standard
+//	error). It writes
+//
+//	  DIR/report.json  task, hnn and baseline: train_loss, test_loss, energy_mse,
+//	                   energy_mse_std, seconds
+//	  DIR/hnn.json     the learned Hamiltonian, usable wherever a problem file is:
+//	                   hnn integrate DIR/hnn.json
+//
+//	Examples:
+//	  hnn learn learn_mass_spring
+//	  hnn learn learn_pendulum -o out/pend
+//	  hnn integrate out/learn_pendulum/hnn.json --method midpoint
+//
+//	Flags:
+//	  -o string
+//	    	output directory (default out/<problem name>)
+//	  -plots string
+//	    	plot format: png, svg or none (default "png")
 //
 //	Usage: hnn problems [show NAME]
 //

@@ -84,6 +84,9 @@ func (o *integrateOpts) run(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return inputError(err)
 	}
+	if p.Initial == nil {
+		return inputError(fmt.Errorf("%s: no initial state and time: this is a learn task (hnn learn %s)", p.Source, args[0]))
+	}
 	steps := o.steps
 	if steps == 0 {
 		steps = p.Points

@@ -389,3 +389,55 @@ func TestSolveTarget(t *testing.T) {
 		t.Errorf("paper bound %v after stopping at target 0.3", rep.Network.PaperBound)
 	}
 }
+
+const smallLearn = `name: small_learn
+coordinates: [q]
+momenta: [p]
+hamiltonian: q^2 + p^2
+learn: {trajectories: 6, points: 10, time: 3, noise: 0.1, test_trajectories: 3, hidden: [16, 16], steps: 200, learning_rate: 1e-2, energy_trajectories: 3, energy_time: 5, energy_points: 50}
+`
+
+// hnn learn writes the Table-1 report and an hnn.json that hnn integrate
+// accepts as a problem.
+func TestLearn(t *testing.T) {
+	t.Chdir(t.TempDir())
+	os.WriteFile("l.yaml", []byte(smallLearn), 0o644)
+	code, out, stderr := hnn(t, "learn", "l.yaml", "--plots", "svg")
+	if code != 0 {
+		t.Fatalf("code %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, "HNN") || !strings.Contains(out, "baseline") {
+		t.Errorf("table: %s", out)
+	}
+	var rep map[string]any
+	b, _ := os.ReadFile(filepath.Join("out", "small_learn", "report.json"))
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep["task"] != "small_learn" {
+		t.Errorf("task %v", rep["task"])
+	}
+	for _, m := range []string{"hnn", "baseline"} {
+		r, _ := rep[m].(map[string]any)
+		for _, k := range []string{"train_loss", "test_loss", "energy_mse", "energy_mse_std", "seconds"} {
+			if _, ok := r[k].(float64); !ok {
+				t.Errorf("%s.%s missing or not a number: %v", m, k, r[k])
+			}
+		}
+	}
+	model := filepath.Join("out", "small_learn", "hnn.json")
+	code, _, stderr = hnn(t, "integrate", model, "--method", "midpoint", "--steps", "50", "-o", "int", "--plots", "none")
+	if code != 0 {
+		t.Fatalf("integrate hnn.json: %s", stderr)
+	}
+	// The learned H is not separable: explicit methods refuse it (exit 2).
+	if code, _, _ := hnn(t, "integrate", model, "--method", "verlet", "-o", "int2"); code != exitUsage {
+		t.Errorf("verlet on a learned H: exit %d", code)
+	}
+	if code, _, stderr := hnn(t, "learn", "henon_heiles"); code != exitUsage || !strings.Contains(stderr, "no learn section") {
+		t.Errorf("learn without a learn section: %d %s", code, stderr)
+	}
+	if code, _, stderr := hnn(t, "solve", "l.yaml"); code != exitUsage || !strings.Contains(stderr, "learn task") {
+		t.Errorf("solve on a learn task: %d %s", code, stderr)
+	}
+}

@@ -85,6 +85,9 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return inputError(err)
 	}
+	if p.Initial == nil {
+		return inputError(fmt.Errorf("%s: no initial state and time: this is a learn task (hnn learn %s)", p.Source, args[0]))
+	}
 	set := p.SolverSettings()
 	if o.epochs != 0 {
 		if o.epochs < 1 || o.epochs > problems.MaxEpochs {

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"path/filepath"
+
+	"github.com/hnn-project/hnn/errorbound"
+	"github.com/hnn-project/hnn/problems"
+	"github.com/hnn-project/hnn/solver"
+	"github.com/hnn-project/hnn/symplectic"
+)
+
+func init() {
+	register(&command{
+		name:    "learn",
+		summary: "learn an unknown Hamiltonian from trajectories (HNN against a baseline)",
+		usage:   "learn FILE|NAME [-o DIR] [--plots png|svg|none]",
+		help: `
+Learns a Hamiltonian H_θ(q, p) from observed trajectories, as Greydanus et al.
+("Hamiltonian Neural Networks"): a network with a scalar output whose
+symplectic gradient J∇H_θ is fitted to the observed time derivatives, beside a
+baseline network that predicts (q̇, ṗ) directly. The problem's learn section
+says how to generate the data from its Hamiltonian (trajectories, points, time
+span, radius of the initial states, noise, test split), the model and its
+training. The report is a table like the paper's Table 1: train and test loss
+(mean squared error of the time derivatives) and the energy metric (both
+models integrated from fresh initial states; mean squared difference of the
+true energy along their trajectory and along the true one; mean ± standard
+error). It writes
+
+  DIR/report.json  task, hnn and baseline: train_loss, test_loss, energy_mse,
+                   energy_mse_std, seconds
+  DIR/hnn.json     the learned Hamiltonian, usable wherever a problem file is:
+                   hnn integrate DIR/hnn.json
+
+Examples:
+  hnn learn learn_mass_spring
+  hnn learn learn_pendulum -o out/pend
+  hnn integrate out/learn_pendulum/hnn.json --method midpoint
+`,
+		setup: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+			o := &learnOpts{}
+			fs.StringVar(&o.dir, "o", "", "output directory (default out/<problem name>)")
+			fs.StringVar(&o.plots, "plots", "png", "plot format: png, svg or none")
+			return o.run
+		},
+	})
+}
+
+type learnOpts struct{ dir, plots string }
+
+type modelReport struct {
+	TrainLoss    number `json:"train_loss"`
+	TestLoss     number `json:"test_loss"`
+	EnergyMSE    number `json:"energy_mse"`
+	EnergyMSEStd number `json:"energy_mse_std"`
+	Seconds      number `json:"seconds"`
+}
+
+type learnReport struct {
+	Task     string      `json:"task"`
+	HNN      modelReport `json:"hnn"`
+	Baseline modelReport `json:"baseline"`
+	Train    int         `json:"train_states"`
+	Test     int         `json:"test_states"`
+}
+
+func (o *learnOpts) run(ctx context.Context, e *env, args []string) error {
+	if len(args) != 1 {
+		return usageError("usage: hnn learn FILE|NAME [-o DIR]", "learn: expected one problem file or name, got %d arguments", len(args))
+	}
+	if err := plotFormat(o.plots); err != nil {
+		return usageError("", "learn: %v", err)
+	}
+	p, err := problems.Load(args[0])
+	if err != nil {
+		return inputError(err)
+	}
+	if p.Learn == nil {
+		return inputError(fmt.Errorf("%s: no learn section: hnn learn needs one (see hnn problems show learn_mass_spring)", p.Source))
+	}
+	dir := o.dir
+	if dir == "" {
+		dir = filepath.Join("out", p.Name)
+	}
+	train, test, starts, err := p.LearnData(ctx)
+	if err != nil {
+		return err
+	}
+	prog := newProgress(e)
+	res, err := solver.Learn(ctx, train, test, &p.Learn.Settings, func(model string, step, steps int, loss float64) {
+		prog.show(step, steps, 0, fmt.Sprintf("%s step %d/%d  loss %.3g", model, step, steps, loss))
+	})
+	prog.done()
+	if err != nil {
+		return inputError(fmt.Errorf("%s: %w", p.Source, err))
+	}
+	if ctx.Err() != nil {
+		return &exitError{code: exitInterrupted, err: errors.New("interrupted: nothing written")}
+	}
+	l := p.Learn
+	hm, hs, err := errorbound.EnergyMSE(ctx, p.H, symplectic.HamiltonianSystem(res.HNN), starts, l.EnergyTime, l.EnergyPoints)
+	if err != nil {
+		return err
+	}
+	base := res.Baseline
+	bm, bs, err := errorbound.EnergyMSE(ctx, p.H, func(dst []float64, _ float64, y []float64) { base.VectorField(dst, y) }, starts, l.EnergyTime, l.EnergyPoints)
+	if err != nil {
+		return err
+	}
+	rep := learnReport{
+		Task:     p.Name,
+		HNN:      modelReport{number(res.HNNTrain), number(res.HNNTest), number(hm), number(hs), number(res.HNNSeconds)},
+		Baseline: modelReport{number(res.BaselineTrain), number(res.BaselineTest), number(bm), number(bs), number(res.BaselineSeconds)},
+		Train:    train.N, Test: test.N,
+	}
+	js, err := marshalJSON(rep)
+	if err != nil {
+		return err
+	}
+	model, err := problems.SaveLearned(p, res.HNN, starts[0], l.EnergyTime, l.EnergyPoints)
+	if err != nil {
+		return err
+	}
+	files := map[string][]byte{"report.json": js, "hnn.json": model}
+	if _, err := figures(o.plots, learnCharts(p, res), []string{"loss"}, files); err != nil {
+		return err
+	}
+	if err := writeFiles(dir, files); err != nil {
+		return err
+	}
+	w := e.stdout
+	fmt.Fprintf(w, "%s: %d training and %d test states (values ×1e3)\n", p.Name, train.N, test.N)
+	fmt.Fprintf(w, "  %-10s %12s %12s %22s %9s\n", "model", "train loss", "test loss", "energy MSE", "seconds")
+	for _, r := range []struct {
+		name string
+		m    modelReport
+	}{{"baseline", rep.Baseline}, {"HNN", rep.HNN}} {
+		fmt.Fprintf(w, "  %-10s %12.4g %12.4g %12.4g ± %-7.2g %9.3g\n", r.name, 1e3*float64(r.m.TrainLoss), 1e3*float64(r.m.TestLoss), 1e3*float64(r.m.EnergyMSE), 1e3*float64(r.m.EnergyMSEStd), float64(r.m.Seconds))
+	}
+	fmt.Fprintf(w, "wrote %s\n", listFiles(dir, files))
+	return nil
+}
+
+// learnCharts draws the training losses of both models.
+func learnCharts(p *problems.Problem, res *solver.LearnResult) map[string]chart {
+	steps := func(n int) []float64 {
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = float64(i + 1)
+		}
+		return x
+	}
+	return map[string]chart{"loss": {title: p.Name + ": training loss", xlabel: "step", ylabel: "MSE of ẋ", logY: true, series: []series{
+		{name: "HNN", x: steps(len(res.HNNLoss)), y: res.HNNLoss},
+		{name: "baseline", x: steps(len(res.BaselineLoss)), y: res.BaselineLoss},
+	}}}
+}

@@ -1,0 +1,212 @@
+package problems
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/hnn-project/hnn/solver"
+	"github.com/hnn-project/hnn/symplectic"
+)
+
+// Limits on learn sections.
+const (
+	MaxTrajectories = 100_000
+	MaxLearnPoints  = 10_000_000 // trajectories × points
+	MaxSteps        = 10_000_000
+)
+
+// Learn is the learn section of a problem file: how to generate the data
+// from the file's Hamiltonian (Greydanus et al. §4 and their code), the
+// model and training settings, and the energy metric. Zero fields mean the
+// defaults below.
+type Learn struct {
+	Trajectories     int     // default 50
+	Points           int     // per trajectory; default 30
+	Time             float64 // each trajectory covers [0, Time]; default 3
+	RadiusLo         float64 // initial states lie on circles of radius
+	RadiusHi         float64 // uniform in [RadiusLo, RadiusHi]; default [0.1, 1]
+	Noise            float64 // std of Gaussian noise on the states (not the derivatives)
+	TestTrajectories int     // the last ones are the test set; default half
+	DataSeed         uint64
+
+	Settings solver.LearnSettings
+
+	EnergyTrajectories int     // fresh initial states for the energy metric; default 15
+	EnergyTime         float64 // default 20
+	EnergyPoints       int     // default 500
+}
+
+func (d *decoder) learn(f *fileLearn, top *yaml.Node) (*Learn, error) {
+	l := &Learn{Trajectories: 50, Points: 30, Time: 3, RadiusLo: 0.1, RadiusHi: 1, EnergyTrajectories: 15, EnergyTime: 20, EnergyPoints: 500}
+	var err error
+	ints := []struct {
+		e      *expr
+		key    string
+		dst    *int
+		lo, hi int
+	}{
+		{f.Trajectories, "learn.trajectories", &l.Trajectories, 2, MaxTrajectories},
+		{f.Points, "learn.points", &l.Points, 2, MaxPoints},
+		{f.TestTrajectories, "learn.test_trajectories", &l.TestTrajectories, 1, MaxTrajectories},
+		{f.Steps, "learn.steps", &l.Settings.Steps, 1, MaxSteps},
+		{f.Batch, "learn.batch", &l.Settings.Batch, 0, MaxLearnPoints},
+		{f.EnergyTrajectories, "learn.energy_trajectories", &l.EnergyTrajectories, 1, 10_000},
+		{f.EnergyPoints, "learn.energy_points", &l.EnergyPoints, 1, MaxPoints},
+	}
+	for _, c := range ints {
+		if c.e == nil {
+			continue
+		}
+		if *c.dst, err = d.integer(c.e, c.key, c.lo, c.hi); err != nil {
+			return nil, err
+		}
+	}
+	reals := []struct {
+		e    *expr
+		key  string
+		dst  *float64
+		open bool // must be > 0 rather than ≥ 0
+	}{
+		{f.Time, "learn.time", &l.Time, true},
+		{f.Noise, "learn.noise", &l.Noise, false},
+		{f.LearningRate, "learn.learning_rate", &l.Settings.LearningRate, true},
+		{f.WeightDecay, "learn.weight_decay", &l.Settings.WeightDecay, false},
+		{f.EnergyTime, "learn.energy_time", &l.EnergyTime, true},
+	}
+	for _, c := range reals {
+		if c.e == nil {
+			continue
+		}
+		v, err := d.eval(c.e, c.key)
+		if err != nil {
+			return nil, err
+		}
+		if v < 0 || c.open && v == 0 {
+			return nil, &Error{Key: c.key, Line: c.e.Line, Msg: fmt.Sprintf("must be %s 0, got %v", map[bool]string{true: ">", false: "≥"}[c.open], v)}
+		}
+		*c.dst = v
+	}
+	if len(f.Radius) > 0 {
+		if len(f.Radius) != 2 {
+			return nil, &Error{Key: "learn.radius", Line: f.Radius[0].Line, Msg: "give the range as [low, high]"}
+		}
+		lo, err := d.eval(f.Radius[0], "learn.radius[0]")
+		if err != nil {
+			return nil, err
+		}
+		hi, err := d.eval(f.Radius[1], "learn.radius[1]")
+		if err != nil {
+			return nil, err
+		}
+		if !(lo > 0 && hi >= lo) {
+			return nil, &Error{Key: "learn.radius", Line: f.Radius[0].Line, Msg: fmt.Sprintf("need 0 < low ≤ high, got [%v, %v]", lo, hi)}
+		}
+		l.RadiusLo, l.RadiusHi = lo, hi
+	}
+	if l.TestTrajectories == 0 {
+		l.TestTrajectories = l.Trajectories / 2
+	}
+	if l.TestTrajectories >= l.Trajectories {
+		return nil, &Error{Key: "learn.test_trajectories", Line: keyLine(top, "learn"), Msg: fmt.Sprintf("%d test trajectories leave none of the %d for training", l.TestTrajectories, l.Trajectories)}
+	}
+	if l.Trajectories*l.Points > MaxLearnPoints {
+		return nil, &Error{Key: "learn.points", Line: keyLine(top, "learn"), Msg: fmt.Sprintf("%d trajectories of %d points exceed the limit of %d states", l.Trajectories, l.Points, MaxLearnPoints)}
+	}
+	for i, h := range f.Hidden {
+		w, err := d.integer(h, fmt.Sprintf("learn.hidden[%d]", i), 1, MaxWidth)
+		if err != nil {
+			return nil, err
+		}
+		l.Settings.Hidden = append(l.Settings.Hidden, w)
+	}
+	if l.Settings.Activation, err = d.choice(f.Activation, "learn.activation", "tanh", "sin", "sigmoid", "relu"); err != nil {
+		return nil, err
+	}
+	if f.Seed != nil {
+		v, err := d.integer(f.Seed, "learn.seed", 0, 1<<53)
+		if err != nil {
+			return nil, err
+		}
+		l.Settings.Seed = uint64(v)
+	}
+	if f.DataSeed != nil {
+		v, err := d.integer(f.DataSeed, "learn.data_seed", 0, 1<<53)
+		if err != nil {
+			return nil, err
+		}
+		l.DataSeed = uint64(v)
+	}
+	return l, nil
+}
+
+// LearnData generates the data of the learn section from the file's
+// Hamiltonian, as Greydanus et al.'s code does: each initial state is a
+// uniformly random direction scaled to a radius uniform in [RadiusLo,
+// RadiusHi]; the trajectory is integrated with DOP853 (rtol = atol = 1e-10)
+// and sampled at Points equally spaced times of [0, Time]; the targets are
+// the exact derivatives J∇H at the clean states, and Gaussian noise of std
+// Noise is added to the states only. The last TestTrajectories
+// trajectories form the test set. It also draws the initial states of the
+// energy metric. The same seed gives the same data.
+func (p *Problem) LearnData(ctx context.Context) (train, test solver.Dataset, energyStarts [][]float64, err error) {
+	l := p.Learn
+	if l == nil {
+		return train, test, nil, fmt.Errorf("problem %s has no learn section", p.Name)
+	}
+	D := p.Dim()
+	rng := rand.New(rand.NewPCG(l.DataSeed, 0x5eed))
+	draw := func() []float64 {
+		x := make([]float64, D)
+		var n2 float64
+		for n2 == 0 {
+			for i := range x {
+				x[i] = 2*rng.Float64() - 1
+			}
+			n2 = 0
+			for _, v := range x {
+				n2 += v * v
+			}
+		}
+		r := l.RadiusLo + (l.RadiusHi-l.RadiusLo)*rng.Float64()
+		s := r / math.Sqrt(n2)
+		for i := range x {
+			x[i] *= s
+		}
+		return x
+	}
+	ref := &symplectic.DOP853{RTol: 1e-10, ATol: 1e-10}
+	sys := symplectic.HamiltonianSystem(p.H)
+	nTrain := l.Trajectories - l.TestTrajectories
+	train = solver.Dataset{D: D}
+	test = solver.Dataset{D: D}
+	dx := make([]float64, D)
+	for k := 0; k < l.Trajectories; k++ {
+		x0 := draw()
+		sol, err := ref.Solve(ctx, sys, x0, 0, l.Time)
+		if err != nil {
+			return train, test, nil, fmt.Errorf("problem %s: generating trajectory %d: %w", p.Name, k+1, err)
+		}
+		ds := &train
+		if k >= nTrain {
+			ds = &test
+		}
+		for j := 0; j < l.Points; j++ {
+			x := sol.At(nil, l.Time*float64(j)/float64(l.Points-1))
+			sys(dx, 0, x)
+			for i := range x {
+				x[i] += l.Noise * rng.NormFloat64()
+			}
+			ds.X = append(ds.X, x...)
+			ds.DX = append(ds.DX, dx...)
+			ds.N++
+		}
+	}
+	for k := 0; k < l.EnergyTrajectories; k++ {
+		energyStarts = append(energyStarts, draw())
+	}
+	return train, test, energyStarts, nil
+}

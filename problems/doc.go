@@ -33,6 +33,31 @@
 //	compare:
 //	  euler_factors: [1, 10, 100]   # symplectic Euler at K·factor steps
 //
+// A learn task (for hnn learn) adds a learn section and may omit initial
+// and time; its hamiltonian generates the data and measures the energy:
+//
+//	learn:
+//	  trajectories: 50              # each sampled at points times of [0, time]
+//	  points: 30
+//	  time: 3
+//	  radius: [0.1, 1]              # initial states: random direction, radius uniform in the range
+//	  noise: 0.1                    # Gaussian noise on the states (targets stay exact)
+//	  test_trajectories: 25         # the last ones are the test set (default: half)
+//	  data_seed: 0
+//	  hidden: [200, 200]            # the model (HNN and baseline)
+//	  activation: tanh
+//	  steps: 2000                   # Adam steps
+//	  learning_rate: 1e-3
+//	  batch: 0                      # 0: full batch
+//	  weight_decay: 1e-4
+//	  seed: 0
+//	  energy_trajectories: 15       # the energy metric: fresh initial states,
+//	  energy_time: 20               # integrated over [0, energy_time]
+//	  energy_points: 500
+//
+// A file written by hnn learn (hnn.json) is read wherever a problem file
+// is: its Hamiltonian is the learned network.
+//
 // Every number may be an expression of numbers, pi, e, the parameters
 // defined before it, the operators + - * / ^ and the functions of the
 // formula language (see package hamiltonians): 6*pi, 2*g, sqrt(0.5).

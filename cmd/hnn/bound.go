@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/hnn-project/hnn/problems"
 	"github.com/hnn-project/hnn/solver"
@@ -53,10 +52,7 @@ func (o *boundOpts) run(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return inputError(err)
 	}
-	dir := o.dir
-	if dir == "" {
-		dir = filepath.Join("out", p.Name)
-	}
+	dir := outDir(o.dir, p.Name)
 	rep, files, err := analyseSolution(ctx, p, sol, o.plots)
 	if err != nil {
 		return fmt.Errorf("problem %s: %w", p.Name, err)

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"math"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -77,12 +76,9 @@ type integrateReport struct {
 }
 
 func (o *integrateOpts) run(ctx context.Context, e *env, args []string) error {
-	if len(args) != 1 {
-		return usageError("usage: hnn integrate FILE|NAME [--method M] [--steps N] [-o DIR]", "integrate: expected one problem file or name, got %d arguments", len(args))
-	}
-	p, err := problems.Load(args[0])
+	p, err := problemArg("integrate", "integrate FILE|NAME [--method M] [--steps N] [-o DIR]", args, o.plots)
 	if err != nil {
-		return inputError(err)
+		return err
 	}
 	if p.Initial == nil {
 		return inputError(fmt.Errorf("%s: no initial state and time: this is a learn task (hnn learn %s)", p.Source, args[0]))
@@ -94,9 +90,6 @@ func (o *integrateOpts) run(ctx context.Context, e *env, args []string) error {
 	if steps < 1 || steps > problems.MaxEulerStep {
 		return usageError("", "integrate: --steps %d is out of range [1, %d]", steps, problems.MaxEulerStep)
 	}
-	if err := plotFormat(o.plots); err != nil {
-		return usageError("", "integrate: %v", err)
-	}
 	if !(o.rtol > 0 && o.rtol < 1) {
 		return usageError("", "integrate: --rtol %v must be in (0, 1)", o.rtol)
 	}
@@ -106,10 +99,7 @@ func (o *integrateOpts) run(ctx context.Context, e *env, args []string) error {
 			return usageError("", "integrate: --method: %v", err)
 		}
 	}
-	dir := o.dir
-	if dir == "" {
-		dir = filepath.Join("out", p.Name)
-	}
+	dir := outDir(o.dir, p.Name)
 
 	rep := integrateReport{Problem: p.Name, Method: o.method, Steps: steps, End: number(p.End), Energy0: number(p.H.H(p.Initial))}
 	start := time.Now()

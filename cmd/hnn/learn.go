@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"path/filepath"
 
 	"github.com/hnn-project/hnn/errorbound"
 	"github.com/hnn-project/hnn/problems"
@@ -69,23 +68,14 @@ type learnReport struct {
 }
 
 func (o *learnOpts) run(ctx context.Context, e *env, args []string) error {
-	if len(args) != 1 {
-		return usageError("usage: hnn learn FILE|NAME [-o DIR]", "learn: expected one problem file or name, got %d arguments", len(args))
-	}
-	if err := plotFormat(o.plots); err != nil {
-		return usageError("", "learn: %v", err)
-	}
-	p, err := problems.Load(args[0])
+	p, err := problemArg("learn", "learn FILE|NAME [-o DIR]", args, o.plots)
 	if err != nil {
-		return inputError(err)
+		return err
 	}
 	if p.Learn == nil {
 		return inputError(fmt.Errorf("%s: no learn section: hnn learn needs one (see hnn problems show learn_mass_spring)", p.Source))
 	}
-	dir := o.dir
-	if dir == "" {
-		dir = filepath.Join("out", p.Name)
-	}
+	dir := outDir(o.dir, p.Name)
 	train, test, starts, err := p.LearnData(ctx)
 	if err != nil {
 		return err

@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/hnn-project/hnn/problems"
 )
 
 // Exit statuses.
@@ -213,4 +216,28 @@ func commandHelp(c *command) string {
 		b.WriteString(fb.String())
 	}
 	return b.String()
+}
+
+// problemArg checks the command line of a command that takes one problem
+// (a file or a catalogue name) and a plot format, and loads the problem.
+func problemArg(cmd, usage string, args []string, plots string) (*problems.Problem, error) {
+	if len(args) != 1 {
+		return nil, usageError("usage: hnn "+usage, "%s: expected one problem file or name, got %d arguments", cmd, len(args))
+	}
+	if err := plotFormat(plots); err != nil {
+		return nil, usageError("", "%s: %v", cmd, err)
+	}
+	p, err := problems.Load(args[0])
+	if err != nil {
+		return nil, inputError(err)
+	}
+	return p, nil
+}
+
+// outDir returns dir, or out/<name> when dir is empty.
+func outDir(dir, name string) string {
+	if dir == "" {
+		return filepath.Join("out", name)
+	}
+	return dir
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"path/filepath"
 	"strings"
 
 	"github.com/hnn-project/hnn/errorbound"
@@ -75,15 +74,9 @@ type solveOpts struct {
 }
 
 func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
-	if len(args) != 1 {
-		return usageError("usage: hnn solve FILE|NAME [-o DIR] [--epochs N] [--seed S]", "solve: expected one problem file or name, got %d arguments", len(args))
-	}
-	if err := plotFormat(o.plots); err != nil {
-		return usageError("", "solve: %v", err)
-	}
-	p, err := problems.Load(args[0])
+	p, err := problemArg("solve", "solve FILE|NAME [-o DIR] [--epochs N] [--seed S]", args, o.plots)
 	if err != nil {
-		return inputError(err)
+		return err
 	}
 	if p.Initial == nil {
 		return inputError(fmt.Errorf("%s: no initial state and time: this is a learn task (hnn learn %s)", p.Source, args[0]))
@@ -98,10 +91,7 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 	if o.seed != nil {
 		set.Seed = *o.seed
 	}
-	dir := o.dir
-	if dir == "" {
-		dir = filepath.Join("out", p.Name)
-	}
+	dir := outDir(o.dir, p.Name)
 	if target := p.Solver.TargetError; target > 0 {
 		set.Target = paperTarget(p, target)
 	}

@@ -43,6 +43,49 @@ func EnergyMSE(ctx context.Context, h hamiltonians.Hamiltonian, model symplectic
 		}
 		scores = append(scores, s/float64(len(times)))
 	}
+	return meanStderr(scores)
+}
+
+// Observed is a measured trajectory: times, starting at 0, and states
+// (len(T)·D, row-major).
+type Observed struct {
+	T, X []float64
+}
+
+// EnergyMSEObserved is EnergyMSE against measured trajectories instead of
+// integrated ones: the model is integrated from each trajectory's first
+// state over its times, and the energy h along the model's trajectory is
+// compared with h along the measurements.
+func EnergyMSEObserved(ctx context.Context, h hamiltonians.Hamiltonian, model symplectic.System, obs []Observed) (mean, stderr float64, err error) {
+	if len(obs) == 0 {
+		return 0, 0, fmt.Errorf("errorbound: energy metric needs at least one observed trajectory")
+	}
+	D := h.Dim()
+	d := &symplectic.DOP853{RTol: 1e-9, ATol: 1e-9}
+	var scores []float64
+	for _, o := range obs {
+		if len(o.T) < 2 || len(o.X) != len(o.T)*D {
+			return 0, 0, fmt.Errorf("errorbound: an observed trajectory needs at least two states")
+		}
+		pred, err := d.Solve(ctx, model, o.X[:D], o.T[0], o.T[len(o.T)-1])
+		if err != nil {
+			if ctx.Err() != nil {
+				return 0, 0, ctx.Err()
+			}
+			scores = append(scores, math.Inf(1))
+			continue
+		}
+		var s float64
+		for k, t := range o.T {
+			de := h.H(o.X[k*D:(k+1)*D]) - h.H(pred.At(nil, t))
+			s += de * de
+		}
+		scores = append(scores, s/float64(len(o.T)))
+	}
+	return meanStderr(scores)
+}
+
+func meanStderr(scores []float64) (mean, stderr float64, err error) {
 	for _, s := range scores {
 		mean += s
 	}

@@ -12,7 +12,7 @@ import (
 	"strings"
 )
 
-//go:embed catalog/*.yaml
+//go:embed catalog/*.yaml catalog/data/*.txt
 var catalogFS embed.FS
 
 // Entry describes one problem of the embedded catalogue.
@@ -41,7 +41,9 @@ func catalogNames() []string {
 	}
 	var names []string
 	for _, e := range ents {
-		names = append(names, strings.TrimSuffix(e.Name(), ".yaml"))
+		if !e.IsDir() {
+			names = append(names, strings.TrimSuffix(e.Name(), ".yaml"))
+		}
 	}
 	sort.Strings(names)
 	return names

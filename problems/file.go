@@ -30,6 +30,8 @@ type fileDoc struct {
 // fileLearn is the learn section: data generated from the file's
 // Hamiltonian, the model, its training and the energy metric.
 type fileLearn struct {
+	File               *scalar `yaml:"file"`
+	TestPoints         *expr   `yaml:"test_points"`
 	Trajectories       *expr   `yaml:"trajectories"`
 	Points             *expr   `yaml:"points"`
 	Time               *expr   `yaml:"time"`

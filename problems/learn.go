@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/hnn-project/hnn/errorbound"
 	"github.com/hnn-project/hnn/solver"
 	"github.com/hnn-project/hnn/symplectic"
 )
@@ -24,6 +26,13 @@ const (
 // model and training settings, and the energy metric. Zero fields mean the
 // defaults below.
 type Learn struct {
+	// File, when set, names a data file of observations (see
+	// readObservations) used instead of generated data, relative to the
+	// problem file; targets are forward differences, no noise is added, and
+	// the last TestPoints states are the test set (default a fifth).
+	File       string
+	TestPoints int
+
 	Trajectories     int     // default 50
 	Points           int     // per trajectory; default 30
 	Time             float64 // each trajectory covers [0, Time]; default 3
@@ -107,6 +116,17 @@ func (d *decoder) learn(f *fileLearn, top *yaml.Node) (*Learn, error) {
 		}
 		l.RadiusLo, l.RadiusHi = lo, hi
 	}
+	if f.File != nil {
+		l.File = strings.TrimSpace(f.File.Value)
+		if l.File == "" {
+			return nil, &Error{Key: "learn.file", Line: f.File.Line, Msg: "empty file name"}
+		}
+	}
+	if f.TestPoints != nil {
+		if l.TestPoints, err = d.integer(f.TestPoints, "learn.test_points", 1, MaxObservations); err != nil {
+			return nil, err
+		}
+	}
 	if l.TestTrajectories == 0 {
 		l.TestTrajectories = l.Trajectories / 2
 	}
@@ -143,6 +163,15 @@ func (d *decoder) learn(f *fileLearn, top *yaml.Node) (*Learn, error) {
 	return l, nil
 }
 
+// EnergyCase is one initial state of the energy metric: either integrate
+// the problem's Hamiltonian from X0 over [0, T] (Observed nil), or compare
+// with a measured trajectory.
+type EnergyCase struct {
+	X0       []float64
+	T        float64
+	Observed *errorbound.Observed
+}
+
 // LearnData generates the data of the learn section from the file's
 // Hamiltonian, as Greydanus et al.'s code does: each initial state is a
 // uniformly random direction scaled to a radius uniform in [RadiusLo,
@@ -152,10 +181,13 @@ func (d *decoder) learn(f *fileLearn, top *yaml.Node) (*Learn, error) {
 // Noise is added to the states only. The last TestTrajectories
 // trajectories form the test set. It also draws the initial states of the
 // energy metric. The same seed gives the same data.
-func (p *Problem) LearnData(ctx context.Context) (train, test solver.Dataset, energyStarts [][]float64, err error) {
+func (p *Problem) LearnData(ctx context.Context) (train, test solver.Dataset, energy []EnergyCase, err error) {
 	l := p.Learn
 	if l == nil {
 		return train, test, nil, fmt.Errorf("problem %s has no learn section", p.Name)
+	}
+	if l.File != "" {
+		return p.observedData()
 	}
 	D := p.Dim()
 	rng := rand.New(rand.NewPCG(l.DataSeed, 0x5eed))
@@ -206,7 +238,56 @@ func (p *Problem) LearnData(ctx context.Context) (train, test solver.Dataset, en
 		}
 	}
 	for k := 0; k < l.EnergyTrajectories; k++ {
-		energyStarts = append(energyStarts, draw())
+		energy = append(energy, EnergyCase{X0: draw(), T: l.EnergyTime})
 	}
-	return train, test, energyStarts, nil
+	return train, test, energy, nil
+}
+
+// observedData reads the data file: forward-difference targets, the last
+// TestPoints states as the test set, and energy cases starting at the
+// first EnergyTrajectories test states, each compared with the rest of its
+// measured trajectory.
+func (p *Problem) observedData() (train, test solver.Dataset, energy []EnergyCase, err error) {
+	l := p.Learn
+	D := p.Dim()
+	data, name, err := p.readDataFile(l.File)
+	if err != nil {
+		return train, test, nil, &Error{File: p.Source, Key: "learn.file", Msg: err.Error()}
+	}
+	obs, err := readObservations(data, name, D)
+	if err != nil {
+		return train, test, nil, err
+	}
+	all := obs.differences(D)
+	nTest := l.TestPoints
+	if nTest == 0 {
+		nTest = all.N / 5
+	}
+	if nTest < 1 || nTest >= all.N {
+		return train, test, nil, &Error{File: p.Source, Key: "learn.test_points", Msg: fmt.Sprintf("%d test states of the %d with derivatives leave none for training or testing", nTest, all.N)}
+	}
+	cut := all.N - nTest
+	train = solver.Dataset{D: D, N: cut, X: all.X[:cut*D], DX: all.DX[:cut*D]}
+	test = solver.Dataset{D: D, N: nTest, X: all.X[cut*D:], DX: all.DX[cut*D:]}
+	// Energy cases: from test state s, the remainder of its trajectory.
+	state := 0 // index among states with derivatives
+	for _, tr := range obs.Trajectories {
+		n := len(tr.T) - 1 // states of this trajectory with derivatives
+		for k := 0; k < n && len(energy) < l.EnergyTrajectories; k++ {
+			if state+k < cut || len(tr.T)-k < 3 {
+				continue
+			}
+			o := &errorbound.Observed{}
+			for j := k; j < len(tr.T); j++ {
+				o.T = append(o.T, tr.T[j]-tr.T[k])
+			}
+			o.X = append([]float64(nil), tr.X[k*D:]...)
+			energy = append(energy, EnergyCase{X0: o.X[:D], T: o.T[len(o.T)-1], Observed: o})
+		}
+		state += n
+	}
+	if len(energy) == 0 {
+		return train, test, nil, &Error{File: p.Source, Key: "learn.test_points", Msg: "the test states leave no measured trajectory of three or more points for the energy metric"}
+	}
+	return train, test, energy, nil
 }

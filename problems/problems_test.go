@@ -287,7 +287,7 @@ func TestLearnData(t *testing.T) {
 	}
 	// The radius of the initial states is within [1.3, 2.3].
 	for _, s := range starts {
-		if r := math.Hypot(s[0], s[1]); r < 1.3-1e-12 || r > 2.3+1e-12 {
+		if r := math.Hypot(s.X0[0], s.X0[1]); r < 1.3-1e-12 || r > 2.3+1e-12 {
 			t.Errorf("initial radius %g outside [1.3, 2.3]", r)
 		}
 	}
@@ -317,5 +317,53 @@ func TestLearnErrors(t *testing.T) {
 		if !errors.As(err, &pe) || pe.Key != c.key {
 			t.Errorf("%s: %v, want key %s", c.body, err, c.key)
 		}
+	}
+}
+
+func TestObservations(t *testing.T) {
+	p, err := Load("learn_real_pendulum")
+	if err != nil {
+		t.Fatal(err)
+	}
+	train, test, cases, err := p.LearnData(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 556 rows give 555 forward differences: 445 train, 110 test.
+	if train.N != 445 || test.N != 110 || len(cases) != 15 {
+		t.Fatalf("train %d test %d cases %d", train.N, test.N, len(cases))
+	}
+	// First target: (θ(5+1/6) − θ(5))·6 from the file's first two rows.
+	want := (1.2753554896511765 - 1.1383885512243586) / (5.166666666666667 - 5.0)
+	if math.Abs(train.DX[0]-want) > 1e-12 {
+		t.Errorf("first target %g, want %g", train.DX[0], want)
+	}
+	if c := cases[0]; c.Observed == nil || len(c.Observed.T) != 111 || c.Observed.T[0] != 0 {
+		t.Errorf("first energy case: %+v", c.Observed)
+	}
+
+	bad := []struct{ data, msg string }{
+		{"% header\n0 0 1\n", "columns"},
+		{"0 0 1 x\n0 1 1 2\n0 2 1 2\n", "not a finite number"},
+		{"0 0 1 2\n0 0 1 2\n0 1 1 2\n", "does not increase"},
+		{"0 0 1 2\n1 0 1 2\n0 1 1 2\n", "continues after"},
+		{"0 0 1 nan\n", "not a finite number"},
+		{"0 0 1 2\n", "need at least 3"},
+	}
+	for _, b := range bad {
+		_, err := readObservations([]byte(b.data), "d.txt", 2)
+		if err == nil || !strings.Contains(err.Error(), b.msg) || !strings.HasPrefix(err.Error(), "d.txt") {
+			t.Errorf("%q: %v, want %q", b.data, err, b.msg)
+		}
+	}
+	dir := t.TempDir()
+	src := "coordinates: [q]\nmomenta: [p]\nhamiltonian: p^2/2 + q^2/2\nlearn: {file: missing.txt}\n"
+	os.WriteFile(filepath.Join(dir, "l.yaml"), []byte(src), 0o644)
+	lp, err := Load(filepath.Join(dir, "l.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := lp.LearnData(context.Background()); err == nil || !strings.Contains(err.Error(), "learn.file") {
+		t.Errorf("missing data file: %v", err)
 	}
 }

@@ -76,7 +76,7 @@ func (o *learnOpts) run(ctx context.Context, e *env, args []string) error {
 		return inputError(fmt.Errorf("%s: no learn section: hnn learn needs one (see hnn problems show learn_mass_spring)", p.Source))
 	}
 	dir := outDir(o.dir, p.Name)
-	train, test, starts, err := p.LearnData(ctx)
+	train, test, cases, err := p.LearnData(ctx)
 	if err != nil {
 		return err
 	}
@@ -92,12 +92,12 @@ func (o *learnOpts) run(ctx context.Context, e *env, args []string) error {
 		return &exitError{code: exitInterrupted, err: errors.New("interrupted: nothing written")}
 	}
 	l := p.Learn
-	hm, hs, err := errorbound.EnergyMSE(ctx, p.H, symplectic.HamiltonianSystem(res.HNN), starts, l.EnergyTime, l.EnergyPoints)
+	hm, hs, err := energyMetric(ctx, p, symplectic.HamiltonianSystem(res.HNN), cases)
 	if err != nil {
 		return err
 	}
 	base := res.Baseline
-	bm, bs, err := errorbound.EnergyMSE(ctx, p.H, func(dst []float64, _ float64, y []float64) { base.VectorField(dst, y) }, starts, l.EnergyTime, l.EnergyPoints)
+	bm, bs, err := energyMetric(ctx, p, func(dst []float64, _ float64, y []float64) { base.VectorField(dst, y) }, cases)
 	if err != nil {
 		return err
 	}
@@ -111,7 +111,7 @@ func (o *learnOpts) run(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	model, err := problems.SaveLearned(p, res.HNN, starts[0], l.EnergyTime, l.EnergyPoints)
+	model, err := problems.SaveLearned(p, res.HNN, cases[0].X0, cases[0].T, l.EnergyPoints)
 	if err != nil {
 		return err
 	}
@@ -133,6 +133,23 @@ func (o *learnOpts) run(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(w, "wrote %s\n", listFiles(dir, files))
 	return nil
+}
+
+// energyMetric is the paper's energy metric over the learn task's cases:
+// against trajectories of the true H, or against measured ones.
+func energyMetric(ctx context.Context, p *problems.Problem, model symplectic.System, cases []problems.EnergyCase) (mean, stderr float64, err error) {
+	if cases[0].Observed != nil {
+		obs := make([]errorbound.Observed, len(cases))
+		for i, c := range cases {
+			obs[i] = *c.Observed
+		}
+		return errorbound.EnergyMSEObserved(ctx, p.H, model, obs)
+	}
+	x0s := make([][]float64, len(cases))
+	for i, c := range cases {
+		x0s[i] = c.X0
+	}
+	return errorbound.EnergyMSE(ctx, p.H, model, x0s, cases[0].T, p.Learn.EnergyPoints)
 }
 
 // learnCharts draws the training losses of both models.

@@ -42,6 +42,22 @@
 // Settings.Seed, and all sums run in a fixed order: the same seed and
 // problem give the same bits, whatever GOMAXPROCS is.
 //
+// # Learning a Hamiltonian
+//
+// Learn implements the other mode (Greydanus, Dzamba & Yosinski,
+// "Hamiltonian Neural Networks", §3): from states x_i with observed time
+// derivatives ẋ_i, it trains a network with a scalar output H_θ(x) on
+//
+//	L = (1/(N·D)) Σ_i ‖J∇_x H_θ(x_i) − ẋ_i‖²        (their Eq. 3; J∇H = (∂H/∂p, −∂H/∂q))
+//
+// where ∇_x H_θ is the network's input tangent along the D unit vectors,
+// and the parameter gradient runs back through that tangent stream. The
+// baseline is a network from x to ẋ trained on the same squared error.
+// Both use Adam, full batch or a random subset of Batch states per step,
+// L2 weight decay, orthogonal initial weights and no bias on the output
+// layer, as the paper's code. The trained H_θ is a hamiltonians.Learned: a
+// Hamiltonian with exact gradient and Hessian through the network.
+//
 // # Solutions
 //
 // A Solution is callable at any t (At, Deriv, Residual) and is safe for

@@ -36,6 +36,8 @@ type fileLearn struct {
 	Points             *expr   `yaml:"points"`
 	Time               *expr   `yaml:"time"`
 	Radius             []*expr `yaml:"radius"`
+	Init               *scalar `yaml:"init"`
+	VelocityNoise      *expr   `yaml:"velocity_noise"`
 	Noise              *expr   `yaml:"noise"`
 	TestTrajectories   *expr   `yaml:"test_trajectories"`
 	DataSeed           *expr   `yaml:"data_seed"`

@@ -33,13 +33,20 @@ type Learn struct {
 	File       string
 	TestPoints int
 
-	Trajectories     int     // default 50
-	Points           int     // per trajectory; default 30
-	Time             float64 // each trajectory covers [0, Time]; default 3
-	RadiusLo         float64 // initial states lie on circles of radius
-	RadiusHi         float64 // uniform in [RadiusLo, RadiusHi]; default [0.1, 1]
-	Noise            float64 // std of Gaussian noise on the states (not the derivatives)
-	TestTrajectories int     // the last ones are the test set; default half
+	Trajectories int     // default 50
+	Points       int     // per trajectory; default 30
+	Time         float64 // each trajectory covers [0, Time]; default 3
+	RadiusLo     float64 // initial states lie on circles of radius
+	RadiusHi     float64 // uniform in [RadiusLo, RadiusHi]; default [0.1, 1]
+	Noise        float64 // std of Gaussian noise on the states (not the derivatives)
+	// Init is how initial states are drawn: "radius" (a random direction in
+	// phase space scaled to a radius in [RadiusLo, RadiusHi]) or "orbits"
+	// (N equal bodies in the plane on a regular polygon of radius in
+	// [RadiusLo, RadiusHi], on circular orbits about their centre of mass,
+	// speeds scaled by 1 + VelocityNoise·N(0, 1); state [x1, y1, …, px1, py1, …]).
+	Init             string
+	VelocityNoise    float64
+	TestTrajectories int // the last ones are the test set; default half
 	DataSeed         uint64
 
 	Settings solver.LearnSettings
@@ -98,6 +105,20 @@ func (d *decoder) learn(f *fileLearn, top *yaml.Node) (*Learn, error) {
 			return nil, &Error{Key: c.key, Line: c.e.Line, Msg: fmt.Sprintf("must be %s 0, got %v", map[bool]string{true: ">", false: "≥"}[c.open], v)}
 		}
 		*c.dst = v
+	}
+	if l.Init, err = d.choice(f.Init, "learn.init", "radius", "orbits"); err != nil {
+		return nil, err
+	}
+	if l.Init == "" {
+		l.Init = "radius"
+	}
+	if f.VelocityNoise != nil {
+		if l.VelocityNoise, err = d.eval(f.VelocityNoise, "learn.velocity_noise"); err != nil {
+			return nil, err
+		}
+		if !(l.VelocityNoise >= 0) {
+			return nil, &Error{Key: "learn.velocity_noise", Line: f.VelocityNoise.Line, Msg: "must be ≥ 0"}
+		}
 	}
 	if len(f.Radius) > 0 {
 		if len(f.Radius) != 2 {
@@ -210,6 +231,12 @@ func (p *Problem) LearnData(ctx context.Context) (train, test solver.Dataset, en
 		}
 		return x
 	}
+	if l.Init == "orbits" {
+		if D%4 != 0 {
+			return train, test, nil, &Error{File: p.Source, Key: "learn.init", Msg: fmt.Sprintf("orbits need bodies in the plane: 4 state values per body, got a state of %d", D)}
+		}
+		draw = func() []float64 { return orbitState(rng, D/4, l.RadiusLo, l.RadiusHi, l.VelocityNoise) }
+	}
 	ref := &symplectic.DOP853{RTol: 1e-10, ATol: 1e-10}
 	sys := symplectic.HamiltonianSystem(p.H)
 	nTrain := l.Trajectories - l.TestTrajectories
@@ -241,6 +268,29 @@ func (p *Problem) LearnData(ctx context.Context) (train, test solver.Dataset, en
 		energy = append(energy, EnergyCase{X0: draw(), T: l.EnergyTime})
 	}
 	return train, test, energy, nil
+}
+
+// orbitState draws n equal unit masses (G = 1) on a regular polygon of
+// radius r uniform in [lo, hi], rotated at random, each moving on the
+// circle at the speed of the rigidly rotating configuration,
+// v² = (1/r)·Σ_{k=1}^{n−1} 1/(4 sin(πk/n)), scaled by 1 + noise·N(0, 1):
+// for two bodies, the near-circular orbits of Greydanus et al. §4.1.
+func orbitState(rng *rand.Rand, n int, lo, hi, noise float64) []float64 {
+	r := lo + (hi-lo)*rng.Float64()
+	var sum float64
+	for k := 1; k < n; k++ {
+		sum += 1 / (4 * math.Sin(math.Pi*float64(k)/float64(n)))
+	}
+	v := math.Sqrt(sum/r) * (1 + noise*rng.NormFloat64())
+	phase := 2 * math.Pi * rng.Float64()
+	x := make([]float64, 4*n)
+	for b := 0; b < n; b++ {
+		a := phase + 2*math.Pi*float64(b)/float64(n)
+		c, s := math.Cos(a), math.Sin(a)
+		x[2*b], x[2*b+1] = r*c, r*s          // position
+		x[2*n+2*b], x[2*n+2*b+1] = -v*s, v*c // momentum: counter-clockwise
+	}
+	return x
 }
 
 // observedData reads the data file: forward-difference targets, the last

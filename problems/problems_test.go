@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/hnn-project/hnn/hamiltonians"
+	"github.com/hnn-project/hnn/symplectic"
 )
 
 // The catalogue problems with facts stated in the papers.
@@ -365,5 +367,36 @@ func TestObservations(t *testing.T) {
 	}
 	if _, _, _, err := lp.LearnData(context.Background()); err == nil || !strings.Contains(err.Error(), "learn.file") {
 		t.Errorf("missing data file: %v", err)
+	}
+}
+
+// Orbit initial states: centre of mass and total momentum zero, and without
+// noise a rigidly rotating polygon whose separations stay constant.
+func TestOrbitState(t *testing.T) {
+	for _, n := range []int{2, 3} {
+		rng := rand.New(rand.NewPCG(1, uint64(n)))
+		x := orbitState(rng, n, 0.5, 1, 0)
+		var cx, cy, px, py float64
+		for b := 0; b < n; b++ {
+			cx, cy = cx+x[2*b], cy+x[2*b+1]
+			px, py = px+x[2*n+2*b], py+x[2*n+2*b+1]
+		}
+		if math.Abs(cx)+math.Abs(cy)+math.Abs(px)+math.Abs(py) > 1e-12 {
+			t.Errorf("n=%d: centre of mass (%g, %g), momentum (%g, %g)", n, cx, cy, px, py)
+		}
+		name := map[int]string{2: "two_body", 3: "three_body"}[n]
+		p, _ := Load(name)
+		sol, err := (&symplectic.DOP853{}).Solve(context.Background(), symplectic.HamiltonianSystem(p.H), x, 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d0 := math.Hypot(x[0]-x[2], x[1]-x[3])
+		for _, tt := range []float64{1, 3.7, 10} {
+			y := sol.At(nil, tt)
+			// A circular orbit keeps its separation; DOP853 at 1e-12 to 1e-9.
+			if d := math.Hypot(y[0]-y[2], y[1]-y[3]); math.Abs(d-d0) > 1e-9 {
+				t.Errorf("n=%d: separation %g at t=%g, %g at 0", n, d, tt, d0)
+			}
+		}
 	}
 }

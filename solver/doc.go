@@ -50,8 +50,10 @@
 //
 //	L = (1/(N·D)) Σ_i ‖J∇_x H_θ(x_i) − ẋ_i‖²        (their Eq. 3; J∇H = (∂H/∂p, −∂H/∂q))
 //
-// where ∇_x H_θ is the network's input tangent along the D unit vectors,
-// and the parameter gradient runs back through that tangent stream. The
+// where ∇_x H_θ comes from a reverse pass through the network and the
+// parameter gradient from differentiating that pass (reverse over reverse,
+// nn.GradWorkspace): six products of batch × width × width per step,
+// whatever the dimension. The
 // baseline is a network from x to ẋ trained on the same squared error.
 // Both use Adam, full batch or a random subset of Batch states per step,
 // L2 weight decay, orthogonal initial weights and no bias on the output

@@ -153,57 +153,50 @@ func Learn(ctx context.Context, train, test Dataset, s *LearnSettings, mon Learn
 }
 
 // batchEval evaluates a model's predicted ẋ on a batch and, when targets
-// are given, the loss gradient with respect to its outputs.
+// are given, the loss gradient with respect to its outputs. The HNN's ∇ₓH_θ
+// comes from a reverse pass and its parameter gradient from reverse over
+// reverse (nn.GradWorkspace); the baseline is an ordinary network.
 type batchEval struct {
-	hnn     bool
-	D, B    int
-	ws      *nn.Workspace
-	x, dx   []float64
-	gY, gdY []float64
+	hnn  bool
+	D, B int
+	gw   *nn.GradWorkspace // HNN
+	ws   *nn.Workspace     // baseline
+	x    []float64
+	gbar []float64 // HNN: ∂L/∂(∇ₓH_θ); baseline: ∂L/∂ẋ
 }
 
 func newBatchEval(net *nn.Net, hnn bool, D, B int) *batchEval {
-	k := 0
+	e := &batchEval{hnn: hnn, D: D, B: B, x: make([]float64, B*D), gbar: make([]float64, B*D)}
 	if hnn {
-		k = D
-	}
-	e := &batchEval{hnn: hnn, D: D, B: B, ws: nn.NewWorkspace(net.Arch, B, k), x: make([]float64, B*D)}
-	if hnn {
-		// The tangent directions are the unit vectors: direction j of row i
-		// is e_j, so the tangent outputs are ∂H_θ/∂x_j.
-		e.dx = make([]float64, D*B*D)
-		for j := 0; j < D; j++ {
-			for i := 0; i < B; i++ {
-				e.dx[(j*B+i)*D+j] = 1
-			}
-		}
-		e.gY = make([]float64, B)
-		e.gdY = make([]float64, D*B)
+		e.gw = nn.NewGradWorkspace(net.Arch, B)
 	} else {
-		e.gY = make([]float64, B*D)
+		e.ws = nn.NewWorkspace(net.Arch, B, 0)
 	}
 	return e
 }
 
 // loss computes the mean squared error of the predicted ẋ against dx for
-// the states in e.x, and the gradients gY, gdY when grad is true.
+// the states in e.x, and the gradient e.gbar when grad is true.
 func (e *batchEval) loss(net *nn.Net, dxTarget []float64, grad bool) float64 {
 	D, B, d := e.D, e.B, e.D/2
-	y, dy := e.ws.Forward(net, e.x, e.dx)
+	var out []float64
+	if e.hnn {
+		_, out = e.gw.Gradient(net, e.x)
+	} else {
+		out, _ = e.ws.Forward(net, e.x, nil)
+	}
 	scale := 2 / float64(B*D)
 	var sum float64
 	for i := 0; i < B; i++ {
+		row := out[i*D : (i+1)*D]
 		for k := 0; k < D; k++ {
-			var pred float64
-			if e.hnn {
-				// J∇H: q̇ = ∂H/∂p, ṗ = −∂H/∂q.
+			pred := row[k]
+			if e.hnn { // J∇H: q̇ = ∂H/∂p, ṗ = −∂H/∂q
 				if k < d {
-					pred = dy[(d+k)*B+i]
+					pred = row[d+k]
 				} else {
-					pred = -dy[(k-d)*B+i]
+					pred = -row[k-d]
 				}
-			} else {
-				pred = y[i*D+k]
 			}
 			r := pred - dxTarget[i*D+k]
 			sum += r * r
@@ -212,15 +205,24 @@ func (e *batchEval) loss(net *nn.Net, dxTarget []float64, grad bool) float64 {
 			}
 			switch {
 			case !e.hnn:
-				e.gY[i*D+k] = scale * r
+				e.gbar[i*D+k] = scale * r
 			case k < d:
-				e.gdY[(d+k)*B+i] = scale * r
+				e.gbar[i*D+d+k] = scale * r
 			default:
-				e.gdY[(k-d)*B+i] = -scale * r
+				e.gbar[i*D+k-d] = -scale * r
 			}
 		}
 	}
 	return sum / float64(B*D)
+}
+
+// backward stores the parameter gradient of the last loss in grad.
+func (e *batchEval) backward(net *nn.Net, grad []float64) {
+	if e.hnn {
+		e.gw.Backward(net, e.gbar, grad)
+	} else {
+		e.ws.Backward(net, e.gbar, nil, grad, nil, nil)
+	}
 }
 
 // fit trains net with Adam and returns the loss of every step.
@@ -255,7 +257,7 @@ func fit(ctx context.Context, net *nn.Net, hnn bool, data Dataset, set LearnSett
 			copy(target[i*D:(i+1)*D], data.DX[perm[i]*D:(perm[i]+1)*D])
 		}
 		loss := e.loss(net, target, true)
-		e.ws.Backward(net, e.gY, e.gdY, grad, nil, nil)
+		e.backward(net, grad)
 		adam.Step(net.Params, grad)
 		curve = append(curve, loss)
 		if step%100 == 0 || step == set.Steps {

@@ -40,7 +40,7 @@ func TestHNNLossGradient(t *testing.T) {
 		copy(e.x, data.X)
 		e.loss(net, data.DX, true)
 		grad := make([]float64, len(net.Params))
-		e.ws.Backward(net, e.gY, e.gdY, grad, nil, nil)
+		e.backward(net, grad)
 		for i := range net.Params {
 			old := net.Params[i]
 			net.Params[i] = old + 1e-6

@@ -33,8 +33,8 @@ Measures, on this machine:
                       fitted exponent of epoch time against K
   scaling_width       epoch time for hidden widths 16 … 256 (K = 200)
   learn_step_ms       one training step of the learned-Hamiltonian network of
-                      learn_mass_spring (2 → 200 → 200 → 1, tanh, 750 points,
-                      gradient of H with respect to the state, Adam)
+                      learn_mass_spring (2 → 200 → 200 → 1, tanh, 750 points:
+                      ∇H by a reverse pass, reverse over reverse, Adam)
   time_to_accuracy_s  wall time of 'hnn solve nonlinear_oscillator' until
                       ℓmax ≤ 3.3e-3 and max phase-space error ≤ 1e-3 against the
                       reference ("paper"), and until max error ≤ 1e-5 ("1e-5");
@@ -222,35 +222,30 @@ func epochMs(ctx context.Context, p solver.Problem, set *solver.Settings, epochs
 
 // learnStepMs times the training step of the learned-Hamiltonian network of
 // learn_mass_spring (Greydanus et al.'s code: 3 layers of width 200, tanh,
-// 25 trajectories × 30 points): forward with the two state directions as
-// tangents (∂H/∂q, ∂H/∂p), backward through them, Adam. Median of n steps.
+// 25 trajectories × 30 points): ∇ₓH_θ by a reverse pass, the parameter
+// gradient of a loss on it by reverse over reverse, and Adam, as
+// solver.Learn does. Median of n steps.
 func learnStepMs(n int) float64 {
 	const batch, D = 750, 2
 	rng := rand.New(rand.NewPCG(1, 1))
 	net, _ := nn.New(nn.Arch{In: D, Hidden: []int{200, 200}, Out: 1, Act: nn.Tanh})
 	net.InitOrthogonal(rng)
-	ws := nn.NewWorkspace(net.Arch, batch, D)
+	gw := nn.NewGradWorkspace(net.Arch, batch)
 	x := make([]float64, batch*D)
-	dx := make([]float64, D*batch*D)
 	for i := range x {
 		x[i] = rng.NormFloat64()
 	}
-	for j := 0; j < D; j++ {
-		for i := 0; i < batch; i++ {
-			dx[(j*batch+i)*D+j] = 1
-		}
-	}
-	gY, gdY := make([]float64, batch), make([]float64, D*batch)
+	gbar := make([]float64, batch*D)
 	grad := make([]float64, len(net.Params))
 	adam := &nn.Adam{LR: 1e-3, WeightDecay: 1e-4}
 	times := make([]float64, 0, n)
 	for i := 0; i < n+10; i++ {
 		start := time.Now()
-		_, dy := ws.Forward(net, x, dx)
-		for k := range gdY { // loss ‖∂H/∂x − target‖² with target 0
-			gdY[k] = 2 * dy[k] / float64(batch)
+		_, g := gw.Gradient(net, x)
+		for k := range gbar { // loss ‖∇ₓH − target‖² with target 0
+			gbar[k] = 2 * g[k] / float64(batch*D)
 		}
-		ws.Backward(net, gY, gdY, grad, nil, nil)
+		gw.Backward(net, gbar, grad)
 		adam.Step(net.Params, grad)
 		if i >= 10 {
 			times = append(times, float64(time.Since(start))/float64(time.Millisecond))

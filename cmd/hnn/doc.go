@@ -41,8 +41,8 @@
 //	                      fitted exponent of epoch time against K
 //	  scaling_width       epoch time for hidden widths 16 … 256 (K = 200)
 //	  learn_step_ms       one training step of the learned-Hamiltonian network of
-//	                      learn_mass_spring (2 → 200 → 200 → 1, tanh, 750 points,
-//	                      gradient of H with respect to the state, Adam)
+//	                      learn_mass_spring (2 → 200 → 200 → 1, tanh, 750 points:
+//	                      ∇H by a reverse pass, reverse over reverse, Adam)
 //	  time_to_accuracy_s  wall time of 'hnn solve nonlinear_oscillator' until
 //	                      ℓmax ≤ 3.3e-3 and max phase-space error ≤ 1e-3 against the
 //	                      reference ("paper"), and until max error ≤ 1e-5 ("1e-5");

@@ -20,6 +20,7 @@ type Learned struct {
 	ws   *nn.Workspace // batch 1, D tangents
 	x    []float64
 	dx   []float64 // the unit directions
+	gY   []float64 // a zero upstream gradient for the value
 	gdY  []float64
 	grad []float64
 	gx   []float64
@@ -33,7 +34,7 @@ func NewLearned(net *nn.Net) (*Learned, error) {
 		return nil, fmt.Errorf("hamiltonians: a learned Hamiltonian needs an even number of inputs and one output, got %d → %d", D, net.Arch.Out)
 	}
 	l := &Learned{net: net, ws: nn.NewWorkspace(net.Arch, 1, D), x: make([]float64, D), dx: make([]float64, D*D),
-		gdY: make([]float64, D), grad: make([]float64, len(net.Params)), gx: make([]float64, D)}
+		gY: make([]float64, 1), gdY: make([]float64, D), grad: make([]float64, len(net.Params)), gx: make([]float64, D)}
 	for j := 0; j < D; j++ {
 		l.dx[j*D+j] = 1
 	}
@@ -75,7 +76,7 @@ func (l *Learned) Hess(dst *mat.SymDense, x []float64) {
 		l.ws.Forward(l.net, l.x, l.dx)
 		clear(l.gdY)
 		l.gdY[j] = 1
-		l.ws.Backward(l.net, []float64{0}, l.gdY, l.grad, l.gx, nil)
+		l.ws.Backward(l.net, l.gY, l.gdY, l.grad, l.gx, nil)
 		for i := j; i < D; i++ {
 			dst.SetSym(j, i, l.gx[i])
 		}

@@ -184,9 +184,12 @@ A problem is a YAML file (see 'hnn problems show henon_heiles') or the name
 of a problem in the built-in catalogue ('hnn problems').
 
 Examples:
-  hnn problems
+  hnn solve henon_heiles
+  hnn bound out/henon_heiles/model.json
+  hnn learn learn_pendulum
   hnn integrate henon_heiles --method yoshida4 --steps 1000
-  hnn help integrate
+  hnn problems
+  hnn help solve
 
 Run 'hnn help <command>' for details and examples of each command.
 `)

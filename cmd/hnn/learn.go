@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 
 	"github.com/hnn-project/hnn/errorbound"
 	"github.com/hnn-project/hnn/problems"
@@ -116,8 +117,14 @@ func (o *learnOpts) run(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	files := map[string][]byte{"report.json": js, "hnn.json": model}
-	if _, err := figures(o.plots, learnCharts(p, res), []string{"loss"}, files); err != nil {
-		return err
+	if o.plots != "none" {
+		charts, err := learnCharts(ctx, p, res, cases[0])
+		if err != nil {
+			return err
+		}
+		if _, err := figures(o.plots, charts, []string{"trajectories", "coordinate_mse", "energy", "hnn_quantity"}, files); err != nil {
+			return err
+		}
 	}
 	if err := writeFiles(dir, files); err != nil {
 		return err
@@ -152,8 +159,11 @@ func energyMetric(ctx context.Context, p *problems.Problem, model symplectic.Sys
 	return errorbound.EnergyMSE(ctx, p.H, model, x0s, cases[0].T, p.Learn.EnergyPoints)
 }
 
-// learnCharts draws the training losses of both models.
-func learnCharts(p *problems.Problem, res *solver.LearnResult) map[string]chart {
+// learnCharts draws the training losses and, for the first held-out
+// initial state, the pictures of Greydanus et al. Fig. 2 and 3: true, HNN
+// and baseline trajectories, their coordinate error, the true energy along
+// each, the quantity the HNN conserves, and body orbits in the plane.
+func learnCharts(ctx context.Context, p *problems.Problem, res *solver.LearnResult, c problems.EnergyCase) (map[string]chart, error) {
 	steps := func(n int) []float64 {
 		x := make([]float64, n)
 		for i := range x {
@@ -161,8 +171,105 @@ func learnCharts(p *problems.Problem, res *solver.LearnResult) map[string]chart 
 		}
 		return x
 	}
-	return map[string]chart{"loss": {title: p.Name + ": training loss", xlabel: "step", ylabel: "MSE of ẋ", logY: true, series: []series{
+	charts := map[string]chart{"loss": {title: p.Name + ": training loss", xlabel: "step", ylabel: "MSE of ẋ", logY: true, series: []series{
 		{name: "HNN", x: steps(len(res.HNNLoss)), y: res.HNNLoss},
 		{name: "baseline", x: steps(len(res.BaselineLoss)), y: res.BaselineLoss},
 	}}}
+	D := p.Dim()
+	n := p.Learn.EnergyPoints
+	var times, truth []float64
+	if c.Observed != nil {
+		times, truth = c.Observed.T, c.Observed.X
+	} else {
+		times = errorbound.Grid(0, c.T, n)
+		sol, err := (&symplectic.DOP853{RTol: 1e-9, ATol: 1e-9}).Solve(ctx, symplectic.HamiltonianSystem(p.H), c.X0, 0, c.T)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range times {
+			truth = append(truth, sol.At(nil, t)...)
+		}
+	}
+	base := res.Baseline
+	models := []struct {
+		name string
+		f    symplectic.System
+	}{
+		{"HNN", symplectic.HamiltonianSystem(res.HNN)},
+		{"baseline", func(dst []float64, _ float64, y []float64) { base.VectorField(dst, y) }},
+	}
+	paths := map[string][]float64{"true": truth}
+	for _, m := range models {
+		var xs []float64
+		sol, err := (&symplectic.DOP853{RTol: 1e-9, ATol: 1e-9}).Solve(ctx, m.f, c.X0, 0, times[len(times)-1])
+		for _, t := range times {
+			if err != nil { // a model that blows up: draw nothing past the failure
+				xs = append(xs, nanState(D)...)
+				continue
+			}
+			xs = append(xs, sol.At(nil, t)...)
+		}
+		paths[m.name] = xs
+	}
+	comp := func(xs []float64, j int) []float64 {
+		out := make([]float64, len(times))
+		for k := range times {
+			out[k] = xs[k*D+j]
+		}
+		return out
+	}
+	energy := func(xs []float64) []float64 {
+		out := make([]float64, len(times))
+		for k := range times {
+			out[k] = p.H.H(xs[k*D : (k+1)*D])
+		}
+		return out
+	}
+	names := p.Names()
+	d := D / 2
+	title := func(s string) string { return p.Name + ": " + s }
+	traj := chart{title: title("trajectories"), xlabel: names[0], ylabel: names[d]}
+	en := chart{title: title("true energy along each trajectory"), xlabel: "t", ylabel: "H"}
+	mse := chart{title: title("coordinate MSE against the truth"), xlabel: "t", ylabel: "MSE", logY: true}
+	for _, name := range []string{"true", "HNN", "baseline"} {
+		xs := paths[name]
+		traj.series = append(traj.series, series{name: name, x: comp(xs, 0), y: comp(xs, d), dashed: name == "true"})
+		en.series = append(en.series, series{name: name, x: times, y: energy(xs), dashed: name == "true"})
+		if name == "true" {
+			continue
+		}
+		e := make([]float64, len(times))
+		for k := range times {
+			for j := 0; j < D; j++ {
+				v := xs[k*D+j] - truth[k*D+j]
+				e[k] += v * v / float64(D)
+			}
+		}
+		mse.series = append(mse.series, series{name: name, x: times, y: e})
+	}
+	hq := make([]float64, len(times))
+	for k := range times {
+		hq[k] = res.HNN.H(paths["HNN"][k*D : (k+1)*D])
+	}
+	charts["trajectories"], charts["energy"], charts["coordinate_mse"] = traj, en, mse
+	charts["hnn_quantity"] = chart{title: title("quantity conserved by the HNN"), xlabel: "t", ylabel: "H_θ", series: []series{{name: "H_θ along the HNN trajectory", x: times, y: hq}}}
+	if d >= 2 && d%2 == 0 { // bodies in the plane: orbits (Fig. 3)
+		orb := chart{title: title("orbits"), xlabel: names[0], ylabel: names[1]}
+		for b := 0; b < d/2; b++ {
+			for _, name := range []string{"true", "HNN", "baseline"} {
+				xs := paths[name]
+				orb.series = append(orb.series, series{name: fmt.Sprintf("%s, body %d", name, b+1), x: comp(xs, 2*b), y: comp(xs, 2*b+1), dashed: name == "true"})
+			}
+		}
+		charts["orbits"] = orb
+	}
+	return charts, nil
+}
+
+func nanState(D int) []float64 {
+	x := make([]float64, D)
+	for i := range x {
+		x[i] = math.NaN()
+	}
+	return x
 }

@@ -5,7 +5,8 @@ package nn
 // parallel GEMM spends more time starting goroutines than multiplying. On
 // amd64 with AVX2 and FMA the products run on the assembly kernels of
 // kernel_amd64.s — a 4×8 register block, with masked loads and stores for
-// the last columns — and elsewhere on plain loops. The order of summation
+// the last columns, and a last block of four rows overlapping the one before
+// when the rows are not a multiple of four — and elsewhere on plain loops. The order of summation
 // is fixed, so results are reproducible on a given machine.
 
 // masks[r] selects the first r of 8 columns.
@@ -31,8 +32,7 @@ func gemm(m, n, k int, a []float64, ar, ak int, b, c []float64) {
 	if nb < n {
 		tail = &masks[n-nb]
 	}
-	i := 0
-	for ; i+4 <= m; i += 4 {
+	block := func(i int) {
 		ai := &a[i*ar]
 		for j := 0; j < nb; j += 8 {
 			kern4x8(k, ai, ar, ak, &b[j], n, &c[i*n+j], n, nil)
@@ -41,14 +41,26 @@ func gemm(m, n, k int, a []float64, ar, ak int, b, c []float64) {
 			kern4x8(k, ai, ar, ak, &b[nb], n, &c[i*n+nb], n, tail)
 		}
 	}
-	for ; i < m; i++ {
-		ai := &a[i*ar]
-		for j := 0; j < nb; j += 8 {
-			kern1x8(k, ai, ak, &b[j], n, &c[i*n+j], nil)
+	if m < 4 {
+		for i := 0; i < m; i++ {
+			ai := &a[i*ar]
+			for j := 0; j < nb; j += 8 {
+				kern1x8(k, ai, ak, &b[j], n, &c[i*n+j], nil)
+			}
+			if tail != nil {
+				kern1x8(k, ai, ak, &b[nb], n, &c[i*n+nb], tail)
+			}
 		}
-		if tail != nil {
-			kern1x8(k, ai, ak, &b[nb], n, &c[i*n+nb], tail)
-		}
+		return
+	}
+	for i := 0; i+4 <= m; i += 4 {
+		block(i)
+	}
+	if m%4 != 0 {
+		// The last rows as one more block of four that overlaps the
+		// previous one: the overlapping rows are computed again with the
+		// same operations, so they get the same values.
+		block(m - 4)
 	}
 }
 

@@ -100,7 +100,7 @@ func (w *Workspace) Forward(n *Net, x, dx []float64) (y, dy []float64) {
 
 // activate sets the input of layer li+1 from the pre-activations of hidden
 // layer li: h = σ(z) on value rows, ḣ = σ'(z)⊙ż on tangent rows, and keeps
-// σ'(z) and σ''(z).
+// σ'(z) and σ”(z).
 func (w *Workspace) activate(li int) {
 	B, n := w.B, w.ls[li].out
 	z, d1, d2 := w.z[li], w.d1[li], w.d2[li]

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"math"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/hnn-project/hnn/hamiltonians"
+	"github.com/hnn-project/hnn/internal/nn"
 )
 
 func oscillator(t *testing.T) Problem {
@@ -119,13 +121,13 @@ func TestLossGradient(t *testing.T) {
 			tr := newTrainer(p, set, sol.net, nil)
 			copy(tr.times, tr.grid)
 			grad := make([]float64, len(sol.net.Params))
-			tr.lossGrad(tr.ws, tr.times, tr.gY, tr.gdY, grad)
+			tr.batch.lossGrad(tr.times, grad)
 			for i := range sol.net.Params {
 				old := sol.net.Params[i]
 				sol.net.Params[i] = old + 1e-6
-				lp := tr.lossGrad(tr.ws, tr.times, tr.gY, tr.gdY, make([]float64, len(grad)))
+				lp := tr.batch.lossGrad(tr.times, nil)
 				sol.net.Params[i] = old - 1e-6
-				lm := tr.lossGrad(tr.ws, tr.times, tr.gY, tr.gdY, make([]float64, len(grad)))
+				lm := tr.batch.lossGrad(tr.times, nil)
 				sol.net.Params[i] = old
 				fd := (lp - lm) / 2e-6
 				if math.Abs(fd-grad[i]) > 1e-6*math.Max(1, math.Abs(fd)) {
@@ -184,5 +186,47 @@ func TestTooLarge(t *testing.T) {
 	_, err := Solve(context.Background(), p, &Settings{Hidden: []int{4096, 4096}}, nil)
 	if err == nil || !strings.Contains(err.Error(), "GB") {
 		t.Errorf("huge network accepted or unclear: %v", err)
+	}
+}
+
+// Training splits the time points into chunks run on whatever cores are
+// free; the chunks' gradients are summed in a fixed order, so the result
+// does not depend on GOMAXPROCS, to the bit. K = 300 gives six chunks, and
+// the polish's validation grid sixteen.
+func TestSameBitsAnyGOMAXPROCS(t *testing.T) {
+	p := oscillator(t)
+	p.K = 300
+	set := &Settings{Hidden: []int{12, 12}, Epochs: 100, Seed: 5, ValidateEvery: 10, PolishIterations: 10}
+	run := func(procs int) []float64 {
+		old := runtime.GOMAXPROCS(procs)
+		defer runtime.GOMAXPROCS(old)
+		sol, err := Solve(context.Background(), p, set, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sol.Params()
+	}
+	a, b := run(1), run(max(2, runtime.NumCPU()))
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("GOMAXPROCS 1 and %d differ at parameter %d: %g, %g", max(2, runtime.NumCPU()), i, a[i], b[i])
+		}
+	}
+}
+
+// An epoch allocates nothing.
+func TestEpochAllocFree(t *testing.T) {
+	p := oscillator(t)
+	p.K = 200
+	set, err := (&Settings{Hidden: []int{10, 10}}).resolved(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, _ := nn.New(nn.Arch{In: 1, Hidden: set.Hidden, Out: 2, Act: nn.Sin, OutputBias: true})
+	net.InitUniform(newRNG(1))
+	tr := newTrainer(p, set, net, newRNG(1))
+	tr.epoch()
+	if n := testing.AllocsPerRun(20, func() { tr.epoch() }); n != 0 {
+		t.Errorf("%v allocations per epoch, want 0", n)
 	}
 }

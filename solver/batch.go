@@ -91,25 +91,38 @@ func (b *batch) part(i int) {
 // for the trainer's current parameters, and stores its gradient with
 // respect to the parameters in grad unless grad is nil.
 func (b *batch) lossGrad(times, grad []float64) float64 {
+	loss := b.eval(times, grad != nil)
+	if grad != nil {
+		b.sumGrad(grad, 0)
+	}
+	return loss
+}
+
+// eval evaluates every chunk and returns the loss; with wantGrad the
+// chunks' gradients are left for sumGrad.
+func (b *batch) eval(times []float64, wantGrad bool) float64 {
 	if len(times) != b.parts[len(b.parts)-1].hi {
 		panic("solver: batch evaluated on the wrong number of times")
 	}
-	b.times, b.total, b.wantGrad = times, len(times), grad != nil
+	b.times, b.total, b.wantGrad = times, len(times), wantGrad
 	nn.ParallelFor(len(b.parts), b.run)
 	b.times = nil
 	var loss float64
 	for i := range b.parts {
 		loss += b.parts[i].loss
 	}
-	if grad != nil {
-		copy(grad, b.parts[0].grd)
-		for i := 1; i < len(b.parts); i++ {
-			for j, v := range b.parts[i].grd {
-				grad[j] += v
-			}
+	return loss
+}
+
+// sumGrad stores in dst the piece of the gradient that starts at offset
+// off: the sum of the chunks' gradients, in chunk order.
+func (b *batch) sumGrad(dst []float64, off int) {
+	copy(dst, b.parts[0].grd[off:])
+	for i := 1; i < len(b.parts); i++ {
+		for j, v := range b.parts[i].grd[off : off+len(dst)] {
+			dst[j] += v
 		}
 	}
-	return loss
 }
 
 // forwardParts is the chunked forward pass of an evaluator: network

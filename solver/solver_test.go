@@ -230,3 +230,16 @@ func TestEpochAllocFree(t *testing.T) {
 		t.Errorf("%v allocations per epoch, want 0", n)
 	}
 }
+
+// Jittered times are folded into [0, T] by reflection at both ends.
+func TestReflect(t *testing.T) {
+	const T = 2.0
+	for _, c := range []struct{ in, want float64 }{
+		{0.5, 0.5}, {0, 0}, {T, T}, {-0.5, 0.5}, {2.5, 1.5}, {-2.5, 1.5}, {4.5, 0.5}, {-4.5, 0.5}, {9, 1},
+	} {
+		// Exact for these binary fractions.
+		if got := reflect(c.in, T); got != c.want {
+			t.Errorf("reflect(%g, %g) = %g, want %g", c.in, T, got, c.want)
+		}
+	}
+}

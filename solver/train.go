@@ -100,11 +100,12 @@ type trainer struct {
 	hess hamiltonians.Hesser
 	e0   float64
 
-	grid  []float64 // equally spaced training times
-	times []float64 // this epoch's perturbed times
-	batch *batch    // loss and gradient on the training times
-	grad  []float64
-	adam  *nn.Adam
+	grid   []float64 // equally spaced training times
+	times  []float64 // this epoch's perturbed times
+	batch  *batch    // loss and gradient on the training times
+	grad   []float64
+	adam   *nn.Adam
+	stepFn func(int) // tr.step, allocated once
 
 	val   *evaluator // validation grid
 	best  []float64  // parameters of the best model
@@ -124,6 +125,7 @@ func newTrainer(p Problem, set Settings, net *nn.Net, rng *rand.Rand) *trainer {
 		best:  append([]float64(nil), net.Params...),
 	}
 	tr.batch = newBatch(tr, K)
+	tr.stepFn = tr.step
 	for n := range tr.grid {
 		tr.grid[n] = p.T * float64(n) / float64(K-1)
 	}
@@ -222,9 +224,11 @@ func (tr *trainer) jitter() {
 
 // reflect folds t into [0, T] by reflection at both ends.
 func reflect(t, T float64) float64 {
-	t = math.Mod(t, 2*T)
+	if t < -T || t > 2*T { // far out: fold by the period 2T first
+		t = math.Mod(t, 2*T)
+	}
 	if t < 0 {
-		t += 2 * T
+		t = -t
 	}
 	if t > T {
 		t = 2*T - t
@@ -236,9 +240,25 @@ func reflect(t, T float64) float64 {
 // the loss before the step.
 func (tr *trainer) epoch() float64 {
 	tr.jitter()
-	loss := tr.batch.lossGrad(tr.times, tr.grad)
-	tr.adam.Step(tr.net.Params, tr.grad)
+	loss := tr.batch.eval(tr.times, true)
+	tr.adam.Begin(len(tr.net.Params))
+	nn.ParallelFor(stepPieces, tr.stepFn)
 	return loss
+}
+
+// stepPieces is the number of pieces of the parameter vector that are
+// summed over chunks and updated by Adam in parallel. Each entry's update
+// depends on that entry alone, so the cut does not change the result.
+const stepPieces = 4
+
+// step sums the chunks' gradients and applies Adam on piece i of the
+// parameters.
+func (tr *trainer) step(i int) {
+	n := len(tr.net.Params)
+	lo, hi := i*n/stepPieces, (i+1)*n/stepPieces
+	g := tr.grad[lo:hi]
+	tr.batch.sumGrad(g, lo)
+	tr.adam.Apply(tr.net.Params[lo:hi], g, lo)
 }
 
 // The loss of Mattheakis et al. Eq. 7–8 at K times and its gradient:

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/hnn-project/hnn/hamiltonians"
 	"github.com/hnn-project/hnn/internal/nn"
 )
@@ -241,5 +243,72 @@ func TestReflect(t *testing.T) {
 		if got := reflect(c.in, T); got != c.want {
 			t.Errorf("reflect(%g, %g) = %g, want %g", c.in, T, got, c.want)
 		}
+	}
+}
+
+// The residual Jacobian of the Levenberg–Marquardt polish matches central
+// differences of the residuals, and Jᵀρ·2/n is the loss gradient of the
+// training path. Step 1e-6: see nn's gradient test for the error budget.
+func TestResidualJacobian(t *testing.T) {
+	p := oscillator(t)
+	for _, lambda := range []float64{0, 0.7} {
+		set, _ := (&Settings{Hidden: []int{5}, EnergyWeight: lambda, ValidationPoints: 7}).resolved(p)
+		net, _ := nn.New(nn.Arch{In: 1, Hidden: set.Hidden, Out: 2, Act: nn.Sin, OutputBias: true})
+		net.InitUniform(newRNG(2))
+		tr := newTrainer(p, set, net, newRNG(2))
+		times := tr.val.times
+		jac := newJacobian(tr, times)
+		jac.eval()
+		rho := append([]float64(nil), jac.rho...)
+		J := mat.DenseCopyOf(jac.J)
+		for k := range net.Params {
+			old := net.Params[k]
+			net.Params[k] = old + 1e-6
+			jac.eval()
+			rp := append([]float64(nil), jac.rho...)
+			net.Params[k] = old - 1e-6
+			jac.eval()
+			net.Params[k] = old
+			for i := range rp {
+				fd := (rp[i] - jac.rho[i]) / 2e-6
+				if math.Abs(fd-J.At(i, k)) > 1e-6*math.Max(1, math.Abs(fd)) {
+					t.Errorf("λ=%g: ∂ρ%d/∂θ%d = %g, finite difference %g", lambda, i, k, J.At(i, k), fd)
+				}
+			}
+		}
+		grad := make([]float64, len(net.Params))
+		loss := newBatch(tr, len(times)).lossGrad(times, grad)
+		n := float64(len(times))
+		// Same sums in another order: agreement to rounding.
+		if got := dotSelf(rho) / n; math.Abs(got-loss) > 1e-12*loss {
+			t.Errorf("λ=%g: ‖ρ‖²/n = %g, loss %g", lambda, got, loss)
+		}
+		for k := range grad {
+			var g float64
+			for i := range rho {
+				g += J.At(i, k) * rho[i]
+			}
+			if g *= 2 / n; math.Abs(g-grad[k]) > 1e-10*math.Max(1, math.Abs(g)) {
+				t.Errorf("λ=%g: 2Jᵀρ/n = %g, loss gradient %g at %d", lambda, g, grad[k], k)
+			}
+		}
+	}
+}
+
+// The Levenberg–Marquardt polish lowers ℓmax well below Adam's.
+func TestPolishLM(t *testing.T) {
+	p := oscillator(t)
+	set := &Settings{Hidden: []int{10, 10}, Epochs: 300, Seed: 4}
+	a, _ := Solve(context.Background(), p, set, nil)
+	lm := *set
+	lm.PolishIterations, lm.PolishMethod = 30, "lm"
+	b, err := Solve(context.Background(), p, &lm, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Thirty Gauss–Newton steps on a 30-parameter-scale problem gain far
+	// more than a factor of ten; ten is a floor any working polish clears.
+	if !(b.Training.BestLMax < a.Training.BestLMax/10) || b.Training.BestEpoch <= 300 {
+		t.Errorf("ℓmax %g after LM (best epoch %d, %s), %g before", b.Training.BestLMax, b.Training.BestEpoch, b.Training.PolishStatus, a.Training.BestLMax)
 	}
 }

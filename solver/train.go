@@ -173,7 +173,11 @@ func (tr *trainer) run(ctx context.Context, mon Monitor) *Solution {
 		}
 	}
 	if tr.set.PolishIterations > 0 && tr.train.Stopped == StoppedCompleted {
-		tr.polish(ctx, report)
+		if tr.set.PolishMethod == "lm" {
+			tr.polishLM(ctx, report)
+		} else {
+			tr.polish(ctx, report)
+		}
 	}
 	return tr.solution(time.Since(start))
 }

@@ -67,12 +67,13 @@ TEXT ·xgetbv(SB), NOSPLIT, $0-8
 	MOVL DX, edx+4(FP)
 	RET
 
-// func kern4x8(k int, a *float64, ar, ak int, b *float64, ldb int, c *float64, ldc int, mask *[8]int64)
+// func kern4x8(k int, a *float64, ar, ak int, b *float64, ldb int, c *float64, ldc int, mask *[8]int64, acc int)
 // C[0:4][0:8] = Σ_{p<k} A(r, p)·B[p][0:8] with A(r, p) = a[r·ar + p·ak]
 // (row-major A: ar = lda, ak = 1; Aᵀ of a row-major matrix: ar = 1,
-// ak = lda). With mask ≠ nil, only the columns whose mask word is −1 are
-// loaded and stored (the others must exist in neither B nor C).
-TEXT ·kern4x8(SB), NOSPLIT, $0-72
+// ak = lda), or with acc ≠ 0, C[0:4][0:8] + that sum. With mask ≠ nil,
+// only the columns whose mask word is −1 are loaded and stored (the others
+// must exist in neither B nor C).
+TEXT ·kern4x8(SB), NOSPLIT, $0-80
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ ar+16(FP), R8
@@ -82,6 +83,7 @@ TEXT ·kern4x8(SB), NOSPLIT, $0-72
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R10
 	MOVQ mask+64(FP), AX
+	MOVQ acc+72(FP), R15
 	SHLQ $3, R8
 	SHLQ $3, R14
 	SHLQ $3, R9
@@ -126,6 +128,22 @@ loop4:
 	JNZ          loop4
 
 store4:
+	TESTQ  R15, R15
+	JE     st4
+	MOVQ   DX, BX
+	VADDPD (BX), Y0, Y0
+	VADDPD 32(BX), Y1, Y1
+	ADDQ   R10, BX
+	VADDPD (BX), Y2, Y2
+	VADDPD 32(BX), Y3, Y3
+	ADDQ   R10, BX
+	VADDPD (BX), Y4, Y4
+	VADDPD 32(BX), Y5, Y5
+	ADDQ   R10, BX
+	VADDPD (BX), Y6, Y6
+	VADDPD 32(BX), Y7, Y7
+
+st4:
 	VMOVUPD Y0, (DX)
 	VMOVUPD Y1, 32(DX)
 	ADDQ    R10, DX
@@ -170,6 +188,30 @@ loopm:
 	JNZ          loopm
 
 storem:
+	TESTQ      R15, R15
+	JE         stm
+	MOVQ       DX, BX
+	VMASKMOVPD (BX), Y14, Y8
+	VADDPD     Y8, Y0, Y0
+	VMASKMOVPD 32(BX), Y15, Y9
+	VADDPD     Y9, Y1, Y1
+	ADDQ       R10, BX
+	VMASKMOVPD (BX), Y14, Y8
+	VADDPD     Y8, Y2, Y2
+	VMASKMOVPD 32(BX), Y15, Y9
+	VADDPD     Y9, Y3, Y3
+	ADDQ       R10, BX
+	VMASKMOVPD (BX), Y14, Y8
+	VADDPD     Y8, Y4, Y4
+	VMASKMOVPD 32(BX), Y15, Y9
+	VADDPD     Y9, Y5, Y5
+	ADDQ       R10, BX
+	VMASKMOVPD (BX), Y14, Y8
+	VADDPD     Y8, Y6, Y6
+	VMASKMOVPD 32(BX), Y15, Y9
+	VADDPD     Y9, Y7, Y7
+
+stm:
 	VMASKMOVPD Y0, Y14, (DX)
 	VMASKMOVPD Y1, Y15, 32(DX)
 	ADDQ       R10, DX

@@ -4,7 +4,7 @@ package nn
 
 const useAVX = false
 
-func kern4x8(k int, a *float64, ar, ak int, b *float64, ldb int, c *float64, ldc int, mask *[8]int64) {
+func kern4x8(k int, a *float64, ar, ak int, b *float64, ldb int, c *float64, ldc int, mask *[8]int64, acc int) {
 	panic("nn: no assembly kernels on this architecture")
 }
 

@@ -43,12 +43,12 @@ type Certified struct {
 	// Reason says why there is no bound; empty when Certified.
 	Reason string
 
-	// The parts of the bound: Bound = Linear + Integration + Residual +
-	// Nonlinear.
+	// The parts of the bound at the time it is largest: Bound = Linear +
+	// Integration + Residual + Nonlinear.
 	Linear      float64 // sup_t ‖u(t)‖, u the linear response to the piecewise-linear residual
 	Integration float64 // the integration error allowance of u
-	Residual    float64 // Φmax·∫δ: the residual's departure from its piecewise-linear model
-	Nonlinear   float64 // Φmax·∫½M3ρ²: the second-order remainder over the tube
+	Residual    float64 // ∫‖Φ(t,s)‖δ(s)ds: the residual's departure from its piecewise-linear model
+	Nonlinear   float64 // ∫‖Φ(t,s)‖½M3ρ²ds: the second-order remainder over the tube
 	// Rho is the radius of the closed tube, PhiMax the bound on
 	// ‖Φ(t,s)‖₂, M3 the largest bound on the third derivatives of H over
 	// the tube (Frobenius norm of the tensor).
@@ -103,7 +103,7 @@ func Certify(ctx context.Context, h hamiltonians.Hamiltonian, s Solution, T floa
 		}
 		return notCertified("the linear error equation could not be integrated: %v", err), nil
 	}
-	if why := c.phiMax(); why != "" {
+	if why := c.blocks(); why != "" {
 		return notCertified("%s", why), nil
 	}
 	return c.close(), nil
@@ -129,7 +129,13 @@ type certifier struct {
 	phi    [][]float64 // Φ(t_k), D×D row-major
 	errSum float64     // sum of DOP853's local error estimates
 
-	linear, phiMaxV float64
+	ulin []float64 // ≥ sup ‖u‖ on sub-interval k
+
+	ends    []int       // block boundaries (node indices)
+	inner   []float64   // per block
+	P       [][]float64 // between block ends
+	phiErr  float64
+	phiMaxV float64
 }
 
 func (c *certifier) node(k int) float64 { return c.T * float64(k) / float64(c.N) }
@@ -287,157 +293,181 @@ func (c *certifier) integrate(ctx context.Context, tol float64) error {
 		c.u[k+1] = append([]float64(nil), y[:D]...)
 		c.phi[k+1] = append([]float64(nil), y[D:]...)
 	}
+	c.ulin = make([]float64, N)
 	for k := 0; k < N; k++ {
 		un := math.Max(norm(c.u[k]), norm(c.u[k+1]))
 		h := c.node(k+1) - c.node(k)
 		// Between nodes, forward from t_k or backward from t_{k+1}:
 		// ‖u(t)‖ ≤ L_k(‖u(t_k)‖ + (t − t_k)·sup‖ℓ_pl‖), and the same from
 		// the right; the smaller of the two is at most L_k(max + h/2·sup).
-		c.linear = math.Max(c.linear, up(c.growth[k]*(un+h/2*c.lpl[k])))
+		c.ulin[k] = up(c.growth[k] * (un + h/2*c.lpl[k]))
 	}
 	return nil
 }
 
-// phiMax bounds ‖Φ(t,s)‖₂ over 0 ≤ s ≤ t ≤ T from the node values,
-// Φ(t_j, t_i) = Φ(t_j)Φ(t_i)⁻¹ with Φ⁻¹ = −JΦᵀJ: exact norms for node
-// pairs within blocks of consecutive nodes and between block ends,
-// products of those across blocks, and the factor L_k at either end for
-// times between nodes.
-func (c *certifier) phiMax() string {
+// blocks groups the sub-intervals into about 256 blocks [C_J, C_{J+1}]
+// and computes the norms of the propagator the closure needs: P[J][I] =
+// ‖Φ(C_J, C_I)‖₂ for block ends I ≤ J, from Φ(C_J)Φ(C_I)⁻¹ with Φ⁻¹ =
+// −JΦᵀJ, and inner[J] ≥ ‖Φ(t, s)‖₂ for s ≤ t both in block J: the largest
+// norm over node pairs of the block times the Grönwall factors L_k of the
+// sub-intervals holding s and t.
+func (c *certifier) blocks() string {
 	N, D := c.N, c.D
-	// Blocks: about 256 of them, so block-end pairs cost 256²/2 norms and
-	// pairs inside blocks N·(N/256)/2.
 	S := max(1, (N+255)/256)
+	for b := 0; b < N; b += S {
+		c.ends = append(c.ends, b)
+	}
+	c.ends = append(c.ends, N)
+	M := len(c.ends) - 1
 	pn := newPairNorm(D)
 	inv := make([][]float64, N+1)
 	for k, p := range c.phi {
 		inv[k] = symplecticInverse(p, D)
 	}
-	var inner, outer float64
-	for b0 := 0; b0 < N; b0 += S {
-		b1 := min(N, b0+S)
+	c.inner = make([]float64, M)
+	for J := 0; J < M; J++ {
+		b0, b1 := c.ends[J], c.ends[J+1]
+		in, lmax := 1.0, 1.0
 		for j := b0; j <= b1; j++ {
 			for i := b0; i < j; i++ {
-				inner = math.Max(inner, pn.norm(c.phi[j], inv[i]))
+				in = math.Max(in, pn.norm(c.phi[j], inv[i]))
 			}
 		}
+		for k := b0; k < b1; k++ {
+			lmax = math.Max(lmax, c.growth[k])
+		}
+		c.inner[J] = up(in * lmax * lmax)
 	}
-	var ends []int
-	for b := 0; b < N; b += S {
-		ends = append(ends, b)
-	}
-	ends = append(ends, N)
-	for jj, j := range ends {
-		for _, i := range ends[:jj] {
-			outer = math.Max(outer, pn.norm(c.phi[j], inv[i]))
+	c.P = make([][]float64, M+1)
+	var pmax float64
+	for J := 0; J <= M; J++ {
+		c.P[J] = make([]float64, J+1)
+		c.P[J][J] = 1
+		for I := 0; I < J; I++ {
+			c.P[J][I] = pn.norm(c.phi[c.ends[J]], inv[c.ends[I]])
+			pmax = math.Max(pmax, c.P[J][I])
 		}
 	}
-	inner = math.Max(inner, 1)
-	outer = math.Max(outer, 1)
-	var lmax float64
-	for _, g := range c.growth {
-		lmax = math.Max(lmax, g)
+	var imax float64
+	for _, v := range c.inner {
+		imax = math.Max(imax, v)
 	}
-	pairs := math.Max(inner, inner*inner*outer)
-	// The computed Φ differs from the exact one by the integration error:
-	// allow D·‖Φ‖·(sum of local error estimates) per factor, twice.
-	pairs *= 1 + 2*float64(D)*pairs*c.errSum
-	c.phiMaxV = up(lmax * lmax * pairs)
+	// The computed Φ differs from the exact one by its integration error:
+	// with E the sum of DOP853's local error estimates, allow a relative
+	// 2D·‖Φ‖·E on every norm.
+	pmax = math.Max(pmax, 1)
+	c.phiErr = 2 * float64(D) * pmax * imax * c.errSum
+	c.phiMaxV = up(imax * imax * pmax * (1 + c.phiErr))
 	if !finite(c.phiMaxV) {
 		return "the fundamental matrix of the variational equation is not finite"
 	}
 	return ""
 }
 
-// close finds the tube radius: the smallest ρ found with B(ρ) < ρ, where
-// B(ρ) = sup‖u‖ + ε + Φmax·Σ_k h_k(δ_k + ½M3_k(ρ)ρ²) and M3_k(ρ) bounds
-// the third derivatives of H over the box of ẑ on block k inflated by ρ.
+// close closes the tube block by block, forward in time. With ρ_J the
+// tube radius on block J, q(s) = δ(s) + ½M3_J(ρ_J)ρ_J² the integrand of
+// the remainder and Q_J = ∫_{block J} q, the error on block J is at most
+//
+//	β_J = sup_J ‖u‖ + ε + inner_J·(W_J + Q_J),  W_J = Σ_{I<J} P[J][I+1]·inner_I·Q_I,
+//
+// and the block is closed when β_J < ρ_J, ρ_J searched from a few
+// multiples of β_J without the nonlinear term, then shrunk towards β_J.
+// W_J depends only on earlier blocks, so one pass suffices.
 func (c *certifier) close() Certified {
 	N, D := c.N, c.D
-	var resid float64
-	for k := 0; k < N; k++ {
-		resid += (c.node(k+1) - c.node(k)) * c.delta[k]
-	}
+	M := len(c.ends) - 1
 	integ := up(c.phiMaxV * math.Sqrt(float64(D)) * c.errSum)
-	base := c.linear + integ + up(c.phiMaxV*resid)
-	// Blocks of sub-intervals for the tube's third derivatives.
-	S := max(1, (N+255)/256)
-	type block struct {
-		box []interval.Interval
-		h   float64
-	}
-	var blocks []block
-	for b0 := 0; b0 < N; b0 += S {
-		b1 := min(N, b0+S)
+	rel := 1 + c.phiErr
+	res := Certified{Bound: math.Inf(1), Integration: integ, PhiMax: c.phiMaxV, Intervals: N}
+	third := make([]interval.Interval, D*D*D)
+	tube := make([]interval.Interval, D)
+	qres := make([]float64, M) // ∫δ over block I
+	qnl := make([]float64, M)  // ∫½M3ρ² over block I
+	var why string
+	for J := 0; J < M; J++ {
+		b0, b1 := c.ends[J], c.ends[J+1]
 		box := append([]interval.Interval(nil), c.box[b0]...)
-		for k := b0 + 1; k < b1; k++ {
+		var ulin float64
+		for k := b0; k < b1; k++ {
 			for i := range box {
 				box[i] = interval.Hull(box[i], c.box[k][i])
 			}
+			ulin = math.Max(ulin, c.ulin[k])
+			qres[J] += (c.node(k+1) - c.node(k)) * c.delta[k]
 		}
-		blocks = append(blocks, block{box, c.node(b1) - c.node(b0)})
-	}
-	third := make([]interval.Interval, D*D*D)
-	tube := make([]interval.Interval, D)
-	var m3max float64
-	var why string
-	nonlinear := func(rho float64) float64 {
-		var sum float64
-		m3max = 0
-		for _, b := range blocks {
+		hJ := c.node(b1) - c.node(b0)
+		var wres, wnl float64
+		for I := 0; I < J; I++ {
+			f := c.P[J][I+1] * c.inner[I] * rel
+			wres += f * qres[I]
+			wnl += f * qnl[I]
+		}
+		in := c.inner[J] * rel
+		base := up(ulin + integ + in*(wres+wnl+qres[J]))
+		if !finite(base) {
+			res.Reason = fmt.Sprintf("the linear part of the bound is not finite at t = %.4g", c.node(b0))
+			return res
+		}
+		var m3 float64
+		nonlinear := func(rho float64) float64 {
 			for i := range tube {
-				tube[i] = b.box[i].Inflate(rho)
+				tube[i] = box[i].Inflate(rho)
 			}
 			if err := c.hb.Deriv3Box(third, tube); err != nil {
-				why = fmt.Sprintf("the third derivatives of H cannot be enclosed over the tube of radius %.3g: %v", rho, err)
+				why = fmt.Sprintf("the third derivatives of H cannot be enclosed over the tube of radius %.3g at t = %.4g: %v", rho, c.node(b0), err)
 				return math.Inf(1)
 			}
-			m3 := interval.Norm(third)
+			m3 = interval.Norm(third)
 			if !finite(m3) {
-				why = fmt.Sprintf("the third derivatives of H are not finite over the tube of radius %.3g (it reaches a singularity of H)", rho)
+				why = fmt.Sprintf("the third derivatives of H are not finite over the tube of radius %.3g at t = %.4g (it reaches a singularity of H)", rho, c.node(b0))
 				return math.Inf(1)
 			}
-			m3max = math.Max(m3max, m3)
-			sum += b.h * 0.5 * m3 * rho * rho
+			return up(hJ * 0.5 * m3 * rho * rho)
 		}
-		return up(c.phiMaxV * sum)
-	}
-	res := Certified{
-		Bound: math.Inf(1), Linear: c.linear, Integration: integ, Residual: up(c.phiMaxV * resid),
-		PhiMax: c.phiMaxV, Intervals: N,
-	}
-	if !finite(base) {
-		res.Reason = "the linear part of the bound is not finite"
-		return res
-	}
-	tiny := 1e-300
-	for _, r := range []float64{2, 1.5, 1.25, 1.1, 1.05, 1.02, 3, 5, 10} {
-		rho := r*base + tiny
-		nl := nonlinear(rho)
-		b := up(base + nl)
-		if !(b < rho) {
-			continue
-		}
-		// Shrink: ρ' just above B(ρ) has B(ρ') ≤ B(ρ) < ρ', as B grows
-		// with ρ; check it anyway.
-		for range 4 {
-			rho2 := b*(1+1e-9) + tiny
-			nl2 := nonlinear(rho2)
-			b2 := up(base + nl2)
-			if !(b2 < rho2) || !(b2 <= b) {
-				break
+		const tiny = 1e-300
+		closed := false
+		var rho, q, beta float64
+		for _, r := range []float64{2, 1.5, 1.25, 1.1, 1.05, 1.02, 3, 5, 10} {
+			rho = r*base + tiny
+			q = nonlinear(rho)
+			beta = up(base + in*q)
+			if !(beta < rho) {
+				continue
 			}
-			rho, nl, b = rho2, nl2, b2
+			// Shrink: ρ' just above β(ρ) has β(ρ') ≤ β(ρ) < ρ', as β grows
+			// with ρ; checked anyway.
+			for range 4 {
+				rho2 := beta*(1+1e-9) + tiny
+				q2 := nonlinear(rho2)
+				beta2 := up(base + in*q2)
+				if !(beta2 < rho2) || !(beta2 <= beta) {
+					break
+				}
+				rho, q, beta = rho2, q2, beta2
+			}
+			closed = true
+			break
 		}
-		nonlinear(rho) // m3max for the reported ρ
-		res.Certified, res.Bound, res.Rho, res.Nonlinear, res.M3 = true, b, rho, nl, m3max
-		return res
+		if !closed {
+			if why == "" {
+				why = fmt.Sprintf("the tube does not close at t = %.4g: the second-order remainder ½·M3·ρ² (M3 = %.3g) exceeds the margin ρ − %.3g for every radius tried", c.node(b0), m3, base)
+			}
+			res.Reason = why
+			res.M3 = math.Max(res.M3, m3)
+			return res
+		}
+		nonlinear(rho) // m3 at the chosen radius
+		qnl[J] = q
+		res.M3 = math.Max(res.M3, m3)
+		res.Rho = math.Max(res.Rho, rho)
+		if J == 0 || beta > res.Bound {
+			res.Bound = beta
+			res.Linear = ulin
+			res.Residual = up(in * (wres + qres[J]))
+			res.Nonlinear = up(in * (wnl + q))
+		}
 	}
-	if why == "" {
-		why = fmt.Sprintf("the tube does not close: the second-order remainder ½·M3·ρ² (M3 up to %.3g) integrated along the solution exceeds the margin ρ − %.3g for every radius tried", m3max, base)
-	}
-	res.Reason = why
-	res.M3 = m3max
+	res.Certified = true
 	return res
 }
 

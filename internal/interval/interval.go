@@ -349,8 +349,11 @@ func (a Interval) Tan() Interval {
 func Norm(v []Interval) float64 {
 	var s float64
 	for _, x := range v {
-		m := x.Mag()
-		s = up(s + up(m*m))
+		if m := x.Mag(); m != 0 {
+			s = up(s + up(m*m))
+		} else if math.IsNaN(m) {
+			return m
+		}
 	}
 	return up(math.Sqrt(s))
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -152,10 +154,33 @@ func up(x float64) float64 { return x * (1 + 1e-12) }
 //
 // where ℓ' = ẑ'' − J∇²H(ẑ)ẑ' and ℓ'' = ẑ''' − J(∇³H(ẑ)[ẑ', ẑ'] + ∇²H(ẑ)ẑ'').
 func (c *certifier) enclose() string {
-	N, D := c.N, c.D
+	N := c.N
 	c.box = make([][]interval.Interval, N)
 	c.lc, c.l1c = make([][]float64, N), make([][]float64, N)
 	c.delta, c.lpl, c.growth = make([]float64, N), make([]float64, N), make([]float64, N)
+	// The sub-intervals are independent: split them across the cores.
+	workers := min(runtime.GOMAXPROCS(0), N)
+	whys := make([]string, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			whys[w] = c.encloseRange(w*N/workers, (w+1)*N/workers)
+		}()
+	}
+	wg.Wait()
+	for _, why := range whys {
+		if why != "" {
+			return why
+		}
+	}
+	return ""
+}
+
+// encloseRange does the work of enclose for sub-intervals k0 ≤ k < k1.
+func (c *certifier) encloseRange(k0, k1 int) string {
+	D := c.D
 	var zb, zp [4][]interval.Interval
 	for k := range zb {
 		zb[k], zp[k] = make([]interval.Interval, D), make([]interval.Interval, D)
@@ -164,7 +189,7 @@ func (c *certifier) enclose() string {
 	third := make([]interval.Interval, D*D*D)
 	grad := make([]interval.Interval, D)
 	l0, l1, l2, tmp := make([]interval.Interval, D), make([]interval.Interval, D), make([]interval.Interval, D), make([]interval.Interval, D)
-	for k := 0; k < N; k++ {
+	for k := k0; k < k1; k++ {
 		a, b := c.node(k), c.node(k+1)
 		h := b - a
 		mid := a + h/2

@@ -36,6 +36,18 @@ type boxTapes struct {
 	once  sync.Once
 	third *tape // ∂³H/∂x_i∂x_j∂x_k for i ≤ j ≤ k, in that order
 	err   error
+	kinks bool // H uses abs or sign
+}
+
+// smooth reports whether H is smooth over the box: abs and sign are
+// checked on H's own tape, because their derivatives (sign, 0) no longer
+// show the kink.
+func (f *Formula) smooth(box []Interval) bool {
+	if _, err := f.thirdTape(); err != nil || !f.box.kinks {
+		return true
+	}
+	_, ok := f.tH.runBox(box)
+	return ok
 }
 
 // thirdTape builds the third derivatives from the Hessian's nodes.
@@ -58,6 +70,9 @@ func (f *Formula) thirdTape() (*tape, error) {
 			}
 		}
 		f.box.third = compile(f.g, D, nodes)
+		for _, in := range f.tH.code {
+			f.box.kinks = f.box.kinks || in.op == opAbs || in.op == opSign
+		}
 	})
 	return f.box.third, f.box.err
 }
@@ -71,7 +86,7 @@ func (f *Formula) GradBox(dst, box []Interval) error {
 	for i, o := range f.tGrad.out {
 		dst[i] = s[o]
 	}
-	if !ok {
+	if !ok || !f.smooth(box) {
 		return ErrNotSmooth
 	}
 	return nil
@@ -92,7 +107,7 @@ func (f *Formula) HessBox(dst, box []Interval) error {
 			k++
 		}
 	}
-	if !ok {
+	if !ok || !f.smooth(box) {
 		return ErrNotSmooth
 	}
 	return nil
@@ -122,7 +137,7 @@ func (f *Formula) Deriv3Box(dst, box []Interval) error {
 			}
 		}
 	}
-	if !ok {
+	if !ok || !f.smooth(box) {
 		return ErrNotSmooth
 	}
 	return nil

@@ -97,8 +97,7 @@ func (a Interval) Neg() Interval { return Interval{-a.Hi, -a.Lo} }
 // Mul returns a·b.
 func (a Interval) Mul(b Interval) Interval {
 	p1, p2, p3, p4 := a.Lo*b.Lo, a.Lo*b.Hi, a.Hi*b.Lo, a.Hi*b.Hi
-	lo := math.Min(math.Min(p1, p2), math.Min(p3, p4))
-	hi := math.Max(math.Max(p1, p2), math.Max(p3, p4))
+	lo, hi := min(p1, p2, p3, p4), max(p1, p2, p3, p4) // NaN propagates
 	if math.IsNaN(lo) || math.IsNaN(hi) {
 		// 0·∞: an operand is already unbounded.
 		return Interval{math.NaN(), math.NaN()}
@@ -115,8 +114,7 @@ func (a Interval) Div(b Interval) Interval {
 		return Entire
 	}
 	q1, q2, q3, q4 := a.Lo/b.Lo, a.Lo/b.Hi, a.Hi/b.Lo, a.Hi/b.Hi
-	lo := math.Min(math.Min(q1, q2), math.Min(q3, q4))
-	hi := math.Max(math.Max(q1, q2), math.Max(q3, q4))
+	lo, hi := min(q1, q2, q3, q4), max(q1, q2, q3, q4)
 	if math.IsNaN(lo) || math.IsNaN(hi) {
 		return Interval{math.NaN(), math.NaN()}
 	}

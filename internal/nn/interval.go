@@ -122,26 +122,34 @@ func matVecMidRad(z, x []interval.Interval, w, b []float64) {
 		mid[i] = m
 		rad[i] = math.Nextafter(math.Max(m-v.Lo, v.Hi-m), math.Inf(1))
 	}
-	for j := 0; j < nOut; j++ {
-		if !finite {
+	if !finite {
+		for j := range z {
 			z[j] = interval.Entire
-			continue
 		}
-		var m, sAbs, sRad float64
-		if b != nil {
-			m = b[j]
-			sAbs = math.Abs(b[j])
+		return
+	}
+	m := make([]float64, nOut)
+	sAbs := make([]float64, nOut)
+	sRad := make([]float64, nOut)
+	if b != nil {
+		for j := range m {
+			m[j], sAbs[j] = b[j], math.Abs(b[j])
 		}
-		for i := 0; i < nIn; i++ {
-			wij := w[i*nOut+j]
-			m += mid[i] * wij
+	}
+	for i := 0; i < nIn; i++ {
+		mi, ami, ri := mid[i], math.Abs(mid[i]), rad[i]
+		row := w[i*nOut : (i+1)*nOut]
+		for j, wij := range row {
+			m[j] += mi * wij
 			aw := math.Abs(wij)
-			sAbs += math.Abs(mid[i]) * aw
-			sRad += rad[i] * aw
+			sAbs[j] += ami * aw
+			sRad[j] += ri * aw
 		}
+	}
+	for j := range z {
 		// The sums of non-negative terms are computed with relative error
 		// below g as well; (1 + 2g) covers that, 1e-300 any underflow.
-		r := (sRad + g*sAbs) * (1 + 2*g)
-		z[j] = interval.MidRad(m, r+1e-300)
+		r := (sRad[j] + g*sAbs[j]) * (1 + 2*g)
+		z[j] = interval.MidRad(m[j], r+1e-300)
 	}
 }

@@ -477,9 +477,7 @@ func (c *certifier) close() Certified {
 			if why == "" {
 				why = fmt.Sprintf("the tube does not close at t = %.4g: the second-order remainder ½·M3·ρ² (M3 = %.3g) exceeds the margin ρ − %.3g for every radius tried", c.node(b0), m3, base)
 			}
-			res.Reason = why
-			res.M3 = math.Max(res.M3, m3)
-			return res
+			return Certified{Bound: math.Inf(1), Reason: why, PhiMax: c.phiMaxV, M3: math.Max(res.M3, m3), Intervals: N}
 		}
 		nonlinear(rho) // m3 at the chosen radius
 		qnl[J] = q

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/hnn-project/hnn/errorbound"
 	"github.com/hnn-project/hnn/problems"
 	"github.com/hnn-project/hnn/solver"
@@ -95,6 +97,9 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 	dir := outDir(o.dir, p.Name)
 	if target := p.Solver.TargetError; target > 0 {
 		set.Target = paperTarget(p, target)
+		if p.Solver.TargetBound == "certified" {
+			set.Target = certifiedTarget(ctx, p, target)
+		}
 	}
 
 	prog := newProgress(e)
@@ -153,6 +158,41 @@ func paperTarget(p *problems.Problem, target float64) func(*solver.Solution) (bo
 // bound: 20 per training spacing, at least 1000, at most 100 000.
 func certifyIntervals(p *problems.Problem) int {
 	return min(max(20*p.Points, 1000), 100_000)
+}
+
+// certifiedTarget stops training once the certified bound on
+// max_t ‖z − ẑ‖ (errorbound.Certify) is at most target. Certifying takes
+// seconds, so it is attempted only when the error-propagation estimate
+// (Eq. 18, cheap at a loose tolerance), scaled by the ratio bound/estimate
+// of the last failed attempt, is within the target.
+func certifiedTarget(ctx context.Context, p *problems.Problem, target float64) func(*solver.Solution) (bool, string) {
+	grid := errorbound.Grid(0, p.End, 4*p.Points)
+	ratio := 1.0
+	return func(sol *solver.Solution) (bool, string) {
+		prop, err := errorbound.Propagate(ctx, p.H, sol, p.End, 1e-7)
+		if err != nil {
+			return false, ""
+		}
+		var est float64
+		e := make([]float64, p.Dim())
+		for _, t := range grid {
+			prop.At(e, t)
+			est = math.Max(est, math.Sqrt(floats.Dot(e, e)))
+		}
+		if !(est*ratio <= target) {
+			return false, ""
+		}
+		c, err := errorbound.Certify(ctx, p.H, sol, p.End, &errorbound.CertifySettings{Intervals: certifyIntervals(p)})
+		if err != nil || !c.Certified || !(c.Bound <= target) {
+			r := 2 * ratio // not certified: wait for a clearly smaller estimate
+			if err == nil && c.Certified && est > 0 {
+				r = c.Bound / est
+			}
+			ratio = math.Max(ratio, r)
+			return false, ""
+		}
+		return true, fmt.Sprintf("the certified bound max‖δz‖ ≤ %.3g reached target_error %.3g", c.Bound, target)
+	}
 }
 
 // solveReport is report.json of hnn solve.

@@ -533,6 +533,10 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, rep *solveReport, ro
 	if rep.Network.PaperBound != nil {
 		errs.hlines = append(errs.hlines, level{"paper's bound ℓmax/σmin", float64(*rep.Network.PaperBound)})
 	}
+	if c := rep.Bounds.Certified; c.Value != nil {
+		// A bound on ‖δz‖₂, so on every component.
+		errs.hlines = append(errs.hlines, level{"certified bound on ‖δz‖", float64(*c.Value)})
+	}
 	charts["errors"] = errs
 
 	loss := sol.Training.Loss

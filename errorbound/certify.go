@@ -152,7 +152,7 @@ func up(x float64) float64 { return x * (1 + 1e-12) }
 //
 //	|ℓ_i(s) − ℓ̃_i(c) − ℓ̃'_i(c)(s − c)| ≤ |ℓ_i(c) − ℓ̃_i(c)| + (h/2)|ℓ'_i(c) − ℓ̃'_i(c)| + (h²/8) sup|ℓ''_i|,
 //
-// where ℓ' = ẑ'' − J∇²H(ẑ)ẑ' and ℓ'' = ẑ''' − J(∇³H(ẑ)[ẑ', ẑ'] + ∇²H(ẑ)ẑ'').
+// where ℓ' = ẑ” − J∇²H(ẑ)ẑ' and ℓ” = ẑ”' − J(∇³H(ẑ)[ẑ', ẑ'] + ∇²H(ẑ)ẑ”).
 func (c *certifier) enclose() string {
 	N := c.N
 	c.box = make([][]interval.Interval, N)

@@ -96,10 +96,17 @@ func Certify(ctx context.Context, h hamiltonians.Hamiltonian, s Solution, T floa
 		return notCertified("the solution cannot be enclosed over time intervals"), nil
 	}
 	c := &certifier{h: h, hb: hb, hs: hs, s: enc, T: T, N: cs.Intervals, D: h.Dim()}
+	res, err := c.run(ctx, cs.Tol)
+	res.Intervals = c.N
+	return res, err
+}
+
+// run does the work of Certify.
+func (c *certifier) run(ctx context.Context, tol float64) (Certified, error) {
 	if why := c.enclose(); why != "" {
 		return notCertified("%s", why), nil
 	}
-	if err := c.integrate(ctx, cs.Tol); err != nil {
+	if err := c.integrate(ctx, tol); err != nil {
 		if ctx.Err() != nil {
 			return Certified{}, err
 		}
@@ -148,11 +155,13 @@ func up(x float64) float64 { return x * (1 + 1e-12) }
 
 // enclose computes, for every sub-interval, the box of ẑ, the
 // piecewise-linear model of the residual and the bound δ_k on its error:
-// with c the midpoint and h the length,
+// with c the midpoint, h the length, ℓ₁ = dℓ/dt and ℓ₂ = d²ℓ/dt²,
 //
-//	|ℓ_i(s) − ℓ̃_i(c) − ℓ̃'_i(c)(s − c)| ≤ |ℓ_i(c) − ℓ̃_i(c)| + (h/2)|ℓ'_i(c) − ℓ̃'_i(c)| + (h²/8) sup|ℓ''_i|,
+//	|ℓ_i(s) − ℓ̃_i(c) − ℓ̃₁_i(c)(s − c)| ≤ |ℓ_i(c) − ℓ̃_i(c)| + (h/2)|ℓ₁_i(c) − ℓ̃₁_i(c)| + (h²/8)·sup|ℓ₂_i|,
 //
-// where ℓ' = ẑ” − J∇²H(ẑ)ẑ' and ℓ” = ẑ”' − J(∇³H(ẑ)[ẑ', ẑ'] + ∇²H(ẑ)ẑ”).
+// where ℓ₁ = d²ẑ/dt² − J∇²H(ẑ)·dẑ/dt and
+// ℓ₂ = d³ẑ/dt³ − J(∇³H(ẑ)[dẑ/dt, dẑ/dt] + ∇²H(ẑ)·d²ẑ/dt²), the values at c
+// enclosed at the point and sup|ℓ₂| over the sub-interval.
 func (c *certifier) enclose() string {
 	N := c.N
 	c.box = make([][]interval.Interval, N)

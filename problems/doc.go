@@ -27,7 +27,7 @@
 //	  energy_weight: 0              # λ of Mattheakis et al. Eq. 7–8
 //	  seed: 1
 //	  target_error: 1e-3            # stop once a bound guarantees this
-//	  target_bound: paper           # the bound that decides: paper (ℓmax/σmin)
+//	  target_bound: paper           # the bound that decides: paper (ℓmax/σmin) or certified
 //	  polish_iterations: 0          # L-BFGS iterations after Adam
 //	  init: uniform                 # uniform (PyTorch's default) | glorot
 //	compare:

@@ -74,7 +74,7 @@ type Solver struct {
 	EnergyWeight     float64
 	Seed             uint64
 	TargetError      float64
-	TargetBound      string // paper
+	TargetBound      string // paper or certified
 	PolishIterations int
 }
 
@@ -405,7 +405,7 @@ func (d *decoder) solver(p *Problem, s *fileSolver) error {
 	if out.Formulation, err = d.choice(s.Formulation, "solver.formulation", "hamiltonian", "lagrangian"); err != nil {
 		return err
 	}
-	if out.TargetBound, err = d.choice(s.TargetBound, "solver.target_bound", "paper"); err != nil {
+	if out.TargetBound, err = d.choice(s.TargetBound, "solver.target_bound", "paper", "certified"); err != nil {
 		return err
 	}
 	if s.Epochs != nil {

@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/hnn-project/hnn/errorbound"
+	"github.com/hnn-project/hnn/hamiltonians"
 	"github.com/hnn-project/hnn/solver"
 	"github.com/hnn-project/hnn/symplectic"
 )
@@ -66,6 +67,11 @@ type Learn struct {
 	// them for the spring and the pendulum).
 	EnergyInit         string
 	EnergyLo, EnergyHi float64 // default [0.2, 1]
+	// Energy, when not nil, is the quantity the energy metric compares
+	// instead of the problem's Hamiltonian (learn.energy, a formula of the
+	// coordinates and momenta); the data and the true trajectories still
+	// follow the Hamiltonian.
+	Energy hamiltonians.Hamiltonian
 }
 
 func (d *decoder) learn(f *fileLearn, top *yaml.Node) (*Learn, error) {

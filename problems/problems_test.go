@@ -331,12 +331,26 @@ func TestLearnErrors(t *testing.T) {
 		{"energy_init: box", "learn.energy_init"},
 		{"energy_range: [0, 1]", "learn.energy_range"},
 		{"orbit_position: square", "learn.orbit_position"},
+		{"energy: q^", "learn.energy"},
 	} {
 		_, err := Parse([]byte(fmt.Sprintf(base, c.body)), "l.yaml", "l")
 		var pe *Error
 		if !errors.As(err, &pe) || pe.Key != c.key {
 			t.Errorf("%s: %v, want key %s", c.body, err, c.key)
 		}
+	}
+}
+
+// learn.energy replaces the compared quantity, not the Hamiltonian.
+func TestLearnEnergy(t *testing.T) {
+	src := "coordinates: [q]\nmomenta: [p]\nhamiltonian: 3*(1 - cos(q)) + p^2\nlearn: {energy: q^2 + p^2}\n"
+	p, err := Parse([]byte(src), "l.yaml", "l")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := []float64{1, 0.5}
+	if e, h := p.Learn.Energy.H(x), p.H.H(x); e != 1.25 || h != 3*(1-math.Cos(1))+0.25 {
+		t.Errorf("energy %g, H %g at %v", e, h, x)
 	}
 }
 

@@ -24,6 +24,7 @@ type Formula struct {
 	tGrad *tape
 	tHess *tape
 	sep   *separable // nil when H is not separable
+	box   boxTapes   // interval tapes, built on first use (interval.go)
 }
 
 // Parse compiles the Hamiltonian formula src over coordinates q and momenta

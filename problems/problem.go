@@ -74,7 +74,7 @@ type Solver struct {
 	EnergyWeight     float64
 	Seed             uint64
 	TargetError      float64
-	TargetBound      string // paper
+	TargetBound      string // paper or certified
 	PolishIterations int
 }
 
@@ -213,6 +213,11 @@ func (d *decoder) parse(data []byte, defaultName string) (*Problem, error) {
 	if doc.Learn != nil {
 		if p.Learn, err = d.learn(doc.Learn, top); err != nil {
 			return nil, err
+		}
+		if e := doc.Learn.Energy; e != nil {
+			if p.Learn.Energy, err = hamiltonians.Parse(e.Value, p.Coordinates, p.Momenta, d.params); err != nil {
+				return nil, &Error{Key: "learn.energy", Line: e.Line, Msg: err.Error(), Err: err}
+			}
 		}
 	}
 	// A learn problem needs no initial state or interval of its own.
@@ -405,7 +410,7 @@ func (d *decoder) solver(p *Problem, s *fileSolver) error {
 	if out.Formulation, err = d.choice(s.Formulation, "solver.formulation", "hamiltonian", "lagrangian"); err != nil {
 		return err
 	}
-	if out.TargetBound, err = d.choice(s.TargetBound, "solver.target_bound", "paper"); err != nil {
+	if out.TargetBound, err = d.choice(s.TargetBound, "solver.target_bound", "paper", "certified"); err != nil {
 		return err
 	}
 	if s.Epochs != nil {

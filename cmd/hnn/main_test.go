@@ -344,10 +344,22 @@ func TestBound(t *testing.T) {
 		}
 	}
 	bounds := rb["bounds"].(map[string]any)
-	for _, k := range []string{"paper", "propagation"} {
+	for _, k := range []string{"paper", "propagation", "certified"} {
 		if _, ok := bounds[k].(map[string]any)["value"]; !ok {
 			t.Errorf("bounds.%s has no value", k)
 		}
+	}
+	// The certified bound either holds or says why there is none.
+	cert := bounds["certified"].(map[string]any)
+	if cert["certified"] == true {
+		if cert["held"] != true || cert["value"] == nil {
+			t.Errorf("bounds.certified: %v", cert)
+		}
+	} else if cert["value"] != nil || cert["reason"] == "" {
+		t.Errorf("bounds.certified: %v", cert)
+	}
+	if !strings.Contains(out, "certified bound") {
+		t.Errorf("report: %s", out)
 	}
 	if _, err := os.Stat(filepath.Join("b", "errors.svg")); err != nil {
 		t.Error("no errors.svg")
@@ -387,6 +399,49 @@ func TestSolveTarget(t *testing.T) {
 	// so it may exceed the target a little, but not by much.
 	if rep.Network.PaperBound == nil || *rep.Network.PaperBound > 0.6 {
 		t.Errorf("paper bound %v after stopping at target 0.3", rep.Network.PaperBound)
+	}
+}
+
+// target_bound: certified stops training once the certified bound
+// reaches target_error; the report's certified bound is then within it
+// and held.
+func TestSolveTargetCertified(t *testing.T) {
+	t.Chdir(t.TempDir())
+	// A linear problem: there the certified bound is close to the actual
+	// error from the start (no second-order remainder), so the small
+	// network reaches the target within the epochs.
+	src := strings.Replace(smallProblem, "epochs: 400, seed: 2", "epochs: 5000, seed: 2, target_error: 0.05, target_bound: certified", 1)
+	src = strings.Replace(src, "p^2/2 + x^2/2 + x^4/4", "p^2/2 + x^2/2", 1)
+	os.WriteFile("small.yaml", []byte(src), 0o644)
+	code, out, stderr := hnn(t, "solve", "small.yaml", "--plots", "none")
+	if code != 0 {
+		t.Fatalf("code %d: %s", code, stderr)
+	}
+	var rep struct {
+		Training struct {
+			Epochs  int    `json:"epochs"`
+			Stopped string `json:"stopped_because"`
+			Detail  string `json:"detail"`
+		} `json:"training"`
+		Network struct {
+			MaxError float64 `json:"max_error"`
+		} `json:"network"`
+		Bounds struct {
+			Certified struct {
+				Value     *float64 `json:"value"`
+				Certified bool     `json:"certified"`
+				Held      *bool    `json:"held"`
+			} `json:"certified"`
+		} `json:"bounds"`
+	}
+	b, _ := os.ReadFile(filepath.Join("out", "small", "report.json"))
+	json.Unmarshal(b, &rep)
+	if rep.Training.Stopped != "target reached" || rep.Training.Epochs >= 5000 || !strings.Contains(rep.Training.Detail, "certified bound") {
+		t.Fatalf("training %+v\n%s", rep.Training, out)
+	}
+	c := rep.Bounds.Certified
+	if !c.Certified || c.Value == nil || *c.Value > 0.05 || c.Held == nil || !*c.Held || rep.Network.MaxError > 0.05 {
+		t.Errorf("certified bound %+v, actual %g, after stopping at target 0.05", c, rep.Network.MaxError)
 	}
 }
 

@@ -9,6 +9,9 @@ import (
 	"io"
 	"math"
 	"strings"
+	"time"
+
+	"gonum.org/v1/gonum/floats"
 
 	"github.com/hnn-project/hnn/errorbound"
 	"github.com/hnn-project/hnn/problems"
@@ -94,6 +97,9 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 	dir := outDir(o.dir, p.Name)
 	if target := p.Solver.TargetError; target > 0 {
 		set.Target = paperTarget(p, target)
+		if p.Solver.TargetBound == "certified" {
+			set.Target = certifiedTarget(ctx, p, target)
+		}
 	}
 
 	prog := newProgress(e)
@@ -148,6 +154,47 @@ func paperTarget(p *problems.Problem, target float64) func(*solver.Solution) (bo
 	}
 }
 
+// certifyIntervals is the number of sub-intervals of the certified
+// bound: 20 per training spacing, at least 1000, at most 100 000.
+func certifyIntervals(p *problems.Problem) int {
+	return min(max(20*p.Points, 1000), 100_000)
+}
+
+// certifiedTarget stops training once the certified bound on
+// max_t ‖z − ẑ‖ (errorbound.Certify) is at most target. Certifying takes
+// seconds, so it is attempted only when the error-propagation estimate
+// (Eq. 18, cheap at a loose tolerance), scaled by the ratio bound/estimate
+// of the last failed attempt, is within the target.
+func certifiedTarget(ctx context.Context, p *problems.Problem, target float64) func(*solver.Solution) (bool, string) {
+	grid := errorbound.Grid(0, p.End, 4*p.Points)
+	ratio := 1.0
+	return func(sol *solver.Solution) (bool, string) {
+		prop, err := errorbound.Propagate(ctx, p.H, sol, p.End, 1e-7)
+		if err != nil {
+			return false, ""
+		}
+		var est float64
+		e := make([]float64, p.Dim())
+		for _, t := range grid {
+			prop.At(e, t)
+			est = math.Max(est, math.Sqrt(floats.Dot(e, e)))
+		}
+		if !(est*ratio <= target) {
+			return false, ""
+		}
+		c, err := errorbound.Certify(ctx, p.H, sol, p.End, &errorbound.CertifySettings{Intervals: certifyIntervals(p)})
+		if err != nil || !c.Certified || !(c.Bound <= target) {
+			r := 2 * ratio // not certified: wait for a clearly smaller estimate
+			if err == nil && c.Certified && est > 0 {
+				r = c.Bound / est
+			}
+			ratio = math.Max(ratio, r)
+			return false, ""
+		}
+		return true, fmt.Sprintf("the certified bound max‖δz‖ ≤ %.3g reached target_error %.3g", c.Bound, target)
+	}
+}
+
 // solveReport is report.json of hnn solve.
 type solveReport struct {
 	Problem  string         `json:"problem"`
@@ -199,6 +246,38 @@ type boundsReport struct {
 	// (Eq. 18) integrated along the network: an estimate, not a bound,
 	// compared with the largest phase-space error.
 	Propagation checkedBound `json:"propagation"`
+	// Certified is the certified bound on max_t ‖z(t) − ẑ(t)‖₂
+	// (errorbound.Certify), compared with the largest phase-space error.
+	Certified certifiedReport `json:"certified"`
+}
+
+// certifiedReport is the certified bound with its parts.
+type certifiedReport struct {
+	checkedBound
+	Certified   bool    `json:"certified"`
+	Linear      *number `json:"linear_part,omitempty"`
+	Integration *number `json:"integration_part,omitempty"`
+	Residual    *number `json:"residual_part,omitempty"`
+	Nonlinear   *number `json:"nonlinear_part,omitempty"`
+	Rho         *number `json:"tube_radius,omitempty"`
+	PhiMax      *number `json:"phi_max,omitempty"`
+	M3          *number `json:"third_derivative_bound,omitempty"`
+	Intervals   int     `json:"intervals"`
+	Seconds     number  `json:"seconds"`
+}
+
+// certifiedFrom fills the report of a certified bound.
+func certifiedFrom(c errorbound.Certified, actual, seconds float64) certifiedReport {
+	r := certifiedReport{Certified: c.Certified, Intervals: c.Intervals, Seconds: number(seconds)}
+	r.Reason = c.Reason
+	if !c.Certified {
+		return r
+	}
+	r.check(c.Bound, actual)
+	num := func(x float64) *number { v := number(x); return &v }
+	r.Linear, r.Integration, r.Residual, r.Nonlinear = num(c.Linear), num(c.Integration), num(c.Residual), num(c.Nonlinear)
+	r.Rho, r.PhiMax, r.M3 = num(c.Rho), num(c.PhiMax), num(c.M3)
+	return r
 }
 
 type checkedBound struct {
@@ -294,6 +373,12 @@ func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solut
 		rep.Bounds.Propagation.check(worst, cmp.Max)
 		rep.Bounds.Propagation.PerComp = named(names, est)
 	}
+	start := time.Now()
+	cert, err := errorbound.Certify(ctx, h, sol, p.End, &errorbound.CertifySettings{Intervals: certifyIntervals(p)})
+	if err != nil {
+		return nil, nil, err
+	}
+	rep.Bounds.Certified = certifiedFrom(cert, cmp.Max, time.Since(start).Seconds())
 	if math.IsInf(pb.Bound, 0) {
 		rep.Network.PaperBoundWhy = pb.Reason
 	} else {
@@ -448,6 +533,10 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, rep *solveReport, ro
 	if rep.Network.PaperBound != nil {
 		errs.hlines = append(errs.hlines, level{"paper's bound ℓmax/σmin", float64(*rep.Network.PaperBound)})
 	}
+	if c := rep.Bounds.Certified; c.Value != nil {
+		// A bound on ‖δz‖₂, so on every component.
+		errs.hlines = append(errs.hlines, level{"certified bound on ‖δz‖", float64(*c.Value)})
+	}
 	charts["errors"] = errs
 
 	loss := sol.Training.Loss
@@ -509,6 +598,19 @@ func printSolveReport(w io.Writer, p *problems.Problem, r *solveReport) {
 		fmt.Fprintf(w, "error propagation (Eq. 18, an estimate): max ‖δz‖ ≈ %.3g, %.3g× the actual\n", float64(*pr.Value), float64(*pr.Tightness))
 	} else if pr.Reason != "" {
 		fmt.Fprintf(w, "error propagation: %s\n", pr.Reason)
+	}
+	if c := r.Bounds.Certified; c.Certified {
+		verdict := "held"
+		if c.Held != nil && !*c.Held {
+			verdict = "VIOLATED"
+		}
+		tight := ""
+		if t := c.Tightness; t != nil {
+			tight = fmt.Sprintf(", %.3g× the actual", float64(*t))
+		}
+		fmt.Fprintf(w, "certified bound: max ‖δz‖ ≤ %.3g (%s%s; tube radius %.3g, %.2g s)\n", float64(*c.Value), verdict, tight, float64(*c.Rho), float64(c.Seconds))
+	} else {
+		fmt.Fprintf(w, "certified bound: not certified: %s\n", c.Reason)
 	}
 	fmt.Fprintf(w, "\nℓmax = %.3g, σmin = %.3g, ", float64(r.Network.LMax), float64(r.Network.SigmaMin))
 	if r.Network.PaperBound != nil {

@@ -1,0 +1,202 @@
+package interval
+
+import (
+	"math"
+	"math/big"
+	"math/rand/v2"
+	"testing"
+)
+
+// exact computes x op y in 300-bit arithmetic, exact for + − · and
+// correctly rounded far below float64's ulp for / and √.
+func exact(op byte, x, y float64) *big.Float {
+	a := new(big.Float).SetPrec(300).SetFloat64(x)
+	b := new(big.Float).SetPrec(300).SetFloat64(y)
+	r := new(big.Float).SetPrec(300)
+	switch op {
+	case '+':
+		return r.Add(a, b)
+	case '-':
+		return r.Sub(a, b)
+	case '*':
+		return r.Mul(a, b)
+	case '/':
+		return r.Quo(a, b)
+	case 's':
+		return r.Sqrt(a)
+	}
+	panic("op")
+}
+
+func inBig(iv Interval, v *big.Float) bool {
+	lo := new(big.Float).SetPrec(300).SetFloat64(iv.Lo)
+	hi := new(big.Float).SetPrec(300).SetFloat64(iv.Hi)
+	return lo.Cmp(v) <= 0 && v.Cmp(hi) <= 0
+}
+
+// Outward rounding: on degenerate intervals the result must contain the
+// exact value even when float64 rounds it (0.1 + 0.2 ≠ 0.3 exactly), and
+// must be strictly wider than the rounded value when rounding happened.
+func TestOutwardRounding(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	ops := []struct {
+		name byte
+		f    func(a, b Interval) Interval
+	}{
+		{'+', Interval.Add}, {'-', Interval.Sub}, {'*', Interval.Mul}, {'/', Interval.Div},
+		{'s', func(a, _ Interval) Interval { return a.Sqrt() }},
+	}
+	for n := 0; n < 2000; n++ {
+		x := (rng.Float64() + 0.1) * math.Pow(10, float64(rng.IntN(20)-10))
+		y := (rng.Float64() - 0.5) * math.Pow(10, float64(rng.IntN(20)-10))
+		if n == 0 {
+			x, y = 0.1, 0.2
+		}
+		for _, op := range ops {
+			got := op.f(Point(x), Point(y))
+			want := exact(op.name, x, y)
+			if !inBig(got, want) {
+				t.Fatalf("%g %c %g: %v does not contain %s", x, op.name, y, got, want.Text('g', 25))
+			}
+			// Not exact in float64: the enclosure must have two distinct ends.
+			f, _ := want.Float64()
+			if new(big.Float).SetPrec(300).SetFloat64(f).Cmp(want) != 0 && !(got.Lo < got.Hi) {
+				t.Fatalf("%g %c %g: %v is degenerate but the result is inexact", x, op.name, y, got)
+			}
+		}
+	}
+}
+
+// Every operation contains its point values for random points of random
+// intervals. For the elementary functions, whose float64 values are
+// within a few ulp of the exact ones, the enclosure is at least 8 ulp
+// wider, so containing the float64 value tests the extrema and
+// monotonicity logic.
+func TestEnclosure(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	randInterval := func(scale float64) Interval {
+		a := (rng.Float64()*2 - 1) * scale
+		w := rng.Float64() * scale * math.Pow(10, -float64(rng.IntN(6)))
+		return Interval{a, a + w}
+	}
+	pick := func(a Interval) float64 {
+		switch rng.IntN(4) {
+		case 0:
+			return a.Lo
+		case 1:
+			return a.Hi
+		}
+		return a.Lo + rng.Float64()*(a.Hi-a.Lo)
+	}
+	type unary struct {
+		name string
+		f    func(Interval) Interval
+		g    func(float64) float64
+	}
+	sign := func(x float64) float64 {
+		switch {
+		case x > 0:
+			return 1
+		case x < 0:
+			return -1
+		}
+		return 0
+	}
+	unaries := []unary{
+		{"neg", Interval.Neg, func(x float64) float64 { return -x }},
+		{"sqr", Interval.Sqr, func(x float64) float64 { return x * x }},
+		{"abs", Interval.Abs, math.Abs},
+		{"sign", Interval.Sign, sign},
+		{"sqrt", Interval.Sqrt, math.Sqrt},
+		{"exp", Interval.Exp, math.Exp},
+		{"log", Interval.Log, math.Log},
+		{"sin", Interval.Sin, math.Sin},
+		{"cos", Interval.Cos, math.Cos},
+		{"tan", Interval.Tan, math.Tan},
+		{"sinh", Interval.Sinh, math.Sinh},
+		{"cosh", Interval.Cosh, math.Cosh},
+		{"tanh", Interval.Tanh, math.Tanh},
+	}
+	for n := -4; n <= 7; n++ {
+		unaries = append(unaries, unary{"powi", func(a Interval) Interval { return a.Powi(n) }, func(x float64) float64 { return math.Pow(x, float64(n)) }})
+	}
+	for _, c := range []float64{0.5, 1.5, -0.5, 2.25} {
+		unaries = append(unaries, unary{"powc", func(a Interval) Interval { return a.Powc(c) }, func(x float64) float64 { return math.Pow(x, c) }})
+	}
+	for _, u := range unaries {
+		for n := 0; n < 3000; n++ {
+			a := randInterval([]float64{0.5, 3, 20}[n%3])
+			r := u.f(a)
+			if !r.IsFinite() {
+				continue // no finite enclosure claimed (pole, log of ≤ 0, …)
+			}
+			for range 5 {
+				x := pick(a)
+				if v := u.g(x); !r.Contains(v) {
+					t.Fatalf("%s(%v) = %v does not contain %s(%g) = %g", u.name, a, r, u.name, x, v)
+				}
+			}
+		}
+	}
+	binaries := []struct {
+		name string
+		f    func(a, b Interval) Interval
+		g    func(x, y float64) float64
+	}{
+		{"add", Interval.Add, func(x, y float64) float64 { return x + y }},
+		{"sub", Interval.Sub, func(x, y float64) float64 { return x - y }},
+		{"mul", Interval.Mul, func(x, y float64) float64 { return x * y }},
+		{"div", Interval.Div, func(x, y float64) float64 { return x / y }},
+		{"pow", Interval.Pow, math.Pow},
+	}
+	for _, op := range binaries {
+		for n := 0; n < 3000; n++ {
+			a, b := randInterval(3), randInterval(3)
+			r := op.f(a, b)
+			if !r.IsFinite() {
+				continue
+			}
+			for range 5 {
+				x, y := pick(a), pick(b)
+				if v := op.g(x, y); !r.Contains(v) {
+					t.Fatalf("%s(%v, %v) = %v does not contain %g", op.name, a, b, r, v)
+				}
+			}
+		}
+	}
+}
+
+// Extrema inside the interval, and the cases with no finite enclosure.
+func TestSpecialCases(t *testing.T) {
+	cases := []struct {
+		name string
+		got  Interval
+		ok   func(Interval) bool
+	}{
+		{"sin over π/2", Interval{1, 2}.Sin(), func(r Interval) bool { return r.Hi == 1 && r.Lo < math.Sin(1) }},
+		{"sin over −π/2", Interval{-2, -1}.Sin(), func(r Interval) bool { return r.Lo == -1 }},
+		{"cos over 0", Interval{-0.1, 0.2}.Cos(), func(r Interval) bool { return r.Hi == 1 && r.Lo <= math.Cos(0.2) }},
+		{"cos over π", Interval{3, 3.3}.Cos(), func(r Interval) bool { return r.Lo == -1 }},
+		{"cos over 2π·1000", Interval{2000*math.Pi - 0.1, 2000*math.Pi + 0.1}.Cos(), func(r Interval) bool { return r.Hi == 1 }},
+		{"sin of a wide interval", Interval{0, 7}.Sin(), func(r Interval) bool { return r == Interval{-1, 1} }},
+		{"cosh over 0", Interval{-1, 2}.Cosh(), func(r Interval) bool { return r.Lo == 1 && r.Hi >= math.Cosh(2) }},
+		{"even power over 0", Interval{-2, 1}.Powi(2), func(r Interval) bool { return r.Lo == 0 && r.Hi >= 4 }},
+		{"odd power", Interval{-2, 1}.Powi(3), func(r Interval) bool { return r.Lo <= -8 && r.Hi >= 1 }},
+		{"abs over 0", Interval{-3, 1}.Abs(), func(r Interval) bool { return r == Interval{0, 3} }},
+		{"division by an interval holding 0", Point(1).Div(Interval{-1, 1}), func(r Interval) bool { return !r.IsFinite() }},
+		{"negative power of an interval holding 0", Interval{-1, 1}.Powi(-2), func(r Interval) bool { return !r.IsFinite() }},
+		{"log of a non-positive interval", Interval{-1, 1}.Log(), func(r Interval) bool { return !r.IsFinite() }},
+		{"sqrt of a negative interval", Interval{-1, 1}.Sqrt(), func(r Interval) bool { return !r.IsFinite() }},
+		{"tan over its pole", Interval{1, 2}.Tan(), func(r Interval) bool { return !r.IsFinite() }},
+		{"overflow", Point(1e300).Mul(Point(1e300)), func(r Interval) bool { return !r.IsFinite() }},
+		{"NaN propagates", Interval.Add(Interval{math.NaN(), 1}, Point(1)).Mul(Point(2)), func(r Interval) bool { return !r.IsFinite() }},
+	}
+	for _, c := range cases {
+		if !c.ok(c.got) {
+			t.Errorf("%s: %v", c.name, c.got)
+		}
+	}
+	if n := Norm([]Interval{{-3, 1}, {4, 4}}); n < 5 || n > 5*(1+1e-15) {
+		t.Errorf("Norm = %v, want 5 rounded up", n)
+	}
+}

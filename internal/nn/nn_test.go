@@ -261,7 +261,7 @@ func TestDeterministicAndAllocFree(t *testing.T) {
 		w.Backward(n, gY, gdY, grad, nil, nil)
 		a.Step(n.Params, grad)
 	})
-	if allocs != 0 {
+	if allocs != 0 && !raceEnabled {
 		t.Errorf("%v allocations per epoch, want 0", allocs)
 	}
 }

@@ -1,0 +1,50 @@
+package nn
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+// ParallelFor runs every index exactly once, whatever GOMAXPROCS, also
+// when loops are nested or started from several goroutines at once (those
+// run serially), and it does not allocate for a function made beforehand.
+func TestParallelFor(t *testing.T) {
+	for _, procs := range []int{1, 2, 4} {
+		old := runtime.GOMAXPROCS(procs)
+		for _, n := range []int{0, 1, 2, 3, 17, 1000} {
+			counts := make([]atomic.Int32, n)
+			ParallelFor(n, func(i int) {
+				counts[i].Add(1)
+				ParallelFor(3, func(int) {}) // nested: serial
+			})
+			for i := range counts {
+				if c := counts[i].Load(); c != 1 {
+					t.Fatalf("GOMAXPROCS %d, n %d: index %d ran %d times", procs, n, i, c)
+				}
+			}
+		}
+		var wg sync.WaitGroup
+		var total atomic.Int64
+		for g := 0; g < 4; g++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for r := 0; r < 200; r++ {
+					ParallelFor(8, func(i int) { total.Add(int64(i)) })
+				}
+			}()
+		}
+		wg.Wait()
+		if got := total.Load(); got != 4*200*28 {
+			t.Errorf("GOMAXPROCS %d: concurrent loops summed %d, want %d", procs, got, 4*200*28)
+		}
+		var sum [64]int64
+		f := func(i int) { sum[i]++ }
+		if a := testing.AllocsPerRun(50, func() { ParallelFor(64, f) }); a != 0 && !raceEnabled {
+			t.Errorf("GOMAXPROCS %d: %v allocations per loop", procs, a)
+		}
+		runtime.GOMAXPROCS(old)
+	}
+}

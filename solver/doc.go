@@ -27,9 +27,20 @@
 // Every ValidateEvery epochs the model is judged on a fixed grid of
 // ValidationPoints equally spaced times by ℓmax = max sqrt(‖ℓ‖² + λ(H −
 // E0)²), and the best model is kept: the last Adam iterate is often
-// several times worse. An optional L-BFGS polish (gonum/optimize) then
-// minimises the loss on the validation grid without jitter, starting from
-// the best model, and is kept if it validates better.
+// several times worse. An optional polish then minimises the loss on the
+// validation grid without jitter, starting from the best model, and is
+// kept if it validates better: L-BFGS (gonum/optimize) on the loss, or
+// Levenberg–Marquardt on the residual vector ρ (PolishMethod "lm"), which
+// solves (JᵀJ + μI)δ = −Jᵀρ with J = ∂ρ/∂θ at every iteration and reaches
+// residuals orders of magnitude smaller for networks of up to a few
+// thousand parameters.
+//
+// The time points of an epoch (and the validation grid) are split into a
+// fixed number of chunks that depends on their count alone; each chunk's
+// forward pass, loss and reverse pass run on whichever core is free, and
+// the chunks' gradients are summed in chunk order. H is therefore
+// evaluated from several goroutines at once and must be safe for
+// concurrent use, as the Hamiltonians of package hamiltonians are.
 //
 // Training stops after the epochs, when Settings.Target says the error is
 // small enough, when the loss becomes non-finite ("diverged": the best model

@@ -42,31 +42,38 @@ func TestGemm(t *testing.T) {
 	}
 }
 
-// BenchmarkGemm times the three products of an epoch of the oscillator
-// configuration (400 stacked rows, width 50): forward a·W, weight gradient
-// aᵀ·g and input gradient g·Wᵀ.
+// BenchmarkGemm times the three products of one chunk of an oscillator
+// epoch (50 time points: 100 stacked rows, width 50, the bias as a 51st
+// input column): forward a·W, weight gradient aᵀ·g and input gradient
+// g·Wᵀ. GFLOP/s is computed from processor time.
 func BenchmarkGemm(b *testing.B) {
-	const m, n, k = 400, 50, 50
+	const R, w = 100, 50
 	rng := rand.New(rand.NewPCG(1, 2))
-	a, w, c := make([]float64, m*k), make([]float64, k*n), make([]float64, m*n)
+	a, wt, c := make([]float64, R*(w+1)), make([]float64, (w+1)*w), make([]float64, R*w)
 	for i := range a {
 		a[i] = rng.NormFloat64()
 	}
-	for i := range w {
-		w[i] = rng.NormFloat64()
+	for i := range wt {
+		wt[i] = rng.NormFloat64()
 	}
-	b.Run("forward", func(b *testing.B) {
-		for i := 0; i < b.N; i++ {
-			gemm(m, n, k, a, k, 1, w, c)
-		}
-		b.ReportMetric(2*m*n*k*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-	})
-	b.Run("weightgrad", func(b *testing.B) {
-		for i := 0; i < b.N; i++ {
-			gemm(k, n, m, a, 1, k, c, w)
-		}
-		b.ReportMetric(2*m*n*k*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-	})
+	for _, bc := range []struct {
+		name    string
+		m, n, k int
+		ar, ak  int
+		x, y, z []float64
+	}{
+		{"forward", R, w, w + 1, w + 1, 1, a, wt, c},
+		{"weightgrad", w + 1, w, R, 1, w + 1, a, c, wt},
+		{"inputgrad", R, w, w, w, 1, c, wt, a},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			cpu := cpuTime()
+			for i := 0; i < b.N; i++ {
+				gemm(bc.m, bc.n, bc.k, bc.x, bc.ar, bc.ak, bc.y, bc.z)
+			}
+			b.ReportMetric(2*float64(bc.m*bc.n*bc.k)*float64(b.N)/(cpuTime()-cpu).Seconds()/1e9, "GFLOP/s")
+		})
+	}
 }
 
 // MulTransA agrees with the plain loops on Aᵀ·B (same order of summation;

@@ -141,11 +141,11 @@ func (j *jacobian) part(c int) {
 	}
 }
 
-// polishLM runs Levenberg–Marquardt on the validation grid from the best
-// model so far, for at most PolishIterations accepted or rejected steps,
+// polishLM runs Levenberg–Marquardt on the midpoints of the validation
+// grid (polishTimes) from the best model so far, for at most PolishIterations accepted or rejected steps,
 // judging each accepted step as a candidate model.
 func (tr *trainer) polishLM(ctx context.Context, report func(epoch int, loss, lmax float64, phase string)) {
-	times := tr.val.times
+	times := tr.polishTimes()
 	n := float64(len(times))
 	jac := newJacobian(tr, times)
 	b := newBatch(tr, len(times))

@@ -7,17 +7,18 @@ import (
 	"gonum.org/v1/gonum/optimize"
 )
 
-// polish runs L-BFGS (gonum/optimize) on the loss at the fixed validation
-// grid, starting from the best Adam model, and keeps the result when it
-// validates better. Without jitter the loss is deterministic, which is what
-// a quasi-Newton method needs; the denser grid keeps the network from
-// fitting the residual only at the training points.
+// polish runs L-BFGS (gonum/optimize) on the loss at the midpoints of the
+// fixed validation grid, starting from the best Adam model, and keeps the
+// result when it validates better. Without jitter the loss is
+// deterministic, which is what a quasi-Newton method needs; the denser grid
+// keeps the network from fitting the residual only at the training points.
 func (tr *trainer) polish(ctx context.Context, report func(epoch int, loss, lmax float64, phase string)) {
-	b := newBatch(tr, len(tr.val.times))
+	times := tr.polishTimes()
+	b := newBatch(tr, len(times))
 	params := tr.net.Params
 	eval := func(x, grad []float64) float64 {
 		copy(params, x)
-		return b.lossGrad(tr.val.times, grad)
+		return b.lossGrad(times, grad)
 	}
 	iter := 0
 	targetHit := false
@@ -78,6 +79,19 @@ func (tr *trainer) polish(ctx context.Context, report func(epoch int, loss, lmax
 	copy(tr.net.Params, res.X)
 	lmax, _ := tr.consider(tr.train.Epochs + iter)
 	report(tr.train.Epochs+iter, lastLoss, lmax, "polish")
+}
+
+// polishTimes returns the times the polish minimises the loss on: the
+// midpoints of the validation grid. The candidates are judged on the grid
+// itself, at times the polish never fitted, so the kept model is not one
+// that fits the judging points alone.
+func (tr *trainer) polishTimes() []float64 {
+	v := tr.val.times
+	mid := make([]float64, len(v)-1)
+	for i := range mid {
+		mid[i] = v[i] + (v[i+1]-v[i])/2
+	}
+	return mid
 }
 
 // recorderFunc adapts a function to optimize.Recorder.

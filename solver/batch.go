@@ -130,9 +130,8 @@ func (b *batch) sumGrad(dst []float64, off int) {
 type forwardParts struct {
 	parts []forwardPart
 	net   *nn.Net
-	run   func(int)
-	// per chunk results of lmax
-	ev *evaluator
+	run   func(int) // f.lmaxPart, allocated once
+	ev    *evaluator
 }
 
 type forwardPart struct {

@@ -142,8 +142,9 @@ func (j *jacobian) part(c int) {
 }
 
 // polishLM runs Levenberg–Marquardt on the midpoints of the validation
-// grid (polishTimes) from the best model so far, for at most PolishIterations accepted or rejected steps,
-// judging each accepted step as a candidate model.
+// grid (polishTimes) from the best model so far, for at most
+// PolishIterations steps (accepted or rejected), judging each accepted step
+// as a candidate model.
 func (tr *trainer) polishLM(ctx context.Context, report func(epoch int, loss, lmax float64, phase string)) {
 	times := tr.polishTimes()
 	n := float64(len(times))
@@ -167,16 +168,23 @@ func (tr *trainer) polishLM(ctx context.Context, report func(epoch int, loss, lm
 	mu, nu := -1.0, 2.0
 	iter := 0
 	tr.train.PolishStatus = "IterationLimit"
+	// reject raises the damping after a step that did not lower the loss.
+	reject := func() {
+		copy(params, theta)
+		mu *= nu
+		nu *= 2
+	}
 	for iter < tr.set.PolishIterations {
 		if ctx.Err() != nil {
 			tr.train.Stopped = StoppedInterrupted
 			tr.train.PolishStatus = "interrupted"
 			break
 		}
-		iter++
-		nn.GramUpper(P, M, jac.J.RawMatrix().Data, jtj) // the upper triangle, all a SymDense reads
+		// The normal equations at θ: JᵀJ (its upper triangle, all a
+		// SymDense reads) and Jᵀρ.
+		nn.GramUpper(P, M, jac.J.RawMatrix().Data, jtj)
 		grad.MulVec(jac.J.T(), mat.NewVecDense(M, jac.rho))
-		if mu < 0 {
+		if mu < 0 { // Madsen et al.'s start: τ·max diag(JᵀJ), τ = 1e-3
 			var dmax float64
 			for i := 0; i < P; i++ {
 				dmax = math.Max(dmax, jtj[i*P+i])
@@ -184,56 +192,46 @@ func (tr *trainer) polishLM(ctx context.Context, report func(epoch int, loss, lm
 			mu = 1e-3 * dmax
 		}
 		accepted := false
-		for !accepted && iter <= tr.set.PolishIterations {
+		for !accepted && iter < tr.set.PolishIterations && mu < 1e30 {
+			iter++
 			ad := a.RawSymmetric().Data
 			copy(ad, jtj)
 			for i := 0; i < P; i++ {
 				ad[i*P+i] += mu
 			}
-			if !chol.Factorize(a) {
-				mu *= nu
-				nu *= 2
-				iter++
+			if !chol.Factorize(a) || chol.SolveVecTo(delta, grad) != nil {
+				reject()
 				continue
 			}
-			if err := chol.SolveVecTo(delta, grad); err != nil {
-				mu *= nu
-				nu *= 2
-				iter++
-				continue
-			}
-			// δ = −(JᵀJ + μI)⁻¹Jᵀρ.
-			var pred float64 // predicted decrease of ‖ρ‖²: δᵀ(μδ − Jᵀρ)
+			// δ = −(JᵀJ + μI)⁻¹Jᵀρ; the model predicts a decrease of
+			// ‖ρ‖² by δᵀ(μδ − Jᵀρ).
+			var pred float64
 			for i := 0; i < P; i++ {
 				di := -delta.AtVec(i)
 				params[i] = theta[i] + di
 				pred += di * (mu*di - grad.AtVec(i))
 			}
 			newCost := b.eval(times, false) * n
-			if rho := (cost - newCost) / pred; newCost < cost && pred > 0 && !math.IsNaN(newCost) {
-				copy(theta, params)
-				cost = newCost
-				mu *= math.Max(1.0/3, 1-math.Pow(2*rho-1, 3))
-				nu = 2
-				accepted = true
-				break
+			if !(newCost < cost) || !(pred > 0) {
+				reject()
+				continue
 			}
-			copy(params, theta)
-			mu *= nu
-			nu *= 2
-			if mu > 1e30 || math.IsInf(mu, 0) {
-				break
-			}
-			iter++
+			gain := (cost - newCost) / pred
+			copy(theta, params)
+			cost = newCost
+			mu *= math.Max(1.0/3, 1-math.Pow(2*gain-1, 3))
+			nu = 2
+			accepted = true
 		}
 		if !accepted {
-			tr.train.PolishStatus = "no further decrease"
+			if mu >= 1e30 {
+				tr.train.PolishStatus = "no further decrease"
+			}
 			break
 		}
 		epoch := tr.train.Epochs + iter
 		lmax, improved := tr.consider(epoch)
 		report(epoch, cost/n, lmax, "polish")
-		tr.train.FinalLoss = cost / n
 		if improved && tr.set.Target != nil {
 			if ok, why := tr.set.Target(tr.solution(0)); ok {
 				tr.train.Stopped, tr.train.Reason = StoppedTarget, why

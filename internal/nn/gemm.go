@@ -53,6 +53,26 @@ func gemm(m, n, k int, a []float64, ar, ak int, b, c []float64) {
 		}
 		return
 	}
+	if r := n - nb; r > 0 && r <= 4 && m >= 8 {
+		// Narrow last columns: full column blocks by four rows, the last
+		// columns by eight with kern8x4 (the last block of eight
+		// overlapping the one before, as below).
+		tail = nil
+		for i := 0; i+4 <= m; i += 4 {
+			block(i)
+		}
+		if m%4 != 0 {
+			block(m - 4)
+		}
+		for i := 0; i+8 <= m; i += 8 {
+			kern8x4(k, &a[i*ar], ar, ak, &b[nb], n, &c[i*n+nb], n, &masks[r])
+		}
+		if m%8 != 0 {
+			i := m - 8
+			kern8x4(k, &a[i*ar], ar, ak, &b[nb], n, &c[i*n+nb], n, &masks[r])
+		}
+		return
+	}
 	for i := 0; i+4 <= m; i += 4 {
 		block(i)
 	}

@@ -10,6 +10,9 @@ func xgetbv() (eax, edx uint32)
 func kern4x8(k int, a *float64, ar, ak int, b *float64, ldb int, c *float64, ldc int, mask *[8]int64, acc int)
 
 //go:noescape
+func kern8x4(k int, a *float64, ar, ak int, b *float64, ldb int, c *float64, ldc int, mask *[8]int64)
+
+//go:noescape
 func kern1x8(k int, a *float64, ak int, b *float64, ldb int, c *float64, mask *[8]int64)
 
 // hasAVX2FMA reports whether the CPU and the operating system support the

@@ -466,3 +466,85 @@ tbdone:
 TEXT ·pause(SB), NOSPLIT, $0-0
 	PAUSE
 	RET
+
+// func kern8x4(k int, a *float64, ar, ak int, b *float64, ldb int, c *float64, ldc int, mask *[8]int64)
+// C[0:8][0:4] = Σ_{p<k} A(r, p)·B[p][0:4], A as for kern4x8, each entry
+// summed over p in order with fused multiply-adds as kern4x8 does: for the
+// last (at most four) columns of a product, where eight rows keep eight
+// accumulators busy with a quarter of the work of two 4×8 blocks. The first
+// four words of mask select the columns loaded and stored.
+TEXT ·kern8x4(SB), NOSPLIT, $0-72
+	MOVQ    mask+64(FP), DX
+	VMOVDQU (DX), Y14
+	MOVQ    k+0(FP), CX
+	MOVQ    a+8(FP), SI
+	MOVQ    ar+16(FP), DX
+	MOVQ    ak+24(FP), R14
+	MOVQ    b+32(FP), DI
+	MOVQ    ldb+40(FP), R9
+	SHLQ    $3, DX
+	SHLQ    $3, R14
+	SHLQ    $3, R9
+	LEAQ    (SI)(DX*1), R8 // rows 1 … 7
+	LEAQ    (R8)(DX*1), R10
+	LEAQ    (R10)(DX*1), R11
+	LEAQ    (R11)(DX*1), R12
+	LEAQ    (R12)(DX*1), R13
+	LEAQ    (R13)(DX*1), R15
+	LEAQ    (R15)(DX*1), AX
+	XORQ    BX, BX
+	VXORPD  Y0, Y0, Y0
+	VXORPD  Y1, Y1, Y1
+	VXORPD  Y2, Y2, Y2
+	VXORPD  Y3, Y3, Y3
+	VXORPD  Y4, Y4, Y4
+	VXORPD  Y5, Y5, Y5
+	VXORPD  Y6, Y6, Y6
+	VXORPD  Y7, Y7, Y7
+	TESTQ   CX, CX
+	JE      k84store
+
+k84loop:
+	VMASKMOVPD   (DI), Y14, Y8
+	VBROADCASTSD (SI)(BX*1), Y9
+	VFMADD231PD  Y8, Y9, Y0
+	VBROADCASTSD (R8)(BX*1), Y10
+	VFMADD231PD  Y8, Y10, Y1
+	VBROADCASTSD (R10)(BX*1), Y11
+	VFMADD231PD  Y8, Y11, Y2
+	VBROADCASTSD (R11)(BX*1), Y12
+	VFMADD231PD  Y8, Y12, Y3
+	VBROADCASTSD (R12)(BX*1), Y9
+	VFMADD231PD  Y8, Y9, Y4
+	VBROADCASTSD (R13)(BX*1), Y10
+	VFMADD231PD  Y8, Y10, Y5
+	VBROADCASTSD (R15)(BX*1), Y11
+	VFMADD231PD  Y8, Y11, Y6
+	VBROADCASTSD (AX)(BX*1), Y12
+	VFMADD231PD  Y8, Y12, Y7
+	ADDQ         R14, BX
+	ADDQ         R9, DI
+	DECQ         CX
+	JNZ          k84loop
+
+k84store:
+	MOVQ       c+48(FP), DX
+	MOVQ       ldc+56(FP), R10
+	SHLQ       $3, R10
+	VMASKMOVPD Y0, Y14, (DX)
+	ADDQ       R10, DX
+	VMASKMOVPD Y1, Y14, (DX)
+	ADDQ       R10, DX
+	VMASKMOVPD Y2, Y14, (DX)
+	ADDQ       R10, DX
+	VMASKMOVPD Y3, Y14, (DX)
+	ADDQ       R10, DX
+	VMASKMOVPD Y4, Y14, (DX)
+	ADDQ       R10, DX
+	VMASKMOVPD Y5, Y14, (DX)
+	ADDQ       R10, DX
+	VMASKMOVPD Y6, Y14, (DX)
+	ADDQ       R10, DX
+	VMASKMOVPD Y7, Y14, (DX)
+	VZEROUPPER
+	RET

@@ -8,6 +8,10 @@ func kern4x8(k int, a *float64, ar, ak int, b *float64, ldb int, c *float64, ldc
 	panic("nn: no assembly kernels on this architecture")
 }
 
+func kern8x4(k int, a *float64, ar, ak int, b *float64, ldb int, c *float64, ldc int, mask *[8]int64) {
+	panic("nn: no assembly kernels on this architecture")
+}
+
 func kern1x8(k int, a *float64, ak int, b *float64, ldb int, c *float64, mask *[8]int64) {
 	panic("nn: no assembly kernels on this architecture")
 }

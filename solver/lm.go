@@ -156,12 +156,23 @@ func (tr *trainer) polishLM(ctx context.Context, report func(epoch int, loss, lm
 	theta := append([]float64(nil), params...)
 
 	M := len(jac.rho)
+	// With fewer residuals than parameters the step is found from the
+	// smaller, equivalent system (JJᵀ + μI)y = ρ, δ = −Jᵀy.
+	dual := M < P
+	N := P
+	var jt []float64 // Jᵀ, P × M, for the dual system
+	if dual {
+		N = M
+		jt = make([]float64, P*M)
+	}
 	var (
-		jtj   = make([]float64, P*P)
+		gram  = make([]float64, N*N)
 		chol  mat.Cholesky
-		a     = mat.NewSymDense(P, nil)
+		a     = mat.NewSymDense(N, nil)
+		sol   = mat.NewVecDense(N, nil)
 		grad  = mat.NewVecDense(P, nil)
 		delta = mat.NewVecDense(P, nil)
+		rho   = mat.NewVecDense(M, jac.rho)
 	)
 	jac.eval()
 	cost := dotSelf(jac.rho)
@@ -180,14 +191,24 @@ func (tr *trainer) polishLM(ctx context.Context, report func(epoch int, loss, lm
 			tr.train.PolishStatus = "interrupted"
 			break
 		}
-		// The normal equations at θ: JᵀJ (its upper triangle, all a
-		// SymDense reads) and Jᵀρ.
-		nn.GramUpper(P, M, jac.J.RawMatrix().Data, jtj)
-		grad.MulVec(jac.J.T(), mat.NewVecDense(M, jac.rho))
-		if mu < 0 { // Madsen et al.'s start: τ·max diag(JᵀJ), τ = 1e-3
+		// The normal equations at θ: JᵀJ, or JJᵀ for the dual system (the
+		// upper triangle, all a SymDense reads), and Jᵀρ.
+		jd := jac.J.RawMatrix().Data
+		if dual {
+			for r := 0; r < M; r++ {
+				for i, v := range jd[r*P : (r+1)*P] {
+					jt[i*M+r] = v
+				}
+			}
+			nn.GramUpper(M, P, jt, gram)
+		} else {
+			nn.GramUpper(P, M, jd, gram)
+		}
+		grad.MulVec(jac.J.T(), rho)
+		if mu < 0 { // Madsen et al.'s start: τ·max diag(JᵀJ), τ = 1e-3 (or of JJᵀ)
 			var dmax float64
-			for i := 0; i < P; i++ {
-				dmax = math.Max(dmax, jtj[i*P+i])
+			for i := 0; i < N; i++ {
+				dmax = math.Max(dmax, gram[i*N+i])
 			}
 			mu = 1e-3 * dmax
 		}
@@ -195,13 +216,22 @@ func (tr *trainer) polishLM(ctx context.Context, report func(epoch int, loss, lm
 		for !accepted && iter < tr.set.PolishIterations && mu < 1e30 {
 			iter++
 			ad := a.RawSymmetric().Data
-			copy(ad, jtj)
-			for i := 0; i < P; i++ {
-				ad[i*P+i] += mu
+			copy(ad, gram)
+			for i := 0; i < N; i++ {
+				ad[i*N+i] += mu
 			}
-			if !chol.Factorize(a) || chol.SolveVecTo(delta, grad) != nil {
+			rhs := grad
+			if dual {
+				rhs = rho
+			}
+			if !chol.Factorize(a) || chol.SolveVecTo(sol, rhs) != nil {
 				reject()
 				continue
+			}
+			if dual {
+				delta.MulVec(jac.J.T(), sol)
+			} else {
+				delta.CopyVec(sol)
 			}
 			// δ = −(JᵀJ + μI)⁻¹Jᵀρ; the model predicts a decrease of
 			// ‖ρ‖² by δᵀ(μδ − Jᵀρ).

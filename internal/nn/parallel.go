@@ -51,9 +51,10 @@ type pool struct {
 	n       atomic.Int64 // indices of the current loop
 	fn      func(int)
 	workers []*worker
-	// sleeping is set while the caller blocks on finished for the last
-	// index; the helper that finishes it clears the flag and sends.
-	sleeping atomic.Bool
+	// sleeping holds the sequence number of the loop whose caller blocks
+	// on finished (0: none); the helper that finishes the loop's last
+	// index clears it and sends.
+	sleeping atomic.Uint64
 	finished chan struct{}
 }
 
@@ -87,8 +88,19 @@ func (p *pool) begin() bool {
 	return p.mu.TryLock()
 }
 
+// closed is the index word of a loop being set up: no index can be
+// claimed from it.
+const closed = 0xffffffff
+
 // run executes a loop of n indices with the helpers; the pool must have
 // been taken by begin. It releases the pool.
+//
+// A helper may still be about to claim from the previous loop when run
+// starts. So run first closes the state word under the new sequence
+// number, making every such claim fail, then sets the loop's function and
+// size, then opens index 0. A claim that succeeds therefore saw the state of
+// its own loop, read that loop's size, and runs that loop's function (the
+// loop cannot end before the claimed index is done).
 func (p *pool) run(n int, f func(int)) {
 	helpers := min(runtime.GOMAXPROCS(0)-1, n-1, maxHelpers)
 	for len(p.workers) < helpers {
@@ -96,12 +108,16 @@ func (p *pool) run(n int, f func(int)) {
 		p.workers = append(p.workers, w)
 		go p.helper(len(p.workers)-1, w)
 	}
+	seq := (p.state.Load()>>32 + 1) & 0xffffffff
+	if seq == 0 { // 0 means "no loop" to sleeping
+		seq = 1
+	}
+	p.state.Store(seq<<32 | closed)
 	p.fn = f
 	p.n.Store(int64(n))
 	p.done.Store(0)
 	p.active.Store(int64(helpers))
-	seq := p.state.Load()>>32 + 1
-	p.state.Store(seq << 32) // publish: index 0 of loop seq
+	p.state.Store(seq << 32) // open: index 0 of loop seq
 	for _, w := range p.workers[:helpers] {
 		if w.parked.Load() && w.parked.CompareAndSwap(true, false) {
 			select {
@@ -111,25 +127,26 @@ func (p *pool) run(n int, f func(int)) {
 		}
 	}
 	p.work(seq)
-	p.wait(int64(n))
+	p.wait(seq, int64(n))
 	p.fn = nil
 	p.mu.Unlock()
 }
 
-// wait returns when n indices of the current loop are done: it spins for
-// a while, then blocks until the helper that finishes the last index
-// wakes it.
-func (p *pool) wait(n int64) {
+// wait returns when the n indices of loop seq are done: it spins for a
+// while, then blocks until the participant that finishes the last index
+// wakes it. The flag it sleeps under names the loop, so a late helper of an
+// earlier loop cannot wake it.
+func (p *pool) wait(seq uint64, n int64) {
 	for i := 0; i < waitRounds; i++ {
 		if p.done.Load() == n {
 			return
 		}
 		pause()
 	}
-	p.sleeping.Store(true)
+	p.sleeping.Store(seq)
 	if p.done.Load() == n {
-		if !p.sleeping.CompareAndSwap(true, false) {
-			<-p.finished // a helper saw the flag and sends
+		if !p.sleeping.CompareAndSwap(seq, 0) {
+			<-p.finished // the last participant saw the flag and sends
 		}
 		return
 	}
@@ -140,15 +157,19 @@ func (p *pool) wait(n int64) {
 func (p *pool) work(seq uint64) {
 	for {
 		v := p.state.Load()
-		if v>>32 != seq || int64(v&0xffffffff) >= p.n.Load() {
+		if v>>32 != seq {
+			return
+		}
+		n := p.n.Load() // the size of loop seq if the claim below succeeds
+		i := int64(v & 0xffffffff)
+		if i >= n {
 			return
 		}
 		if !p.state.CompareAndSwap(v, v+1) {
 			continue
 		}
-		// The loop cannot end before this index is done, so fn is its own.
-		p.fn(int(v & 0xffffffff))
-		if p.done.Add(1) == p.n.Load() && p.sleeping.Load() && p.sleeping.CompareAndSwap(true, false) {
+		p.fn(int(i))
+		if p.done.Add(1) == n && p.sleeping.Load() == seq && p.sleeping.CompareAndSwap(seq, 0) {
 			p.finished <- struct{}{}
 		}
 	}
@@ -156,29 +177,28 @@ func (p *pool) work(seq uint64) {
 
 func (p *pool) helper(id int, w *worker) {
 	seen := p.state.Load() >> 32
+	spins := 0
 	for {
-		spins := 0
-		for {
-			s := p.state.Load() >> 32
-			if s != seen {
-				seen = s
-				break
+		v := p.state.Load()
+		if s := v >> 32; s != seen && v&0xffffffff != closed {
+			seen = s
+			if int64(id) < p.active.Load() {
+				p.work(seen)
 			}
-			pause()
-			if spins++; spins < spinRounds {
-				continue
-			}
-			w.parked.Store(true)
-			if p.state.Load()>>32 != seen { // posted while parking
-				w.parked.Store(false)
-				continue
-			}
-			<-w.wake
 			spins = 0
+			continue
 		}
-		if int64(id) < p.active.Load() {
-			p.work(seen)
+		pause()
+		if spins++; spins < spinRounds {
+			continue
 		}
+		w.parked.Store(true)
+		if v := p.state.Load(); v>>32 != seen { // posted while parking
+			w.parked.Store(false)
+			continue
+		}
+		<-w.wake
+		spins = 0
 	}
 }
 

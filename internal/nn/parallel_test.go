@@ -40,6 +40,19 @@ func TestParallelFor(t *testing.T) {
 		if got := total.Load(); got != 4*200*28 {
 			t.Errorf("GOMAXPROCS %d: concurrent loops summed %d, want %d", procs, got, 4*200*28)
 		}
+		// Many short loops back to back, of sizes that repeat and change:
+		// every index must have run when ParallelFor returns (a late
+		// helper of one loop must neither wake nor join the next).
+		var ran [5]atomic.Int32
+		for r := 0; r < 20000; r++ {
+			n := 3 + r%3
+			ParallelFor(n, func(i int) { ran[i].Add(1) })
+			for i := 0; i < n; i++ {
+				if ran[i].Swap(0) != 1 {
+					t.Fatalf("GOMAXPROCS %d: loop %d returned before index %d ran once", procs, r, i)
+				}
+			}
+		}
 		var sum [64]int64
 		f := func(i int) { sum[i]++ }
 		if a := testing.AllocsPerRun(50, func() { ParallelFor(64, f) }); a != 0 && !raceEnabled {

@@ -35,7 +35,12 @@ K·factor steps for each factor in compare.euler_factors.
 The report gives, for the network and each Euler run, the largest error of
 each component, the largest phase-space error ‖δz‖ and the largest energy
 error |H − E0|; the number of Euler steps needed to match the network;
-ℓmax, σmin and the paper's bound ℓmax/σmin (Eq. 22). It writes
+ℓmax, σmin and the paper's bound ℓmax/σmin (Eq. 22), a heuristic; the
+error-propagation estimate (Eq. 18); and the certified bound on max‖δz‖,
+proved with interval arithmetic over the network and the formula (or "not
+certified" with the reason). Each is checked against the actual error.
+With solver.target_error, training stops once the bound chosen by
+solver.target_bound (paper or certified) reaches it. It writes
 
   DIR/report.json   the figures (see the field names in the output)
   DIR/solution.csv  the network on the dense grid: t,<coordinates>,<momenta>,H

@@ -40,7 +40,10 @@
 //	  trajectories: 50              # each sampled at points times of [0, time]
 //	  points: 30
 //	  time: 3
-//	  radius: [0.1, 1]              # initial states: random direction, radius uniform in the range
+//	  init: radius                  # radius: random direction, radius uniform in radius
+//	                                # orbits: bodies in the plane on circular orbits (velocity_noise,
+//	                                # orbit_position: circle | box)
+//	  radius: [0.1, 1]
 //	  noise: 0.1                    # Gaussian noise on the states (targets stay exact)
 //	  test_trajectories: 25         # the last ones are the test set (default: half)
 //	  data_seed: 0
@@ -52,8 +55,11 @@
 //	  weight_decay: 1e-4
 //	  seed: 0
 //	  energy_trajectories: 15       # the energy metric: fresh initial states,
+//	  energy_init: signed           # data: drawn as the data's | signed: each value ±U[energy_range]
+//	  energy_range: [0.2, 1]
 //	  energy_time: 20               # integrated over [0, energy_time]
-//	  energy_points: 500
+//	  energy_points: 100            # times at which the energies are compared
+//	  energy: q^2 + p^2             # optional: the quantity compared (default: the hamiltonian)
 //
 // A file written by hnn learn (hnn.json) is read wherever a problem file
 // is: its Hamiltonian is the learned network.

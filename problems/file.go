@@ -51,6 +51,10 @@ type fileLearn struct {
 	EnergyTrajectories *expr   `yaml:"energy_trajectories"`
 	EnergyTime         *expr   `yaml:"energy_time"`
 	EnergyPoints       *expr   `yaml:"energy_points"`
+	Energy             *scalar `yaml:"energy"`
+	EnergyInit         *scalar `yaml:"energy_init"`
+	EnergyRange        []*expr `yaml:"energy_range"`
+	OrbitPosition      *scalar `yaml:"orbit_position"`
 }
 
 type fileTime struct {

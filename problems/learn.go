@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/hnn-project/hnn/errorbound"
+	"github.com/hnn-project/hnn/hamiltonians"
 	"github.com/hnn-project/hnn/solver"
 	"github.com/hnn-project/hnn/symplectic"
 )
@@ -41,11 +42,16 @@ type Learn struct {
 	Noise        float64 // std of Gaussian noise on the states (not the derivatives)
 	// Init is how initial states are drawn: "radius" (a random direction in
 	// phase space scaled to a radius in [RadiusLo, RadiusHi]) or "orbits"
-	// (N equal bodies in the plane on a regular polygon of radius in
-	// [RadiusLo, RadiusHi], on circular orbits about their centre of mass,
-	// speeds scaled by 1 + VelocityNoise·N(0, 1); state [x1, y1, …, px1, py1, …]).
-	Init             string
-	VelocityNoise    float64
+	// (N equal bodies in the plane on a regular polygon about their centre
+	// of mass, on circular orbits, speeds scaled by 1 + VelocityNoise·N(0, 1);
+	// state [x1, y1, …, px1, py1, …]).
+	Init          string
+	VelocityNoise float64
+	// OrbitPosition places the first body of an orbit: "circle" (at a
+	// radius uniform in [RadiusLo, RadiusHi], at a uniformly random angle)
+	// or "box" (each of x1, y1 uniform in [RadiusLo, RadiusHi], as the
+	// reference code of Greydanus et al. draws its two-body orbits).
+	OrbitPosition    string
 	TestTrajectories int // the last ones are the test set; default half
 	DataSeed         uint64
 
@@ -54,10 +60,22 @@ type Learn struct {
 	EnergyTrajectories int     // fresh initial states for the energy metric; default 15
 	EnergyTime         float64 // default 20
 	EnergyPoints       int     // default 500
+	// EnergyInit is how the energy metric's initial states are drawn:
+	// "data" (default: as the training trajectories start) or "signed"
+	// (every coordinate and momentum independently ±U[EnergyLo, EnergyHi]
+	// with a random sign, as the reference code's analysis notebooks draw
+	// them for the spring and the pendulum).
+	EnergyInit         string
+	EnergyLo, EnergyHi float64 // default [0.2, 1]
+	// Energy, when not nil, is the quantity the energy metric compares
+	// instead of the problem's Hamiltonian (learn.energy, a formula of the
+	// coordinates and momenta); the data and the true trajectories still
+	// follow the Hamiltonian.
+	Energy hamiltonians.Hamiltonian
 }
 
 func (d *decoder) learn(f *fileLearn, top *yaml.Node) (*Learn, error) {
-	l := &Learn{Trajectories: 50, Points: 30, Time: 3, RadiusLo: 0.1, RadiusHi: 1, EnergyTrajectories: 15, EnergyTime: 20, EnergyPoints: 500}
+	l := &Learn{Trajectories: 50, Points: 30, Time: 3, RadiusLo: 0.1, RadiusHi: 1, EnergyTrajectories: 15, EnergyTime: 20, EnergyPoints: 500, EnergyLo: 0.2, EnergyHi: 1}
 	var err error
 	ints := []struct {
 		e      *expr
@@ -112,6 +130,23 @@ func (d *decoder) learn(f *fileLearn, top *yaml.Node) (*Learn, error) {
 	if l.Init == "" {
 		l.Init = "radius"
 	}
+	if l.OrbitPosition, err = d.choice(f.OrbitPosition, "learn.orbit_position", "circle", "box"); err != nil {
+		return nil, err
+	}
+	if l.OrbitPosition == "" {
+		l.OrbitPosition = "circle"
+	}
+	if l.EnergyInit, err = d.choice(f.EnergyInit, "learn.energy_init", "data", "signed"); err != nil {
+		return nil, err
+	}
+	if l.EnergyInit == "" {
+		l.EnergyInit = "data"
+	}
+	if len(f.EnergyRange) > 0 {
+		if l.EnergyLo, l.EnergyHi, err = d.interval(f.EnergyRange, "learn.energy_range"); err != nil {
+			return nil, err
+		}
+	}
 	if f.VelocityNoise != nil {
 		if l.VelocityNoise, err = d.eval(f.VelocityNoise, "learn.velocity_noise"); err != nil {
 			return nil, err
@@ -121,21 +156,9 @@ func (d *decoder) learn(f *fileLearn, top *yaml.Node) (*Learn, error) {
 		}
 	}
 	if len(f.Radius) > 0 {
-		if len(f.Radius) != 2 {
-			return nil, &Error{Key: "learn.radius", Line: f.Radius[0].Line, Msg: "give the range as [low, high]"}
-		}
-		lo, err := d.eval(f.Radius[0], "learn.radius[0]")
-		if err != nil {
+		if l.RadiusLo, l.RadiusHi, err = d.interval(f.Radius, "learn.radius"); err != nil {
 			return nil, err
 		}
-		hi, err := d.eval(f.Radius[1], "learn.radius[1]")
-		if err != nil {
-			return nil, err
-		}
-		if !(lo > 0 && hi >= lo) {
-			return nil, &Error{Key: "learn.radius", Line: f.Radius[0].Line, Msg: fmt.Sprintf("need 0 < low ≤ high, got [%v, %v]", lo, hi)}
-		}
-		l.RadiusLo, l.RadiusHi = lo, hi
 	}
 	if f.File != nil {
 		l.File = strings.TrimSpace(f.File.Value)
@@ -182,6 +205,23 @@ func (d *decoder) learn(f *fileLearn, top *yaml.Node) (*Learn, error) {
 		l.DataSeed = uint64(v)
 	}
 	return l, nil
+}
+
+// interval reads a range [low, high] with 0 < low ≤ high.
+func (d *decoder) interval(e []*expr, key string) (lo, hi float64, err error) {
+	if len(e) != 2 {
+		return 0, 0, &Error{Key: key, Line: e[0].Line, Msg: "give the range as [low, high]"}
+	}
+	if lo, err = d.eval(e[0], key+"[0]"); err != nil {
+		return 0, 0, err
+	}
+	if hi, err = d.eval(e[1], key+"[1]"); err != nil {
+		return 0, 0, err
+	}
+	if !(lo > 0 && hi >= lo) {
+		return 0, 0, &Error{Key: key, Line: e[0].Line, Msg: fmt.Sprintf("need 0 < low ≤ high, got [%v, %v]", lo, hi)}
+	}
+	return lo, hi, nil
 }
 
 // EnergyCase is one initial state of the energy metric: either integrate
@@ -235,7 +275,21 @@ func (p *Problem) LearnData(ctx context.Context) (train, test solver.Dataset, en
 		if D%4 != 0 {
 			return train, test, nil, &Error{File: p.Source, Key: "learn.init", Msg: fmt.Sprintf("orbits need bodies in the plane: 4 state values per body, got a state of %d", D)}
 		}
-		draw = func() []float64 { return orbitState(rng, D/4, l.RadiusLo, l.RadiusHi, l.VelocityNoise) }
+		draw = func() []float64 {
+			return orbitState(rng, D/4, l.OrbitPosition == "box", l.RadiusLo, l.RadiusHi, l.VelocityNoise)
+		}
+	}
+	energyDraw := draw
+	if l.EnergyInit == "signed" {
+		energyDraw = func() []float64 {
+			x := make([]float64, D)
+			for i := range x {
+				// As the reference code: U(−0.8, 0.8) shifted away from 0 by 0.2.
+				v := (2*rng.Float64() - 1) * (l.EnergyHi - l.EnergyLo)
+				x[i] = v + math.Copysign(l.EnergyLo, v)
+			}
+			return x
+		}
 	}
 	ref := &symplectic.DOP853{RTol: 1e-10, ATol: 1e-10}
 	sys := symplectic.HamiltonianSystem(p.H)
@@ -265,24 +319,34 @@ func (p *Problem) LearnData(ctx context.Context) (train, test solver.Dataset, en
 		}
 	}
 	for k := 0; k < l.EnergyTrajectories; k++ {
-		energy = append(energy, EnergyCase{X0: draw(), T: l.EnergyTime})
+		energy = append(energy, EnergyCase{X0: energyDraw(), T: l.EnergyTime})
 	}
 	return train, test, energy, nil
 }
 
-// orbitState draws n equal unit masses (G = 1) on a regular polygon of
-// radius r uniform in [lo, hi], rotated at random, each moving on the
-// circle at the speed of the rigidly rotating configuration,
-// v² = (1/r)·Σ_{k=1}^{n−1} 1/(4 sin(πk/n)), scaled by 1 + noise·N(0, 1):
-// for two bodies, the near-circular orbits of Greydanus et al. §4.1.
-func orbitState(rng *rand.Rand, n int, lo, hi, noise float64) []float64 {
-	r := lo + (hi-lo)*rng.Float64()
+// orbitState draws n equal unit masses (G = 1) on a regular polygon about
+// the origin, each moving on the circle at the speed of the rigidly
+// rotating configuration, v² = (1/r)·Σ_{k=1}^{n−1} 1/(4 sin(πk/n)), scaled
+// by 1 + noise·N(0, 1): for two bodies, the near-circular orbits of
+// Greydanus et al. §4.1. The first body is at radius r uniform in [lo, hi]
+// and a uniformly random angle, or, with box, at (x, y) each uniform in
+// [lo, hi] (so r = |(x, y)| lies in [lo√2, hi√2]).
+func orbitState(rng *rand.Rand, n int, box bool, lo, hi, noise float64) []float64 {
+	var r, phase float64
+	if box {
+		x, y := lo+(hi-lo)*rng.Float64(), lo+(hi-lo)*rng.Float64()
+		r, phase = math.Hypot(x, y), math.Atan2(y, x)
+	} else {
+		r = lo + (hi-lo)*rng.Float64()
+	}
 	var sum float64
 	for k := 1; k < n; k++ {
 		sum += 1 / (4 * math.Sin(math.Pi*float64(k)/float64(n)))
 	}
 	v := math.Sqrt(sum/r) * (1 + noise*rng.NormFloat64())
-	phase := 2 * math.Pi * rng.Float64()
+	if !box {
+		phase = 2 * math.Pi * rng.Float64()
+	}
 	x := make([]float64, 4*n)
 	for b := 0; b < n; b++ {
 		a := phase + 2*math.Pi*float64(b)/float64(n)

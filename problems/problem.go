@@ -214,6 +214,11 @@ func (d *decoder) parse(data []byte, defaultName string) (*Problem, error) {
 		if p.Learn, err = d.learn(doc.Learn, top); err != nil {
 			return nil, err
 		}
+		if e := doc.Learn.Energy; e != nil {
+			if p.Learn.Energy, err = hamiltonians.Parse(e.Value, p.Coordinates, p.Momenta, d.params); err != nil {
+				return nil, &Error{Key: "learn.energy", Line: e.Line, Msg: err.Error(), Err: err}
+			}
+		}
 	}
 	// A learn problem needs no initial state or interval of its own.
 	if doc.Learn == nil || doc.Initial.Kind != 0 {

@@ -287,11 +287,26 @@ func TestLearnData(t *testing.T) {
 			t.Fatalf("energy drifts along the trajectory: %g vs %g", e, e0)
 		}
 	}
-	// The radius of the initial states is within [1.3, 2.3].
-	for _, s := range starts {
-		if r := math.Hypot(s.X0[0], s.X0[1]); r < 1.3-1e-12 || r > 2.3+1e-12 {
-			t.Errorf("initial radius %g outside [1.3, 2.3]", r)
+	// The trajectories start at a radius within [1.3, 2.3].
+	for k := 0; k < 25; k++ {
+		x := train.X[2*45*k : 2*45*k+2]
+		if r := math.Hypot(x[0], x[1]); r < 1.3-1e-12 || r > 2.3+1e-12 {
+			t.Errorf("trajectory %d starts at radius %g, outside [1.3, 2.3]", k, r)
 		}
+	}
+	// The energy metric's states (energy_init: signed): |q|, |p| in [0.2, 1],
+	// both signs drawn.
+	signs := map[bool]int{}
+	for _, s := range starts {
+		for _, v := range s.X0 {
+			if a := math.Abs(v); a < 0.2 || a > 1 {
+				t.Errorf("energy initial state %v outside ±[0.2, 1]", s.X0)
+			}
+			signs[v > 0]++
+		}
+	}
+	if signs[true] == 0 || signs[false] == 0 {
+		t.Errorf("energy initial states draw one sign only: %v", signs)
 	}
 	// Same seed, same data.
 	again, _, _, _ := p.LearnData(context.Background())
@@ -313,12 +328,29 @@ func TestLearnErrors(t *testing.T) {
 		{"activation: swish", "learn.activation"},
 		{"stepz: 3", "learn.stepz"},
 		{"trajectories: 100000, points: 1000", "learn.points"},
+		{"energy_init: box", "learn.energy_init"},
+		{"energy_range: [0, 1]", "learn.energy_range"},
+		{"orbit_position: square", "learn.orbit_position"},
+		{"energy: q^", "learn.energy"},
 	} {
 		_, err := Parse([]byte(fmt.Sprintf(base, c.body)), "l.yaml", "l")
 		var pe *Error
 		if !errors.As(err, &pe) || pe.Key != c.key {
 			t.Errorf("%s: %v, want key %s", c.body, err, c.key)
 		}
+	}
+}
+
+// learn.energy replaces the compared quantity, not the Hamiltonian.
+func TestLearnEnergy(t *testing.T) {
+	src := "coordinates: [q]\nmomenta: [p]\nhamiltonian: 3*(1 - cos(q)) + p^2\nlearn: {energy: q^2 + p^2}\n"
+	p, err := Parse([]byte(src), "l.yaml", "l")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := []float64{1, 0.5}
+	if e, h := p.Learn.Energy.H(x), p.H.H(x); e != 1.25 || h != 3*(1-math.Cos(1))+0.25 {
+		t.Errorf("energy %g, H %g at %v", e, h, x)
 	}
 }
 
@@ -373,9 +405,19 @@ func TestObservations(t *testing.T) {
 // Orbit initial states: centre of mass and total momentum zero, and without
 // noise a rigidly rotating polygon whose separations stay constant.
 func TestOrbitState(t *testing.T) {
-	for _, n := range []int{2, 3} {
+	for _, c := range []struct {
+		n   int
+		box bool
+	}{{2, false}, {3, false}, {2, true}, {3, true}} {
+		n := c.n
 		rng := rand.New(rand.NewPCG(1, uint64(n)))
-		x := orbitState(rng, n, 0.5, 1, 0)
+		x := orbitState(rng, n, c.box, 0.5, 1, 0)
+		if c.box && (x[0] < 0.5 || x[0] > 1 || x[1] < 0.5 || x[1] > 1) {
+			t.Errorf("n=%d box: first body at (%g, %g), outside [0.5, 1]²", n, x[0], x[1])
+		}
+		if r := math.Hypot(x[0], x[1]); !c.box && (r < 0.5 || r > 1) {
+			t.Errorf("n=%d: first body at radius %g, outside [0.5, 1]", n, r)
+		}
 		var cx, cy, px, py float64
 		for b := 0; b < n; b++ {
 			cx, cy = cx+x[2*b], cy+x[2*b+1]

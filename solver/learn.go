@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hnn-project/hnn/hamiltonians"
@@ -152,42 +155,97 @@ func Learn(ctx context.Context, train, test Dataset, s *LearnSettings, mon Learn
 	return res, nil
 }
 
-// batchEval evaluates a model's predicted ẋ on a batch and, when targets
-// are given, the loss gradient with respect to its outputs. The HNN's ∇ₓH_θ
-// comes from a reverse pass and its parameter gradient from reverse over
-// reverse (nn.GradWorkspace); the baseline is an ordinary network.
+// chunkRows is the number of batch rows per chunk of an HNN step: a batch
+// of B states is cut into ⌈B/chunkRows⌉ chunks of nearly equal size, a
+// split fixed by B alone. The chunks are evaluated concurrently, each on
+// its own workspace, and their losses and gradients are summed in chunk
+// order, so a step gives the same bits whatever GOMAXPROCS is.
+const chunkRows = 192
+
+// batchEval evaluates a model's predicted ẋ on a batch and, when asked,
+// the parameter gradient of its mean squared error. The HNN's ∇ₓH_θ comes
+// from a reverse pass and its parameter gradient from reverse over reverse
+// (nn.GradWorkspace), chunk by chunk in parallel; the baseline is an
+// ordinary network evaluated as one chunk (its products split rows between
+// the cores themselves).
 type batchEval struct {
-	hnn  bool
-	D, B int
-	gw   *nn.GradWorkspace // HNN
-	ws   *nn.Workspace     // baseline
-	x    []float64
-	gbar []float64 // HNN: ∂L/∂(∇ₓH_θ); baseline: ∂L/∂ẋ
+	hnn    bool
+	D, B   int
+	x      []float64 // the batch, B × D, filled by the caller
+	chunks []evalChunk
+}
+
+// evalChunk is rows [lo, lo+n) of a batch with its own buffers.
+type evalChunk struct {
+	lo, n int
+	gw    *nn.GradWorkspace // HNN
+	ws    *nn.Workspace     // baseline
+	gbar  []float64         // HNN: ∂L/∂(∇ₓH_θ); baseline: ∂L/∂ẋ
+	grad  []float64         // this chunk's share of the parameter gradient
+	sum   float64           // its sum of squared errors
 }
 
 func newBatchEval(net *nn.Net, hnn bool, D, B int) *batchEval {
-	e := &batchEval{hnn: hnn, D: D, B: B, x: make([]float64, B*D), gbar: make([]float64, B*D)}
+	e := &batchEval{hnn: hnn, D: D, B: B, x: make([]float64, B*D)}
+	n := 1
 	if hnn {
-		e.gw = nn.NewGradWorkspace(net.Arch, B)
-	} else {
-		e.ws = nn.NewWorkspace(net.Arch, B, 0)
+		n = (B + chunkRows - 1) / chunkRows
+	}
+	for i := 0; i < n; i++ {
+		lo, hi := i*B/n, (i+1)*B/n
+		c := evalChunk{lo: lo, n: hi - lo, gbar: make([]float64, (hi-lo)*D)}
+		if hnn {
+			c.gw = nn.NewGradWorkspace(net.Arch, hi-lo)
+		} else {
+			c.ws = nn.NewWorkspace(net.Arch, hi-lo, 0)
+		}
+		if n > 1 {
+			c.grad = make([]float64, len(net.Params))
+		}
+		e.chunks = append(e.chunks, c)
 	}
 	return e
 }
 
-// loss computes the mean squared error of the predicted ẋ against dx for
-// the states in e.x, and the gradient e.gbar when grad is true.
-func (e *batchEval) loss(net *nn.Net, dxTarget []float64, grad bool) float64 {
-	D, B, d := e.D, e.B, e.D/2
+// loss returns the mean squared error of the predicted ẋ against dxTarget
+// (B × D) for the states in e.x and, when grad is not nil, stores its
+// parameter gradient there.
+func (e *batchEval) loss(net *nn.Net, dxTarget, grad []float64) float64 {
+	if len(e.chunks) == 1 { // no partial gradient to sum
+		e.chunks[0].grad = grad
+	}
+	e.parallel(func(c *evalChunk) { e.evalChunk(net, c, dxTarget, c.grad != nil) })
+	var sum float64
+	for i := range e.chunks {
+		sum += e.chunks[i].sum
+	}
+	if grad != nil && len(e.chunks) > 1 {
+		copy(grad, e.chunks[0].grad)
+		for _, c := range e.chunks[1:] {
+			addTo(grad, c.grad)
+		}
+	}
+	if len(e.chunks) == 1 {
+		e.chunks[0].grad = nil
+	}
+	return sum / float64(e.B*e.D)
+}
+
+// evalChunk computes a chunk's sum of squared errors and, with grad, its
+// share of the parameter gradient of the batch's mean.
+func (e *batchEval) evalChunk(net *nn.Net, c *evalChunk, dxTarget []float64, grad bool) {
+	D, d := e.D, e.D/2
+	x := e.x[c.lo*D : (c.lo+c.n)*D]
+	target := dxTarget[c.lo*D : (c.lo+c.n)*D]
 	var out []float64
 	if e.hnn {
-		_, out = e.gw.Gradient(net, e.x)
+		_, out = c.gw.Gradient(net, x)
 	} else {
-		out, _ = e.ws.Forward(net, e.x, nil)
+		out, _ = c.ws.Forward(net, x, nil)
 	}
-	scale := 2 / float64(B*D)
+	scale := 2 / float64(e.B*D)
 	var sum float64
-	for i := 0; i < B; i++ {
+	for i := 0; i < c.n; i++ {
 		row := out[i*D : (i+1)*D]
 		for k := 0; k < D; k++ {
 			pred := row[k]
@@ -198,30 +256,67 @@ func (e *batchEval) loss(net *nn.Net, dxTarget []float64, grad bool) float64 {
 					pred = -row[k-d]
 				}
 			}
-			r := pred - dxTarget[i*D+k]
+			r := pred - target[i*D+k]
 			sum += r * r
 			if !grad {
 				continue
 			}
 			switch {
 			case !e.hnn:
-				e.gbar[i*D+k] = scale * r
+				c.gbar[i*D+k] = scale * r
 			case k < d:
-				e.gbar[i*D+d+k] = scale * r
+				c.gbar[i*D+d+k] = scale * r
 			default:
-				e.gbar[i*D+k-d] = -scale * r
+				c.gbar[i*D+k-d] = -scale * r
 			}
 		}
 	}
-	return sum / float64(B*D)
+	c.sum = sum
+	if !grad {
+		return
+	}
+	if e.hnn {
+		c.gw.Backward(net, c.gbar, c.grad)
+	} else {
+		c.ws.Backward(net, c.gbar, nil, c.grad, nil, nil)
+	}
 }
 
-// backward stores the parameter gradient of the last loss in grad.
-func (e *batchEval) backward(net *nn.Net, grad []float64) {
-	if e.hnn {
-		e.gw.Backward(net, e.gbar, grad)
-	} else {
-		e.ws.Backward(net, e.gbar, nil, grad, nil, nil)
+// parallel runs f on every chunk, on up to GOMAXPROCS goroutines.
+func (e *batchEval) parallel(f func(c *evalChunk)) {
+	n := len(e.chunks)
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range e.chunks {
+			f(&e.chunks[i])
+		}
+		return
+	}
+	var next atomic.Int64
+	work := func() {
+		for {
+			i := int(next.Add(1)) - 1
+			if i >= n {
+				return
+			}
+			f(&e.chunks[i])
+		}
+	}
+	var wg sync.WaitGroup
+	for w := 1; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			work()
+		}()
+	}
+	work()
+	wg.Wait()
+}
+
+func addTo(dst, src []float64) {
+	for i, v := range src {
+		dst[i] += v
 	}
 }
 
@@ -256,8 +351,7 @@ func fit(ctx context.Context, net *nn.Net, hnn bool, data Dataset, set LearnSett
 			copy(e.x[i*D:(i+1)*D], data.X[perm[i]*D:(perm[i]+1)*D])
 			copy(target[i*D:(i+1)*D], data.DX[perm[i]*D:(perm[i]+1)*D])
 		}
-		loss := e.loss(net, target, true)
-		e.backward(net, grad)
+		loss := e.loss(net, target, grad)
 		adam.Step(net.Params, grad)
 		curve = append(curve, loss)
 		if step%100 == 0 || step == set.Steps {
@@ -277,7 +371,7 @@ func mse(net *nn.Net, hnn bool, data Dataset) float64 {
 		n := min(chunk, data.N-lo)
 		e := newBatchEval(net, hnn, D, n)
 		copy(e.x, data.X[lo*D:(lo+n)*D])
-		sum += e.loss(net, data.DX[lo*D:(lo+n)*D], false) * float64(n)
+		sum += e.loss(net, data.DX[lo*D:(lo+n)*D], nil) * float64(n)
 	}
 	return sum / float64(data.N)
 }

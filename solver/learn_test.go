@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -38,15 +39,14 @@ func TestHNNLossGradient(t *testing.T) {
 		net.InitOrthogonal(newRNG(2))
 		e := newBatchEval(net, hnn, 2, data.N)
 		copy(e.x, data.X)
-		e.loss(net, data.DX, true)
 		grad := make([]float64, len(net.Params))
-		e.backward(net, grad)
+		e.loss(net, data.DX, grad)
 		for i := range net.Params {
 			old := net.Params[i]
 			net.Params[i] = old + 1e-6
-			lp := e.loss(net, data.DX, false)
+			lp := e.loss(net, data.DX, nil)
 			net.Params[i] = old - 1e-6
-			lm := e.loss(net, data.DX, false)
+			lm := e.loss(net, data.DX, nil)
 			net.Params[i] = old
 			fd := (lp - lm) / 2e-6
 			if math.Abs(fd-grad[i]) > 1e-6*math.Max(1, math.Abs(fd)) {
@@ -101,6 +101,57 @@ func TestLearnSpring(t *testing.T) {
 			if fd := (gp[i] - gm[i]) / 2e-5; math.Abs(fd-hess.At(i, j)) > 1e-6*math.Max(1, math.Abs(fd)) {
 				t.Errorf("H[%d][%d] = %g, finite difference %g", i, j, hess.At(i, j), fd)
 			}
+		}
+	}
+}
+
+// TestLearnChunks: a batch of several chunks gives the loss and gradient
+// of the whole batch (to rounding: only the order of the sums over states
+// differs), and the same bits whatever GOMAXPROCS is.
+func TestLearnChunks(t *testing.T) {
+	data := springData(3*chunkRows+17, 6)
+	net, _ := nn.New(nn.Arch{In: 2, Hidden: []int{12, 9}, Out: 1, Act: nn.Tanh})
+	net.InitOrthogonal(newRNG(3))
+	e := newBatchEval(net, true, 2, data.N)
+	if len(e.chunks) != 4 {
+		t.Fatalf("%d states in %d chunks, want 4", data.N, len(e.chunks))
+	}
+	copy(e.x, data.X)
+	grad := make([]float64, len(net.Params))
+	loss := e.loss(net, data.DX, grad)
+
+	one := &batchEval{hnn: true, D: 2, B: data.N, x: e.x, chunks: []evalChunk{{
+		n: data.N, gw: nn.NewGradWorkspace(net.Arch, data.N), gbar: make([]float64, 2*data.N),
+	}}}
+	grad1 := make([]float64, len(net.Params))
+	loss1 := one.loss(net, data.DX, grad1)
+	// Sums of ~650 terms in another order: relative differences of a few
+	// ulps times the number of terms, far below 1e-12.
+	if math.Abs(loss-loss1) > 1e-12*loss1 {
+		t.Errorf("chunked loss %g, whole batch %g", loss, loss1)
+	}
+	for i := range grad {
+		if math.Abs(grad[i]-grad1[i]) > 1e-12*math.Max(1, math.Abs(grad1[i])) {
+			t.Errorf("∂L/∂θ%d: chunked %g, whole batch %g", i, grad[i], grad1[i])
+		}
+	}
+
+	// Training: the same parameters, bit for bit, on one and two threads.
+	train, test := springData(500, 8), springData(50, 9)
+	set := &LearnSettings{Hidden: []int{16, 16}, Steps: 30, Seed: 2}
+	var params [2][]float64
+	for i, procs := range []int{1, 2} {
+		old := runtime.GOMAXPROCS(procs)
+		res, err := Learn(context.Background(), train, test, set, nil)
+		runtime.GOMAXPROCS(old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		params[i] = res.HNN.Net().Params
+	}
+	for i := range params[0] {
+		if params[0][i] != params[1][i] {
+			t.Fatalf("GOMAXPROCS 1 and 2 differ at parameter %d: %v vs %v", i, params[0][i], params[1][i])
 		}
 	}
 }

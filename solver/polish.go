@@ -5,8 +5,6 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/optimize"
-
-	"github.com/hnn-project/hnn/internal/nn"
 )
 
 // polish runs L-BFGS (gonum/optimize) on the loss at the fixed validation
@@ -15,23 +13,11 @@ import (
 // a quasi-Newton method needs; the denser grid keeps the network from
 // fitting the residual only at the training points.
 func (tr *trainer) polish(ctx context.Context, report func(epoch int, loss, lmax float64, phase string)) {
-	n := len(tr.val.times)
-	ws := nn.NewWorkspace(tr.net.Arch, n, 1)
-	D := tr.p.H.Dim()
-	gY, gdY := make([]float64, n*D), make([]float64, n*D)
-	ones := make([]float64, n)
-	for i := range ones {
-		ones[i] = 1
-	}
+	b := newBatch(tr, len(tr.val.times))
 	params := tr.net.Params
 	eval := func(x, grad []float64) float64 {
 		copy(params, x)
-		y, dy := ws.Forward(tr.net, tr.val.times, ones)
-		loss := residuals(tr.buf, tr.p, tr.hess, &tr.set, tr.e0, tr.val.times, y, dy, gY, gdY)
-		if grad != nil {
-			ws.Backward(tr.net, gY, gdY, grad, nil, nil)
-		}
-		return loss
+		return b.lossGrad(tr.val.times, grad)
 	}
 	iter := 0
 	targetHit := false

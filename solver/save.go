@@ -39,6 +39,7 @@ type savedSettings struct {
 	ValidationPoints int     `json:"validation_points"`
 	ValidateEvery    int     `json:"validate_every"`
 	PolishIterations int     `json:"polish_iterations"`
+	PolishMethod     string  `json:"polish_method,omitempty"`
 }
 
 // Save writes the solution as JSON: the problem's source text, the settings,
@@ -58,7 +59,7 @@ func (s *Solution) Save(w io.Writer) error {
 			Hidden: st.Hidden, Activation: st.Activation, Trial: st.Trial, Epochs: st.Epochs,
 			LearningRate: st.LearningRate, Beta1: st.Beta1, Beta2: st.Beta2, Jitter: st.Jitter,
 			EnergyWeight: st.EnergyWeight, Seed: st.Seed, ValidationPoints: st.ValidationPoints,
-			ValidateEvery: st.ValidateEvery, PolishIterations: st.PolishIterations,
+			ValidateEvery: st.ValidateEvery, PolishIterations: st.PolishIterations, PolishMethod: st.PolishMethod,
 		},
 		Training: s.Training,
 		Layers:   append(append([]int{1}, st.Hidden...), s.Problem.H.Dim()),
@@ -122,7 +123,7 @@ func Load(data []byte, p Problem) (*Solution, error) {
 		Hidden: ss.Hidden, Activation: ss.Activation, Trial: ss.Trial, Epochs: ss.Epochs,
 		LearningRate: ss.LearningRate, Beta1: ss.Beta1, Beta2: ss.Beta2, Jitter: ss.Jitter, NoJitter: ss.Jitter == 0,
 		EnergyWeight: ss.EnergyWeight, Seed: ss.Seed, ValidationPoints: ss.ValidationPoints,
-		ValidateEvery: ss.ValidateEvery, PolishIterations: ss.PolishIterations,
+		ValidateEvery: ss.ValidateEvery, PolishIterations: ss.PolishIterations, PolishMethod: ss.PolishMethod,
 	}
 	set, err := set.resolved(p)
 	if err != nil {

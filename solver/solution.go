@@ -1,7 +1,6 @@
 package solver
 
 import (
-	"math"
 	"sync"
 
 	"github.com/hnn-project/hnn/hamiltonians"
@@ -78,7 +77,7 @@ func (s *Solution) Sample(ts, z, dz []float64) {
 			ev = newEvaluator(s.Problem, s.Settings, s.net.Arch, n)
 		}
 		copy(ev.times, ts[lo:hi])
-		y, dy := ev.ws.Forward(s.net, ev.times, ev.ones)
+		y, dy := ev.forward(s.net)
 		for i, t := range ev.times {
 			f, df := s.Settings.Trial.f(t)
 			for j := 0; j < D; j++ {
@@ -127,31 +126,38 @@ type evaluator struct {
 	set   Settings
 	times []float64
 	ones  []float64
+	arch  nn.Arch
 	ws    *nn.Workspace
+	fw    *forwardParts // chunked evaluation for lmax, made on first use
 	e0    float64
-	z, g  []float64
 }
 
 // newEvaluator makes an evaluator on n equally spaced times of [0, T]
 // (endpoints included; n = 1 gives a single-point evaluator).
 func newEvaluator(p Problem, set Settings, arch nn.Arch, n int) *evaluator {
-	ev := &evaluator{p: p, set: set, times: make([]float64, n), ones: make([]float64, n), ws: nn.NewWorkspace(arch, n, 1), e0: p.H.H(p.Z0)}
+	ev := &evaluator{p: p, set: set, times: make([]float64, n), ones: make([]float64, n), arch: arch, e0: p.H.H(p.Z0)}
 	for i := range ev.times {
 		if n > 1 {
 			ev.times[i] = p.T * float64(i) / float64(n-1)
 		}
 		ev.ones[i] = 1
 	}
-	D := p.H.Dim()
-	ev.z, ev.g = make([]float64, D), make([]float64, D)
 	return ev
+}
+
+// forward runs the network on the evaluator's times in one batch.
+func (ev *evaluator) forward(net *nn.Net) (y, dy []float64) {
+	if ev.ws == nil {
+		ev.ws = nn.NewWorkspace(ev.arch, len(ev.times), 1)
+	}
+	return ev.ws.Forward(net, ev.times, ev.ones)
 }
 
 // state evaluates ẑ(t) into z and dẑ/dt into dz (either may be nil) with a
 // single-point evaluator.
 func (ev *evaluator) state(net *nn.Net, t float64, z, dz []float64) {
 	ev.times[0] = t
-	y, dy := ev.ws.Forward(net, ev.times, ev.ones)
+	y, dy := ev.forward(net)
 	f, df := ev.set.Trial.f(t)
 	for i := range y {
 		if z != nil {
@@ -163,40 +169,11 @@ func (ev *evaluator) state(net *nn.Net, t float64, z, dz []float64) {
 	}
 }
 
-// lmax returns max over the evaluator's times of sqrt(‖ℓ‖² + λ(H − E0)²).
+// lmax returns max over the evaluator's times of sqrt(‖ℓ‖² + λ(H − E0)²),
+// evaluated in parallel chunks.
 func (ev *evaluator) lmax(net *nn.Net) float64 {
-	y, dy := ev.ws.Forward(net, ev.times, ev.ones)
-	D := ev.p.H.Dim()
-	d := D / 2
-	z, g := ev.z, ev.g
-	var worst float64
-	for n, t := range ev.times {
-		f, df := ev.set.Trial.f(t)
-		row := n * D
-		for i := 0; i < D; i++ {
-			z[i] = ev.p.Z0[i] + f*y[row+i]
-		}
-		ev.p.H.Grad(g, z)
-		var l2 float64
-		for i := 0; i < D; i++ {
-			dz := df*y[row+i] + f*dy[row+i]
-			var v float64
-			if i < d {
-				v = dz - g[d+i]
-			} else {
-				v = dz + g[i-d]
-			}
-			l2 += v * v
-		}
-		if ev.set.EnergyWeight > 0 {
-			e := ev.p.H.H(z) - ev.e0
-			l2 += ev.set.EnergyWeight * e * e
-		}
-		l := math.Sqrt(l2)
-		if math.IsNaN(l) {
-			return math.Inf(1) // a non-finite model is never the best
-		}
-		worst = math.Max(worst, l)
+	if ev.fw == nil {
+		ev.fw = newForwardParts(ev, len(ev.times))
 	}
-	return worst
+	return ev.fw.lmax(net)
 }

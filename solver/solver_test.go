@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"context"
 	"math"
+	"runtime"
 	"strings"
 	"testing"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/hnn-project/hnn/hamiltonians"
+	"github.com/hnn-project/hnn/internal/nn"
 )
 
 func oscillator(t *testing.T) Problem {
@@ -119,13 +123,13 @@ func TestLossGradient(t *testing.T) {
 			tr := newTrainer(p, set, sol.net, nil)
 			copy(tr.times, tr.grid)
 			grad := make([]float64, len(sol.net.Params))
-			tr.lossGrad(tr.ws, tr.times, tr.gY, tr.gdY, grad)
+			tr.batch.lossGrad(tr.times, grad)
 			for i := range sol.net.Params {
 				old := sol.net.Params[i]
 				sol.net.Params[i] = old + 1e-6
-				lp := tr.lossGrad(tr.ws, tr.times, tr.gY, tr.gdY, make([]float64, len(grad)))
+				lp := tr.batch.lossGrad(tr.times, nil)
 				sol.net.Params[i] = old - 1e-6
-				lm := tr.lossGrad(tr.ws, tr.times, tr.gY, tr.gdY, make([]float64, len(grad)))
+				lm := tr.batch.lossGrad(tr.times, nil)
 				sol.net.Params[i] = old
 				fd := (lp - lm) / 2e-6
 				if math.Abs(fd-grad[i]) > 1e-6*math.Max(1, math.Abs(fd)) {
@@ -184,5 +188,127 @@ func TestTooLarge(t *testing.T) {
 	_, err := Solve(context.Background(), p, &Settings{Hidden: []int{4096, 4096}}, nil)
 	if err == nil || !strings.Contains(err.Error(), "GB") {
 		t.Errorf("huge network accepted or unclear: %v", err)
+	}
+}
+
+// Training splits the time points into chunks run on whatever cores are
+// free; the chunks' gradients are summed in a fixed order, so the result
+// does not depend on GOMAXPROCS, to the bit. K = 300 gives six chunks, and
+// the polish's validation grid sixteen.
+func TestSameBitsAnyGOMAXPROCS(t *testing.T) {
+	p := oscillator(t)
+	p.K = 300
+	set := &Settings{Hidden: []int{12, 12}, Epochs: 100, Seed: 5, ValidateEvery: 10, PolishIterations: 10}
+	run := func(procs int) []float64 {
+		old := runtime.GOMAXPROCS(procs)
+		defer runtime.GOMAXPROCS(old)
+		sol, err := Solve(context.Background(), p, set, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sol.Params()
+	}
+	a, b := run(1), run(max(2, runtime.NumCPU()))
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("GOMAXPROCS 1 and %d differ at parameter %d: %g, %g", max(2, runtime.NumCPU()), i, a[i], b[i])
+		}
+	}
+}
+
+// An epoch allocates nothing.
+func TestEpochAllocFree(t *testing.T) {
+	p := oscillator(t)
+	p.K = 200
+	set, err := (&Settings{Hidden: []int{10, 10}}).resolved(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, _ := nn.New(nn.Arch{In: 1, Hidden: set.Hidden, Out: 2, Act: nn.Sin, OutputBias: true})
+	net.InitUniform(newRNG(1))
+	tr := newTrainer(p, set, net, newRNG(1))
+	tr.epoch()
+	if n := testing.AllocsPerRun(20, func() { tr.epoch() }); n != 0 {
+		t.Errorf("%v allocations per epoch, want 0", n)
+	}
+}
+
+// Jittered times are folded into [0, T] by reflection at both ends.
+func TestReflect(t *testing.T) {
+	const T = 2.0
+	for _, c := range []struct{ in, want float64 }{
+		{0.5, 0.5}, {0, 0}, {T, T}, {-0.5, 0.5}, {2.5, 1.5}, {-2.5, 1.5}, {4.5, 0.5}, {-4.5, 0.5}, {9, 1},
+	} {
+		// Exact for these binary fractions.
+		if got := reflect(c.in, T); got != c.want {
+			t.Errorf("reflect(%g, %g) = %g, want %g", c.in, T, got, c.want)
+		}
+	}
+}
+
+// The residual Jacobian of the Levenberg–Marquardt polish matches central
+// differences of the residuals, and Jᵀρ·2/n is the loss gradient of the
+// training path. Step 1e-6: see nn's gradient test for the error budget.
+func TestResidualJacobian(t *testing.T) {
+	p := oscillator(t)
+	for _, lambda := range []float64{0, 0.7} {
+		set, _ := (&Settings{Hidden: []int{5}, EnergyWeight: lambda, ValidationPoints: 7}).resolved(p)
+		net, _ := nn.New(nn.Arch{In: 1, Hidden: set.Hidden, Out: 2, Act: nn.Sin, OutputBias: true})
+		net.InitUniform(newRNG(2))
+		tr := newTrainer(p, set, net, newRNG(2))
+		times := tr.val.times
+		jac := newJacobian(tr, times)
+		jac.eval()
+		rho := append([]float64(nil), jac.rho...)
+		J := mat.DenseCopyOf(jac.J)
+		for k := range net.Params {
+			old := net.Params[k]
+			net.Params[k] = old + 1e-6
+			jac.eval()
+			rp := append([]float64(nil), jac.rho...)
+			net.Params[k] = old - 1e-6
+			jac.eval()
+			net.Params[k] = old
+			for i := range rp {
+				fd := (rp[i] - jac.rho[i]) / 2e-6
+				if math.Abs(fd-J.At(i, k)) > 1e-6*math.Max(1, math.Abs(fd)) {
+					t.Errorf("λ=%g: ∂ρ%d/∂θ%d = %g, finite difference %g", lambda, i, k, J.At(i, k), fd)
+				}
+			}
+		}
+		grad := make([]float64, len(net.Params))
+		loss := newBatch(tr, len(times)).lossGrad(times, grad)
+		n := float64(len(times))
+		// Same sums in another order: agreement to rounding.
+		if got := dotSelf(rho) / n; math.Abs(got-loss) > 1e-12*loss {
+			t.Errorf("λ=%g: ‖ρ‖²/n = %g, loss %g", lambda, got, loss)
+		}
+		for k := range grad {
+			var g float64
+			for i := range rho {
+				g += J.At(i, k) * rho[i]
+			}
+			if g *= 2 / n; math.Abs(g-grad[k]) > 1e-10*math.Max(1, math.Abs(g)) {
+				t.Errorf("λ=%g: 2Jᵀρ/n = %g, loss gradient %g at %d", lambda, g, grad[k], k)
+			}
+		}
+	}
+}
+
+// The Levenberg–Marquardt polish lowers ℓmax well below Adam's.
+func TestPolishLM(t *testing.T) {
+	p := oscillator(t)
+	set := &Settings{Hidden: []int{10, 10}, Epochs: 300, Seed: 4}
+	a, _ := Solve(context.Background(), p, set, nil)
+	lm := *set
+	lm.PolishIterations, lm.PolishMethod = 30, "lm"
+	b, err := Solve(context.Background(), p, &lm, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Thirty Gauss–Newton steps on a 30-parameter-scale problem gain far
+	// more than a factor of ten; ten is a floor any working polish clears.
+	if !(b.Training.BestLMax < a.Training.BestLMax/10) || b.Training.BestEpoch <= 300 {
+		t.Errorf("ℓmax %g after LM (best epoch %d, %s), %g before", b.Training.BestLMax, b.Training.BestEpoch, b.Training.PolishStatus, a.Training.BestLMax)
 	}
 }

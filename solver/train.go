@@ -100,15 +100,12 @@ type trainer struct {
 	hess hamiltonians.Hesser
 	e0   float64
 
-	grid  []float64 // equally spaced training times
-	times []float64 // this epoch's perturbed times
-	ones  []float64 // tangent direction d/dt
-	ws    *nn.Workspace
-	gY    []float64
-	gdY   []float64
-	grad  []float64
-	adam  *nn.Adam
-	buf   *lossBuffers
+	grid   []float64 // equally spaced training times
+	times  []float64 // this epoch's perturbed times
+	batch  *batch    // loss and gradient on the training times
+	grad   []float64
+	adam   *nn.Adam
+	stepFn func(int) // tr.step, allocated once
 
 	val   *evaluator // validation grid
 	best  []float64  // parameters of the best model
@@ -116,7 +113,6 @@ type trainer struct {
 }
 
 func newTrainer(p Problem, set Settings, net *nn.Net, rng *rand.Rand) *trainer {
-	D := p.H.Dim()
 	K := p.K
 	tr := &trainer{
 		p: p, set: set, net: net, rng: rng,
@@ -124,18 +120,14 @@ func newTrainer(p Problem, set Settings, net *nn.Net, rng *rand.Rand) *trainer {
 		e0:    p.H.H(p.Z0),
 		grid:  make([]float64, K),
 		times: make([]float64, K),
-		ones:  make([]float64, K),
-		ws:    nn.NewWorkspace(net.Arch, K, 1),
-		gY:    make([]float64, K*D),
-		gdY:   make([]float64, K*D),
 		grad:  make([]float64, len(net.Params)),
 		adam:  &nn.Adam{LR: set.LearningRate, Beta1: set.Beta1, Beta2: set.Beta2},
 		best:  append([]float64(nil), net.Params...),
-		buf:   newLossBuffers(D),
 	}
+	tr.batch = newBatch(tr, K)
+	tr.stepFn = tr.step
 	for n := range tr.grid {
 		tr.grid[n] = p.T * float64(n) / float64(K-1)
-		tr.ones[n] = 1
 	}
 	tr.val = newEvaluator(p, set, net.Arch, set.ValidationPoints)
 	return tr
@@ -181,7 +173,11 @@ func (tr *trainer) run(ctx context.Context, mon Monitor) *Solution {
 		}
 	}
 	if tr.set.PolishIterations > 0 && tr.train.Stopped == StoppedCompleted {
-		tr.polish(ctx, report)
+		if tr.set.PolishMethod == "lm" {
+			tr.polishLM(ctx, report)
+		} else {
+			tr.polish(ctx, report)
+		}
 	}
 	return tr.solution(time.Since(start))
 }
@@ -232,9 +228,11 @@ func (tr *trainer) jitter() {
 
 // reflect folds t into [0, T] by reflection at both ends.
 func reflect(t, T float64) float64 {
-	t = math.Mod(t, 2*T)
+	if t < -T || t > 2*T { // far out: fold by the period 2T first
+		t = math.Mod(t, 2*T)
+	}
 	if t < 0 {
-		t += 2 * T
+		t = -t
 	}
 	if t > T {
 		t = 2*T - t
@@ -246,27 +244,37 @@ func reflect(t, T float64) float64 {
 // the loss before the step.
 func (tr *trainer) epoch() float64 {
 	tr.jitter()
-	loss := tr.lossGrad(tr.ws, tr.times, tr.gY, tr.gdY, tr.grad)
-	tr.adam.Step(tr.net.Params, tr.grad)
+	loss := tr.batch.eval(tr.times, true)
+	tr.adam.Begin(len(tr.net.Params))
+	nn.ParallelFor(stepPieces, tr.stepFn)
 	return loss
 }
 
-// lossGrad evaluates the loss of Mattheakis et al. Eq. 7–8 at times and its
-// gradient with respect to the parameters into grad.
-//
-// With ẑ = z0 + f·N, dẑ/dt = f'·N + f·Ṅ and r = dẑ/dt − J∇H(ẑ):
+// stepPieces is the number of pieces of the parameter vector that are
+// summed over chunks and updated by Adam in parallel. Each entry's update
+// depends on that entry alone, so the cut does not change the result.
+const stepPieces = 4
+
+// step sums the chunks' gradients and applies Adam on piece i of the
+// parameters.
+func (tr *trainer) step(i int) {
+	n := len(tr.net.Params)
+	lo, hi := i*n/stepPieces, (i+1)*n/stepPieces
+	g := tr.grad[lo:hi]
+	tr.batch.sumGrad(g, lo)
+	tr.adam.Apply(tr.net.Params[lo:hi], g, lo)
+}
+
+// The loss of Mattheakis et al. Eq. 7–8 at K times and its gradient:
+// with ẑ = z0 + f·N, dẑ/dt = f'·N + f·Ṅ and r = dẑ/dt − J∇H(ẑ),
 //
 //	L = (1/K) Σ ‖r‖² + λ (1/K) Σ (H(ẑ) − E0)²
 //	∂L/∂(dẑ/dt) = (2/K) r
 //	∂L/∂ẑ = −(2/K) (J∇²H)ᵀ r + (2λ/K)(H − E0) ∇H = (2/K) ∇²H·J r + (2λ/K)(H − E0) ∇H
 //
 // and by the chain rule ∂L/∂N = f·∂L/∂ẑ + f'·∂L/∂(dẑ/dt), ∂L/∂Ṅ = f·∂L/∂(dẑ/dt).
-func (tr *trainer) lossGrad(ws *nn.Workspace, times, gY, gdY, grad []float64) float64 {
-	y, dy := ws.Forward(tr.net, times, tr.ones[:len(times)])
-	loss := residuals(tr.buf, tr.p, tr.hess, &tr.set, tr.e0, times, y, dy, gY, gdY)
-	ws.Backward(tr.net, gY, gdY, grad, nil, nil)
-	return loss
-}
+// residuals computes the terms of a share of the times, a batch sums them
+// (batch.go).
 
 // lossBuffers holds the per-point scratch of the loss, so that an epoch
 // allocates nothing.
@@ -282,12 +290,13 @@ func newLossBuffers(D int) *lossBuffers {
 	}
 }
 
-// residuals computes the loss and its gradients with respect to the
-// network's outputs N (gY) and tangents Ṅ (gdY) at each time.
-func residuals(b *lossBuffers, p Problem, hs hamiltonians.Hesser, set *Settings, e0 float64, times, y, dy, gY, gdY []float64) float64 {
+// residuals computes the contribution of times, a share of the total
+// training times, to the loss and its gradients with respect to the
+// network's outputs N (gY) and tangents Ṅ (gdY) at each of them.
+func residuals(b *lossBuffers, p Problem, hs hamiltonians.Hesser, set *Settings, e0 float64, times []float64, total int, y, dy, gY, gdY []float64) float64 {
 	D := p.H.Dim()
 	d := D / 2
-	K := len(times)
+	K := total
 	z, dz, g, r, jr := b.z, b.dz, b.g, b.r, b.jr
 	hraw := b.hess.RawSymmetric()
 	lambda := set.EnergyWeight

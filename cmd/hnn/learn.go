@@ -8,6 +8,7 @@ import (
 	"math"
 
 	"github.com/hnn-project/hnn/errorbound"
+	"github.com/hnn-project/hnn/hamiltonians"
 	"github.com/hnn-project/hnn/problems"
 	"github.com/hnn-project/hnn/solver"
 	"github.com/hnn-project/hnn/symplectic"
@@ -145,18 +146,28 @@ func (o *learnOpts) run(ctx context.Context, e *env, args []string) error {
 // energyMetric is the paper's energy metric over the learn task's cases:
 // against trajectories of the true H, or against measured ones.
 func energyMetric(ctx context.Context, p *problems.Problem, model symplectic.System, cases []problems.EnergyCase) (mean, stderr float64, err error) {
+	e := energyOf(p)
 	if cases[0].Observed != nil {
 		obs := make([]errorbound.Observed, len(cases))
 		for i, c := range cases {
 			obs[i] = *c.Observed
 		}
-		return errorbound.EnergyMSEObserved(ctx, p.H, model, obs)
+		return errorbound.EnergyMSEObserved(ctx, e, model, obs)
 	}
 	x0s := make([][]float64, len(cases))
 	for i, c := range cases {
 		x0s[i] = c.X0
 	}
-	return errorbound.EnergyMSE(ctx, p.H, model, x0s, cases[0].T, p.Learn.EnergyPoints)
+	return errorbound.EnergyMSEOf(ctx, p.H, e, model, x0s, cases[0].T, p.Learn.EnergyPoints)
+}
+
+// energyOf is the quantity the learn task's energy metric compares: its
+// learn.energy, or its Hamiltonian.
+func energyOf(p *problems.Problem) hamiltonians.Hamiltonian {
+	if p.Learn.Energy != nil {
+		return p.Learn.Energy
+	}
+	return p.H
 }
 
 // learnCharts draws the training losses and, for the first held-out
@@ -221,7 +232,7 @@ func learnCharts(ctx context.Context, p *problems.Problem, res *solver.LearnResu
 	energy := func(xs []float64) []float64 {
 		out := make([]float64, len(times))
 		for k := range times {
-			out[k] = p.H.H(xs[k*D : (k+1)*D])
+			out[k] = energyOf(p).H(xs[k*D : (k+1)*D])
 		}
 		return out
 	}

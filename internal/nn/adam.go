@@ -17,40 +17,65 @@ type Adam struct {
 	m, v   []float64
 	t      int
 	b1, b2 float64 // β1^t, β2^t
+
+	// The settings of the current step, defaults filled in, and its bias
+	// corrections 1/(1−β1^t), 1/(1−β2^t).
+	lr, beta1, beta2, eps, c1, c2 float64
 }
 
 // Step updates params in place from grad.
 func (a *Adam) Step(params, grad []float64) {
+	a.Begin(len(params))
+	a.Apply(params, grad, 0)
+}
+
+// Begin starts a step for a parameter vector of length n: the step count
+// and the bias corrections advance. Apply then updates the parameters,
+// possibly in pieces from several goroutines. Step is Begin and one Apply.
+func (a *Adam) Begin(n int) {
 	if a.m == nil {
-		a.m = make([]float64, len(params))
-		a.v = make([]float64, len(params))
+		a.m = make([]float64, n)
+		a.v = make([]float64, n)
 		a.b1, a.b2 = 1, 1
 	}
-	lr, b1, b2, eps := a.LR, a.Beta1, a.Beta2, a.Eps
-	if lr == 0 {
-		lr = 1e-3
+	if len(a.m) != n {
+		panic("nn: Adam used on parameter vectors of different lengths")
 	}
-	if b1 == 0 {
-		b1 = 0.9
+	a.lr, a.beta1, a.beta2, a.eps = a.LR, a.Beta1, a.Beta2, a.Eps
+	if a.lr == 0 {
+		a.lr = 1e-3
 	}
-	if b2 == 0 {
-		b2 = 0.999
+	if a.beta1 == 0 {
+		a.beta1 = 0.9
 	}
-	if eps == 0 {
-		eps = 1e-8
+	if a.beta2 == 0 {
+		a.beta2 = 0.999
+	}
+	if a.eps == 0 {
+		a.eps = 1e-8
 	}
 	a.t++
-	a.b1 *= b1
-	a.b2 *= b2
-	c1, c2 := 1/(1-a.b1), 1/(1-a.b2)
+	a.b1 *= a.beta1
+	a.b2 *= a.beta2
+	a.c1, a.c2 = 1/(1-a.b1), 1/(1-a.b2)
+}
+
+// Apply updates params, the piece of the parameter vector that starts at
+// offset off, from grad, the same piece of the gradient, for the step
+// begun by Begin. Calls on disjoint pieces may run concurrently; the
+// result does not depend on how the vector is cut.
+func (a *Adam) Apply(params, grad []float64, off int) {
+	lr, b1, b2, eps, c1, c2, wd := a.lr, a.beta1, a.beta2, a.eps, a.c1, a.c2, a.WeightDecay
+	m, v := a.m[off:off+len(params)], a.v[off:off+len(params)]
+	grad = grad[:len(params)]
 	for i, g := range grad {
-		if a.WeightDecay != 0 {
-			g += a.WeightDecay * params[i]
+		if wd != 0 {
+			g += wd * params[i]
 		}
-		m := b1*a.m[i] + (1-b1)*g
-		v := b2*a.v[i] + (1-b2)*g*g
-		a.m[i], a.v[i] = m, v
-		params[i] -= lr * (m * c1) / (math.Sqrt(v*c2) + eps)
+		mi := b1*m[i] + (1-b1)*g
+		vi := b2*v[i] + (1-b2)*g*g
+		m[i], v[i] = mi, vi
+		params[i] -= lr * (mi * c1) / (math.Sqrt(vi*c2) + eps)
 	}
 }
 

@@ -7,7 +7,7 @@ func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 func xgetbv() (eax, edx uint32)
 
 //go:noescape
-func kern4x8(k int, a *float64, ar, ak int, b *float64, ldb int, c *float64, ldc int, mask *[8]int64)
+func kern4x8(k int, a *float64, ar, ak int, b *float64, ldb int, c *float64, ldc int, mask *[8]int64, acc int)
 
 //go:noescape
 func kern1x8(k int, a *float64, ak int, b *float64, ldb int, c *float64, mask *[8]int64)
@@ -34,7 +34,13 @@ func hasAVX2FMA() bool {
 var useAVX = hasAVX2FMA()
 
 //go:noescape
-func sincos4(n int, x, s, c, ns *float64, k *[23][4]float64)
+func sincos4(n int, x, s, c, ns *float64, k *[25][4]float64)
+
+//go:noescape
+func sinTan4(rows, n int, z, zt, h, ht *float64, ldh int, d1, d2 *float64, mask *[8]int64, k *[25][4]float64) (bad int)
+
+//go:noescape
+func tanBack4(n int, gz, gt, d1, d2, zt *float64)
 
 // pause hints to the processor that the caller is spinning.
 func pause()

@@ -283,9 +283,11 @@ func benchEpoch(b *testing.B, K, D int) {
 	a := &Adam{LR: 1e-3}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := cpuTime()
 	for i := 0; i < b.N; i++ {
 		w.Forward(n, x, dx)
 		w.Backward(n, gY, gdY, grad, nil, nil)
 		a.Step(n.Params, grad)
 	}
+	b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
 }

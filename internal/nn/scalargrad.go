@@ -20,6 +20,11 @@ package nn
 // followed by the ordinary backward pass of the forward computation with
 // these z̄_l: for l = L..1, z̄_l += ā_l ⊙ σ'(z_l) (ā_L = 0), W̄_l += a_{l−1}ᵀ z̄_l,
 // b̄_l = Σ_rows z̄_l, ā_{l−1} = z̄_l W_lᵀ.
+//
+// A GradWorkspace computes on the calling goroutine only: its products do
+// not hand rows to the second-core helper, so callers can run one
+// workspace per chunk of a batch concurrently without the chunks waiting
+// on each other for the helper.
 type GradWorkspace struct {
 	arch  Arch
 	ls    []layer
@@ -87,7 +92,7 @@ func (w *GradWorkspace) Gradient(n *Net, x []float64) (y, g []float64) {
 	for l := 1; l <= L; l++ {
 		ly := w.ls[l-1]
 		z := w.z[l-1]
-		pgemm(B, ly.out, ly.in, w.a[l-1], ly.in, 1, p[ly.w:ly.w+ly.in*ly.out], z)
+		gemm(B, ly.out, ly.in, w.a[l-1], ly.in, 1, p[ly.w:ly.w+ly.in*ly.out], z)
 		if ly.b >= 0 {
 			bias := p[ly.b : ly.b+ly.out]
 			for r := 0; r < B; r++ {
@@ -124,7 +129,7 @@ func (w *GradWorkspace) Gradient(n *Net, x []float64) (y, g []float64) {
 		}
 		wt := w.wt[:ly.out*ly.in]
 		transpose(ly.in, ly.out, p[ly.w:ly.w+ly.in*ly.out], wt)
-		pgemm(B, ly.in, ly.out, delta, ly.out, 1, wt, w.g[l-1])
+		gemm(B, ly.in, ly.out, delta, ly.out, 1, wt, w.g[l-1])
 	}
 	return w.y, w.g[0]
 }
@@ -146,10 +151,10 @@ func (w *GradWorkspace) Backward(n *Net, gbar, grad []float64) {
 		ly := w.ls[l-1]
 		W := p[ly.w : ly.w+ly.in*ly.out]
 		dbar := w.zbar[l-1] // δ̄_l first, then z̄_l below
-		pgemm(B, ly.out, ly.in, w.gbar[l-1], ly.in, 1, W, dbar)
+		gemm(B, ly.out, ly.in, w.gbar[l-1], ly.in, 1, W, dbar)
 		// W̄_l += ḡ_{l−1}ᵀ δ_l.
 		tmp := w.tmp[:ly.in*ly.out]
-		pgemm(ly.in, ly.out, B, w.gbar[l-1], 1, ly.in, w.delta[l-1], tmp)
+		gemm(ly.in, ly.out, B, w.gbar[l-1], 1, ly.in, w.delta[l-1], tmp)
 		addTo(grad[ly.w:ly.w+ly.in*ly.out], tmp)
 		d1, d2, g := w.d1[l-1], w.d2[l-1], w.g[l]
 		gb := w.gbar[l]
@@ -175,7 +180,7 @@ func (w *GradWorkspace) Backward(n *Net, gbar, grad []float64) {
 			}
 		}
 		tmp := w.tmp[:ly.in*ly.out]
-		pgemm(ly.in, ly.out, B, w.a[l-1], 1, ly.in, zbar, tmp)
+		gemm(ly.in, ly.out, B, w.a[l-1], 1, ly.in, zbar, tmp)
 		addTo(grad[ly.w:ly.w+ly.in*ly.out], tmp)
 		if ly.b >= 0 {
 			gb := grad[ly.b : ly.b+ly.out]
@@ -186,7 +191,7 @@ func (w *GradWorkspace) Backward(n *Net, gbar, grad []float64) {
 		if l > 1 {
 			wt := w.wt[:ly.out*ly.in]
 			transpose(ly.in, ly.out, p[ly.w:ly.w+ly.in*ly.out], wt)
-			pgemm(B, ly.in, ly.out, zbar, ly.out, 1, wt, w.abar[:B*ly.in])
+			gemm(B, ly.in, ly.out, zbar, ly.out, 1, wt, w.abar[:B*ly.in])
 		}
 	}
 }

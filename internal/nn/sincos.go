@@ -48,8 +48,9 @@ const sincosLimit = 1 << 19
 
 // sincosConst are the constants of sincos4, four copies each, at byte
 // offsets 32·i: 2/π, 1.5·2⁵², p1, p2, p3, the six sin coefficients, the six
-// cos coefficients, 1/2, 1, the integers 1 and 2, the sign bit, and spare.
-var sincosConst = func() (k [23][4]float64) {
+// cos coefficients, 1/2, 1, the integers 1 and 2, the sign bit, the mask of
+// all bits but the sign, and sincosLimit.
+var sincosConst = func() (k [25][4]float64) {
 	vals := []float64{
 		0.63661977236758134308, 6755399441055744.0,
 		2 * 7.85398125648498535156e-1, 2 * 3.77489470793079817668e-8, 2 * 2.69515142907905952645e-15,
@@ -59,6 +60,7 @@ var sincosConst = func() (k [23][4]float64) {
 		2.48015872888517045348e-5, -1.38888888888730564116e-3, 4.16666666666665929218e-2,
 		0.5, 1,
 		math.Float64frombits(1), math.Float64frombits(2), math.Float64frombits(1 << 63),
+		math.Float64frombits(1<<63 - 1), sincosLimit,
 	}
 	for i, v := range vals {
 		k[i] = [4]float64{v, v, v, v}

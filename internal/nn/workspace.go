@@ -1,16 +1,24 @@
 package nn
 
+import "math"
+
 // Workspace holds every buffer of forward and backward passes for a batch
 // of B inputs with k tangent directions: R = B·(1+k) stacked rows (B value
 // rows, then k blocks of B tangent rows), so each layer is one matrix
-// product. A Workspace is not safe for concurrent use; the slices it
+// product. The input a of a layer with a bias has one more column than the
+// layer's width, 1 on value rows and 0 on tangent rows, so that the layer's
+// weights and bias, stored one after the other, form one (in+1) × out
+// matrix: the product adds the bias to value rows only, and the weight
+// gradient aᵀ·g yields the bias gradient (the sum of g over value rows) as
+// its last row. A Workspace is not safe for concurrent use; the slices it
 // returns are valid until its next call.
 type Workspace struct {
 	arch   Arch
 	ls     []layer
 	B, k   int
 	R      int
-	a      [][]float64 // a[l]: input of layer l, R × in
+	lda    []int       // lda[l]: row stride of a[l], in or in+1
+	a      [][]float64 // a[l]: input of layer l, R × lda[l]
 	z      [][]float64 // z[l]: pre-activation of hidden layer l, R × out (tangent rows: ż)
 	d1, d2 [][]float64 // σ'(z), σ''(z) of hidden layers, B × out
 	y      []float64   // output, R × Out
@@ -28,7 +36,18 @@ func NewWorkspace(arch Arch, batch, k int) *Workspace {
 	R := batch * (1 + k)
 	w := &Workspace{arch: arch, ls: ls, B: batch, k: k, R: R}
 	for i, l := range ls {
-		w.a = append(w.a, make([]float64, R*l.in))
+		lda := l.in
+		if l.b >= 0 {
+			lda++
+		}
+		a := make([]float64, R*lda)
+		if l.b >= 0 {
+			for r := 0; r < batch; r++ {
+				a[r*lda+l.in] = 1
+			}
+		}
+		w.lda = append(w.lda, lda)
+		w.a = append(w.a, a)
 		if i+1 < len(ls) {
 			w.z = append(w.z, make([]float64, R*l.out))
 			w.d1 = append(w.d1, make([]float64, batch*l.out))
@@ -59,41 +78,66 @@ func (w *Workspace) Forward(n *Net, x, dx []float64) (y, dy []float64) {
 	if len(x) != B*in || len(dx) != w.k*B*in {
 		panic("nn: Forward input has the wrong size")
 	}
-	copy(w.a[0], x)
-	copy(w.a[0][B*in:], dx)
+	a0, lda0 := w.a[0], w.lda[0]
+	for r := 0; r < B; r++ {
+		copy(a0[r*lda0:r*lda0+in], x[r*in:(r+1)*in])
+	}
+	for r := 0; r < w.k*B; r++ {
+		copy(a0[(B+r)*lda0:(B+r)*lda0+in], dx[r*in:(r+1)*in])
+	}
 	p := n.Params
 	for li, l := range w.ls {
-		var out []float64
-		if li+1 < len(w.ls) {
-			out = w.z[li]
-		} else {
-			out = w.y
+		lda := w.lda[li]
+		if li+1 == len(w.ls) {
+			pgemm(w.R, l.out, lda, w.a[li], lda, 1, p[l.w:l.w+lda*l.out], w.y)
+			break
 		}
-		pgemm(w.R, l.out, l.in, w.a[li], l.in, 1, p[l.w:l.w+l.in*l.out], out)
-		if l.b >= 0 {
-			bias := p[l.b : l.b+l.out]
-			for r := 0; r < B; r++ {
-				row := out[r*l.out : (r+1)*l.out]
-				for j := range row {
-					row[j] += bias[j]
+		pgemm(w.R, l.out, lda, w.a[li], lda, 1, p[l.w:l.w+lda*l.out], w.z[li])
+		w.activate(li)
+	}
+	return w.y[:B*w.arch.Out], w.y[B*w.arch.Out:]
+}
+
+// activate sets the input of layer li+1 from the pre-activations of hidden
+// layer li: h = σ(z) on value rows, ḣ = σ'(z)⊙ż on tangent rows, and keeps
+// σ'(z) and σ”(z).
+func (w *Workspace) activate(li int) {
+	B, n := w.B, w.ls[li].out
+	z, d1, d2 := w.z[li], w.d1[li], w.d2[li]
+	next, ld := w.a[li+1], w.lda[li+1]
+	if w.arch.Act == Sin && w.k == 1 && useAVX {
+		var mask *[8]int64
+		if n%4 != 0 {
+			mask = &masks[n%4]
+		}
+		if sinTan4(B, n, &z[0], &z[B*n], &next[0], &next[B*ld], ld, &d1[0], &d2[0], mask, &sincosConst) == 0 {
+			return
+		}
+		// Some argument is out of the kernel's range: recompute those.
+		for r := 0; r < B; r++ {
+			for j := 0; j < n; j++ {
+				if i := r*n + j; !(math.Abs(z[i]) < sincosLimit) {
+					s, c := math.Sincos(z[i])
+					next[r*ld+j], d1[i], d2[i] = s, c, -s
+					next[(B+r)*ld+j] = c * z[B*n+i]
 				}
 			}
 		}
-		if li+1 == len(w.ls) {
-			break
-		}
-		next := w.a[li+1]
-		d1, d2 := w.d1[li], w.d2[li]
-		w.arch.Act.apply(out[:B*l.out], next[:B*l.out], d1, d2)
-		for j := 1; j <= w.k; j++ {
-			zt := out[j*B*l.out : (j+1)*B*l.out]
-			ht := next[j*B*l.out : (j+1)*B*l.out]
-			for i := range zt {
-				ht[i] = d1[i] * zt[i]
+		return
+	}
+	for r := 0; r < B; r++ {
+		w.arch.Act.apply(z[r*n:(r+1)*n], next[r*ld:r*ld+n], d1[r*n:(r+1)*n], d2[r*n:(r+1)*n])
+	}
+	for j := 1; j <= w.k; j++ {
+		for r := 0; r < B; r++ {
+			zt := z[(j*B+r)*n : (j*B+r+1)*n]
+			ht := next[(j*B+r)*ld : (j*B+r)*ld+n]
+			dr := d1[r*n : (r+1)*n]
+			for i, v := range zt {
+				ht[i] = dr[i] * v
 			}
 		}
 	}
-	return w.y[:B*w.arch.Out], w.y[B*w.arch.Out:]
 }
 
 // Backward propagates the upstream gradients of a scalar loss — gY with
@@ -123,31 +167,11 @@ func (w *Workspace) Backward(n *Net, gY, gdY, grad, gx, gdx []float64) {
 	for li := L - 1; li >= 0; li-- {
 		l := w.ls[li]
 		if li < L-1 {
-			// g holds the gradient w.r.t. this layer's outputs h, ḣ; turn it
-			// into the gradient w.r.t. z, ż in place.
-			d1, d2, zl := w.d1[li], w.d2[li], w.z[li]
-			for i := 0; i < B*l.out; i++ {
-				v := g[i] * d1[i]
-				for j := 1; j <= w.k; j++ {
-					o := j*B*l.out + i
-					v += g[o] * d2[i] * zl[o]
-					g[o] *= d1[i]
-				}
-				g[i] = v
-			}
+			w.deactivate(li, g)
 		}
-		// ∂L/∂W = aᵀ·g.
-		pgemm(l.in, l.out, w.R, w.a[li], 1, l.in, g, grad[l.w:l.w+l.in*l.out])
-		if l.b >= 0 {
-			gb := grad[l.b : l.b+l.out]
-			clear(gb)
-			for r := 0; r < B; r++ {
-				row := g[r*l.out : (r+1)*l.out]
-				for j := range gb {
-					gb[j] += row[j]
-				}
-			}
-		}
+		// ∂L/∂W and ∂L/∂b = aᵀ·g.
+		lda := w.lda[li]
+		pgemm(lda, l.out, w.R, w.a[li], 1, lda, g, grad[l.w:l.w+lda*l.out])
 		if li == 0 && gx == nil && gdx == nil {
 			break
 		}
@@ -163,5 +187,27 @@ func (w *Workspace) Backward(n *Net, gY, gdY, grad, gx, gdx []float64) {
 	}
 	if gdx != nil {
 		copy(gdx, g[B*w.arch.In:])
+	}
+}
+
+// deactivate turns g, the gradient with respect to the outputs h and ḣ of
+// hidden layer li, into the gradient with respect to z and ż, in place.
+func (w *Workspace) deactivate(li int, g []float64) {
+	B, n := w.B, w.ls[li].out
+	d1, d2, zl := w.d1[li], w.d2[li], w.z[li]
+	m := B * n
+	i := 0
+	if w.k == 1 && useAVX && m >= 4 {
+		i = m &^ 3
+		tanBack4(i, &g[0], &g[m], &d1[0], &d2[0], &zl[m])
+	}
+	for ; i < m; i++ {
+		v := g[i] * d1[i]
+		for j := 1; j <= w.k; j++ {
+			o := j*m + i
+			v += g[o] * d2[i] * zl[o]
+			g[o] *= d1[i]
+		}
+		g[i] = v
 	}
 }

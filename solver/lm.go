@@ -1,0 +1,255 @@
+package solver
+
+import (
+	"context"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/hnn-project/hnn/internal/nn"
+)
+
+// Levenberg–Marquardt polish. The loss is a sum of squares, L = ‖ρ‖²/n
+// over the residual vector ρ of the n validation times (D components of
+// r = dẑ/dt − J∇H(ẑ) per time, and √λ(H(ẑ) − E0) with the energy term), so
+// a Gauss–Newton method converges far faster than a first-order one once
+// near a minimum. Each iteration solves
+//
+//	(JᵀJ + μI) δ = −Jᵀρ,   J = ∂ρ/∂θ,
+//
+// and takes θ + δ when it lowers the loss, with Nielsen's update of the
+// damping μ (Madsen, Nielsen & Tingleff, Methods for non-linear least
+// squares problems, 2004, §3.2). The normal matrix has one row per
+// parameter, so an iteration costs O(P²·nD + P³): the method suits networks
+// of up to a few thousand parameters.
+//
+// Row (t, i) of J is the parameter gradient of ρ_i at t, one reverse pass
+// of the single-point network with upstream gradients
+//
+//	∂ρ_i/∂N_j = f'·δ_ij − f·(J∇²H)_ij,   ∂ρ_i/∂Ṅ_j = f·δ_ij,
+//
+// and for the energy residual ∂/∂N_j = √λ·f·∂H/∂z_j, ∂/∂Ṅ = 0.
+
+// jacobian holds the buffers of the residual Jacobian on the validation
+// grid, computed in parallel chunks of times.
+type jacobian struct {
+	tr    *trainer
+	times []float64
+	rows  int // residuals per time: D, plus one with the energy term
+	J     *mat.Dense
+	rho   []float64
+	parts []jacPart
+	run   func(int)
+}
+
+type jacPart struct {
+	lo, hi      int
+	ws          *nn.Workspace // one time
+	t, one      []float64
+	gY, gdY     []float64
+	z, dz, g, r []float64
+	buf         *lossBuffers
+}
+
+func newJacobian(tr *trainer, times []float64) *jacobian {
+	D := tr.p.H.Dim()
+	rows := D
+	if tr.set.EnergyWeight > 0 {
+		rows++
+	}
+	n := len(times)
+	P := len(tr.net.Params)
+	j := &jacobian{tr: tr, times: times, rows: rows, J: mat.NewDense(n*rows, P, nil), rho: make([]float64, n*rows)}
+	c := numChunks(n)
+	j.parts = make([]jacPart, c)
+	for i := range j.parts {
+		j.parts[i] = jacPart{
+			lo: i * n / c, hi: (i + 1) * n / c,
+			ws: nn.NewWorkspace(tr.net.Arch, 1, 1),
+			t:  make([]float64, 1), one: []float64{1},
+			gY: make([]float64, D), gdY: make([]float64, D),
+			z: make([]float64, D), dz: make([]float64, D), g: make([]float64, D), r: make([]float64, D),
+			buf: newLossBuffers(D),
+		}
+	}
+	j.run = j.part
+	return j
+}
+
+// eval computes ρ and J at the trainer's current parameters.
+func (j *jacobian) eval() {
+	nn.ParallelFor(len(j.parts), j.run)
+}
+
+func (j *jacobian) part(c int) {
+	pt := &j.parts[c]
+	tr := j.tr
+	p := tr.p
+	D := p.H.Dim()
+	d := D / 2
+	raw := j.J.RawMatrix()
+	sqrtLambda := math.Sqrt(tr.set.EnergyWeight)
+	hraw := pt.buf.hess.RawSymmetric()
+	hess := func(a, b int) float64 { // upper triangle of the symmetric Hessian
+		if a > b {
+			a, b = b, a
+		}
+		return hraw.Data[a*hraw.Stride+b]
+	}
+	for n := pt.lo; n < pt.hi; n++ {
+		t := j.times[n]
+		pt.t[0] = t
+		y, dy := pt.ws.Forward(tr.net, pt.t, pt.one)
+		f, df := tr.set.Trial.f(t)
+		for i := 0; i < D; i++ {
+			pt.z[i] = p.Z0[i] + f*y[i]
+			pt.dz[i] = df*y[i] + f*dy[i]
+		}
+		p.H.Grad(pt.g, pt.z)
+		tr.hess.Hess(pt.buf.hess, pt.z)
+		for i := 0; i < D; i++ {
+			// (J∇H)_i and row i of J∇²H.
+			var jg float64
+			if i < d {
+				jg = pt.g[d+i]
+			} else {
+				jg = -pt.g[i-d]
+			}
+			row := n*j.rows + i
+			j.rho[row] = pt.dz[i] - jg
+			for k := 0; k < D; k++ {
+				var jh float64
+				if i < d {
+					jh = hess(d+i, k)
+				} else {
+					jh = -hess(i-d, k)
+				}
+				pt.gY[k], pt.gdY[k] = -f*jh, 0
+			}
+			pt.gY[i] += df
+			pt.gdY[i] = f
+			pt.ws.Backward(tr.net, pt.gY, pt.gdY, raw.Data[row*raw.Stride:row*raw.Stride+raw.Cols], nil, nil)
+		}
+		if j.rows > D {
+			row := n*j.rows + D
+			j.rho[row] = sqrtLambda * (p.H.H(pt.z) - tr.e0)
+			for k := 0; k < D; k++ {
+				pt.gY[k], pt.gdY[k] = sqrtLambda*f*pt.g[k], 0
+			}
+			pt.ws.Backward(tr.net, pt.gY, pt.gdY, raw.Data[row*raw.Stride:row*raw.Stride+raw.Cols], nil, nil)
+		}
+	}
+}
+
+// polishLM runs Levenberg–Marquardt on the validation grid from the best
+// model so far, for at most PolishIterations accepted or rejected steps,
+// judging each accepted step as a candidate model.
+func (tr *trainer) polishLM(ctx context.Context, report func(epoch int, loss, lmax float64, phase string)) {
+	times := tr.val.times
+	n := float64(len(times))
+	jac := newJacobian(tr, times)
+	b := newBatch(tr, len(times))
+	P := len(tr.net.Params)
+	params := tr.net.Params
+	copy(params, tr.best)
+	theta := append([]float64(nil), params...)
+
+	M := len(jac.rho)
+	var (
+		jtj   = make([]float64, P*P)
+		chol  mat.Cholesky
+		a     = mat.NewSymDense(P, nil)
+		grad  = mat.NewVecDense(P, nil)
+		delta = mat.NewVecDense(P, nil)
+	)
+	jac.eval()
+	cost := dotSelf(jac.rho)
+	mu, nu := -1.0, 2.0
+	iter := 0
+	tr.train.PolishStatus = "IterationLimit"
+	for iter < tr.set.PolishIterations {
+		if ctx.Err() != nil {
+			tr.train.Stopped = StoppedInterrupted
+			tr.train.PolishStatus = "interrupted"
+			break
+		}
+		iter++
+		nn.GramUpper(P, M, jac.J.RawMatrix().Data, jtj) // the upper triangle, all a SymDense reads
+		grad.MulVec(jac.J.T(), mat.NewVecDense(M, jac.rho))
+		if mu < 0 {
+			var dmax float64
+			for i := 0; i < P; i++ {
+				dmax = math.Max(dmax, jtj[i*P+i])
+			}
+			mu = 1e-3 * dmax
+		}
+		accepted := false
+		for !accepted && iter <= tr.set.PolishIterations {
+			ad := a.RawSymmetric().Data
+			copy(ad, jtj)
+			for i := 0; i < P; i++ {
+				ad[i*P+i] += mu
+			}
+			if !chol.Factorize(a) {
+				mu *= nu
+				nu *= 2
+				iter++
+				continue
+			}
+			if err := chol.SolveVecTo(delta, grad); err != nil {
+				mu *= nu
+				nu *= 2
+				iter++
+				continue
+			}
+			// δ = −(JᵀJ + μI)⁻¹Jᵀρ.
+			var pred float64 // predicted decrease of ‖ρ‖²: δᵀ(μδ − Jᵀρ)
+			for i := 0; i < P; i++ {
+				di := -delta.AtVec(i)
+				params[i] = theta[i] + di
+				pred += di * (mu*di - grad.AtVec(i))
+			}
+			newCost := b.eval(times, false) * n
+			if rho := (cost - newCost) / pred; newCost < cost && pred > 0 && !math.IsNaN(newCost) {
+				copy(theta, params)
+				cost = newCost
+				mu *= math.Max(1.0/3, 1-math.Pow(2*rho-1, 3))
+				nu = 2
+				accepted = true
+				break
+			}
+			copy(params, theta)
+			mu *= nu
+			nu *= 2
+			if mu > 1e30 || math.IsInf(mu, 0) {
+				break
+			}
+			iter++
+		}
+		if !accepted {
+			tr.train.PolishStatus = "no further decrease"
+			break
+		}
+		epoch := tr.train.Epochs + iter
+		lmax, improved := tr.consider(epoch)
+		report(epoch, cost/n, lmax, "polish")
+		tr.train.FinalLoss = cost / n
+		if improved && tr.set.Target != nil {
+			if ok, why := tr.set.Target(tr.solution(0)); ok {
+				tr.train.Stopped, tr.train.Reason = StoppedTarget, why
+				tr.train.PolishStatus = "target reached"
+				break
+			}
+		}
+		jac.eval()
+	}
+	tr.train.Polish = iter
+}
+
+func dotSelf(v []float64) float64 {
+	var s float64
+	for _, x := range v {
+		s += x * x
+	}
+	return s
+}

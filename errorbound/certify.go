@@ -185,6 +185,13 @@ type certifier struct {
 
 func (c *certifier) node(k int) float64 { return c.T * float64(k) / float64(c.N) }
 
+// centre is the point about which the residual is modelled on
+// sub-interval k; enclose and integrate must use the same one.
+func (c *certifier) centre(k int) float64 {
+	a, b := c.node(k), c.node(k+1)
+	return a + (b-a)/2
+}
+
 // up rounds a non-negative float computation up by a relative 1e-12, far
 // more than the rounding of the few operations it follows.
 func up(x float64) float64 { return x * (1 + 1e-12) }
@@ -237,7 +244,7 @@ func (c *certifier) encloseRange(k0, k1 int) string {
 	for k := k0; k < k1; k++ {
 		a, b := c.node(k), c.node(k+1)
 		h := b - a
-		mid := a + h/2
+		mid := c.centre(k)
 		if err := c.s.Enclose(zb, a, b); err != nil {
 			return err.Error()
 		}
@@ -357,15 +364,14 @@ func (c *certifier) integrate(ctx context.Context, tol float64) error {
 	// Gauss–Legendre nodes and weights on [−1, 1].
 	g3x, g3w := [3]float64{-math.Sqrt(0.6), 0, math.Sqrt(0.6)}, [3]float64{5.0 / 9, 8.0 / 9, 5.0 / 9}
 	g2x := [2]float64{-1 / math.Sqrt(3), 1 / math.Sqrt(3)}
-	ph := make([]float64, D*D)
+	ph, l, scratch := make([]float64, D*D), make([]float64, D), make([]float64, 2*D)
 	integrand := func(dst []float64, k int, s float64) { // Φ(s)⁻¹ℓ_pl(s)
 		sol.At(ph, s)
-		mid := (c.node(k) + c.node(k+1)) / 2
-		l := make([]float64, D)
+		mid := c.centre(k)
 		for i := range l {
 			l[i] = c.lc[k][i] + c.l1c[k][i]*(s-mid)
 		}
-		invMul(dst, ph, l, D)
+		invMul(dst, ph, l, scratch)
 	}
 	v := make([]float64, D)
 	i3, i2, fv := make([]float64, D), make([]float64, D), make([]float64, D)
@@ -417,14 +423,15 @@ func (c *certifier) integrate(ctx context.Context, tol float64) error {
 	return nil
 }
 
-// invMul stores Φ⁻¹x = −JΦᵀJx for a symplectic Φ (row-major D×D).
-func invMul(dst, phi, x []float64, D int) {
+// invMul stores Φ⁻¹x = −JΦᵀJx for a symplectic Φ (row-major D×D, D =
+// len(x)); scratch has length 2D.
+func invMul(dst, phi, x, scratch []float64) {
+	D := len(x)
 	d := D / 2
-	jx := make([]float64, D)
+	jx, w := scratch[:D], scratch[D:2*D]
 	for i := 0; i < d; i++ {
 		jx[i], jx[d+i] = x[d+i], -x[i]
 	}
-	w := make([]float64, D)
 	for j := 0; j < D; j++ {
 		var s float64
 		for i := 0; i < D; i++ {

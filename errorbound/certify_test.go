@@ -218,3 +218,19 @@ func TestCertifyNotCertified(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCertify certifies the perturbed oscillator on 4000
+// sub-intervals, the default for a catalogue problem of 200 points.
+func BenchmarkCertify(b *testing.B) {
+	h, err := hamiltonians.Parse("p^2/2 + q^2/2 + q^4/4", []string{"q"}, []string{"p"}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := oscillatorPerturbed(1e-4)
+	set := &CertifySettings{Intervals: 4000, MaxIntervals: 4000}
+	for b.Loop() {
+		if _, err := Certify(context.Background(), h, s, 4*math.Pi, set); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

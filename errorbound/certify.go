@@ -75,7 +75,7 @@ func notCertified(format string, args ...any) Certified {
 // package documentation. h must implement hamiltonians.Enclosure and
 // hamiltonians.Hesser, s must implement Encloser; otherwise, or when the
 // argument does not close, the result is not certified and says why. The
-// error is for cancellation only.
+// error is non-nil only when ctx is cancelled.
 func Certify(ctx context.Context, h hamiltonians.Hamiltonian, s Solution, T float64, set *CertifySettings) (Certified, error) {
 	var cs CertifySettings
 	if set != nil {
@@ -112,7 +112,7 @@ func Certify(ctx context.Context, h hamiltonians.Hamiltonian, s Solution, T floa
 		return res, err
 	}
 	res, err := attempt(cs.Intervals)
-	if err != nil || !(res.Residual > residualShare*res.Linear) || cs.MaxIntervals == cs.Intervals {
+	if err != nil || !(res.Linear > 0 && res.Residual > residualShare*res.Linear) || cs.MaxIntervals == cs.Intervals {
 		return res, err
 	}
 	// The residual part falls like N⁻³ where the width of the enclosure of
@@ -146,7 +146,7 @@ func (c *certifier) run(ctx context.Context, tol float64) (Certified, error) {
 		if ctx.Err() != nil {
 			return Certified{}, err
 		}
-		return notCertified("the linear error equation could not be integrated: %v", err), nil
+		return notCertified("the variational equation along the solution could not be integrated: %v", err), nil
 	}
 	if why := c.blocks(); why != "" {
 		return notCertified("%s", why), nil

@@ -32,7 +32,8 @@
 //	ė = J∇²H(ẑ(t))·e − ℓ(t),  e(0) = 0
 //
 // with DOP853 along the solution. Its result is an estimate of e, exact
-// to first order, not a bound.
+// to first order, not a bound. PropagateQuick does the same with RK4 on a
+// grid sampled in one batch, for cheap repeated checks during training.
 //
 // # The certified bound
 //

@@ -63,7 +63,8 @@
 // # Solutions
 //
 // A Solution is callable at any t (At, Deriv, Residual) and is safe for
-// concurrent use. Save writes it as JSON with the problem's source text,
+// concurrent use. Enclose gives interval enclosures of ẑ and its first
+// three time derivatives over a time interval, for the certified bound. Save writes it as JSON with the problem's source text,
 // the settings, the training record and the weights; ProblemSource and
 // Load read it back.
 package solver

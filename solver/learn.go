@@ -75,6 +75,10 @@ type LearnResult struct {
 	HNNTrain, HNNTest           float64
 	BaselineTrain, BaselineTest float64
 	HNNSeconds, BaselineSeconds float64
+	// Processor time of each training, summed over cores (0 where the
+	// platform does not report it): on a shared machine the wall times
+	// above also count other jobs.
+	HNNCPUSeconds, BaselineCPUSeconds float64
 	// Loss curves, one value per step.
 	HNNLoss, BaselineLoss []float64
 }
@@ -133,13 +137,13 @@ func Learn(ctx context.Context, train, test Dataset, s *LearnSettings, mon Learn
 		}
 		rng := newRNG(set.Seed)
 		net.InitOrthogonal(rng)
-		start := time.Now()
+		start, cpu := time.Now(), processSeconds()
 		curve := fit(ctx, net, model == "hnn", train, set, rng, func(step int, loss float64) {
 			if mon != nil {
 				mon(model, step, set.Steps, loss)
 			}
 		})
-		secs := time.Since(start).Seconds()
+		secs, cpuSecs := time.Since(start).Seconds(), processSeconds()-cpu
 		trainMSE, testMSE := mse(net, model == "hnn", train), mse(net, model == "hnn", test)
 		if model == "hnn" {
 			res.HNN, err = hamiltonians.NewLearned(net)
@@ -147,9 +151,11 @@ func Learn(ctx context.Context, train, test Dataset, s *LearnSettings, mon Learn
 				return nil, err
 			}
 			res.HNNTrain, res.HNNTest, res.HNNSeconds, res.HNNLoss = trainMSE, testMSE, secs, curve
+			res.HNNCPUSeconds = cpuSecs
 		} else {
 			res.Baseline = &Baseline{net: net, ws: nn.NewWorkspace(net.Arch, 1, 0)}
 			res.BaselineTrain, res.BaselineTest, res.BaselineSeconds, res.BaselineLoss = trainMSE, testMSE, secs, curve
+			res.BaselineCPUSeconds = cpuSecs
 		}
 	}
 	return res, nil

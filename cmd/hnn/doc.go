@@ -144,7 +144,8 @@
 //	error). It writes
 //
 //	  DIR/report.json  task, hnn and baseline: train_loss, test_loss, energy_mse,
-//	                   energy_mse_std, seconds
+//	                   energy_mse_std, seconds (wall clock), cpu_seconds
+//	                   (processor time of the training, all cores)
 //	  DIR/hnn.json     the learned Hamiltonian, usable wherever a problem file is:
 //	                   hnn integrate DIR/hnn.json
 //

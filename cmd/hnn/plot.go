@@ -20,9 +20,10 @@ import (
 // dropped; values ≤ 0 on a log axis are skipped silently.
 
 type series struct {
-	name   string
+	name   string // legend entry; "" for none
 	x, y   []float64
 	dashed bool
+	color  color.Color // nil: the palette's colour for the series' index
 }
 
 type chart struct {
@@ -73,12 +74,17 @@ func (c chart) build() (*plot.Plot, int) {
 			continue
 		}
 		l.Color = plotutil.Color(i)
+		if s.color != nil {
+			l.Color = s.color
+		}
 		l.Width = vg.Points(1.2)
 		if s.dashed {
 			l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
 		}
 		p.Add(l)
-		p.Legend.Add(s.name, l)
+		if s.name != "" {
+			p.Legend.Add(s.name, l)
+		}
 	}
 	xmin, xmax := p.X.Min, p.X.Max
 	for i, h := range c.hlines {

@@ -236,7 +236,7 @@ func learnCharts(ctx context.Context, p *problems.Problem, res *solver.LearnResu
 		return x
 	}
 	title := func(s string) string { return p.Name + ": " + s }
-	charts := map[string]chart{"loss": {title: title("training loss"), xlabel: "step", ylabel: "MSE of the time derivatives", logY: true, series: []series{
+	charts := map[string]chart{"loss": {title: title("training loss"), xlabel: "step", ylabel: "MSE of the time derivatives", logY: true, legendRoom: true, series: []series{
 		{name: learnModels[1].label, x: steps(len(res.BaselineLoss)), y: res.BaselineLoss, color: learnModels[1].color},
 		{name: learnModels[2].label, x: steps(len(res.HNNLoss)), y: res.HNNLoss, color: learnModels[2].color},
 	}}}
@@ -301,9 +301,9 @@ func learnCharts(ctx context.Context, p *problems.Problem, res *solver.LearnResu
 		energyName = "learn.energy"
 	}
 	traj := chart{title: title("trajectories" + from), xlabel: names[0], ylabel: names[d]}
-	en := chart{title: title("true energy along each trajectory"), xlabel: "t", ylabel: energyName}
-	mse := chart{title: title("coordinate MSE against the ground truth"), xlabel: "t", ylabel: "MSE of the state", logY: true}
-	hq := chart{title: title("quantity conserved by the HNN, along each trajectory"), xlabel: "t", ylabel: "H_θ(x(t)) − H_θ(x(0))"}
+	en := chart{title: title("true energy along each trajectory"), xlabel: "t", ylabel: energyName, legendRoom: true}
+	mse := chart{title: title("coordinate MSE against the ground truth"), xlabel: "t", ylabel: "MSE of the state", logY: true, legendRoom: true}
+	hq := chart{title: title("quantity conserved by the HNN, along each trajectory"), xlabel: "t", ylabel: "H_θ(x(t)) − H_θ(x(0))", legendRoom: true}
 	h0 := res.HNN.H(c.X0)
 	for _, m := range learnModels {
 		xs := paths[m.key]
@@ -329,7 +329,13 @@ func learnCharts(ctx context.Context, p *problems.Problem, res *solver.LearnResu
 	}
 	charts["trajectories"], charts["energy"], charts["coordinate_mse"], charts["hnn_quantity"] = traj, en, mse, hq
 	if d >= 2 && d%2 == 0 { // bodies in the plane: orbits (Fig. 3)
-		orb := chart{title: title("orbits of the bodies"), xlabel: "x", ylabel: "y"}
+		var reach float64 // the ground truth's farthest coordinate
+		for b := 0; b < d; b++ {
+			for _, v := range comp(truth, b) {
+				reach = math.Max(reach, math.Abs(v))
+			}
+		}
+		orb := chart{title: title("orbits of the bodies"), xlabel: "x", ylabel: "y", frame: 1.3 * reach}
 		for _, m := range learnModels {
 			xs := paths[m.key]
 			for b := 0; b < d/2; b++ {

@@ -218,3 +218,38 @@ func TestCertifyNotCertified(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCertify certifies the perturbed oscillator on 4000
+// sub-intervals, the default for a catalogue problem of 200 points.
+func BenchmarkCertify(b *testing.B) {
+	h, err := hamiltonians.Parse("p^2/2 + q^2/2 + q^4/4", []string{"q"}, []string{"p"}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := oscillatorPerturbed(1e-4)
+	set := &CertifySettings{Intervals: 4000, MaxIntervals: 4000}
+	for b.Loop() {
+		if _, err := Certify(context.Background(), h, s, 4*math.Pi, set); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// PropagateQuick agrees with the exact error of a perturbed linear
+// problem, where the linearised equation is exact.
+func TestPropagateQuick(t *testing.T) {
+	h := oscillator(t)
+	const eps, n = 1e-4, 400
+	got, err := PropagateQuick(h, perturbed{eps}, 4*math.Pi, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want float64
+	for _, tt := range Grid(0, 4*math.Pi, n) {
+		want = math.Max(want, eps*math.Sqrt2*math.Sin(tt)*math.Sin(tt))
+	}
+	// RK4 at step π/100: relative error about (π/100)⁴ ≈ 1e-6.
+	if math.Abs(got-want) > 1e-5*want {
+		t.Errorf("PropagateQuick = %g, want %g", got, want)
+	}
+}

@@ -45,6 +45,16 @@
 // coordinate and ∂H/∂q no momentum. Formula.Separable then returns a view
 // with GradT(p) and GradV(q), which the explicit symplectic methods need.
 //
+// # Interval enclosures
+//
+// A Formula is also an Enclosure: GradBox, HessBox and Deriv3Box enclose
+// ∇H, ∇²H and every third derivative over a box of states by running the
+// same tapes in interval arithmetic with outward rounding (package
+// internal/interval; Interval is its type). The third derivatives are
+// built from the Hessian's nodes on first use. An abs or sign whose
+// argument may be zero on the box gives ErrNotSmooth; division by an
+// interval containing zero and the like give non-finite intervals.
+//
 // # Limits
 //
 // MaxFormulaLen bytes of formula, MaxDepth levels of nesting (checked

@@ -19,9 +19,12 @@ func init() {
 Loads a model saved by 'hnn solve' (its model.json holds the problem, the
 settings and the weights), and recomputes without training everything
 'hnn solve' reports: the comparison with the reference and with symplectic
-Euler, the paper's bound ℓmax/σmin (Mattheakis et al. Eq. 22) and the
-error-propagation estimate (Eq. 18), each checked against the actual error
-(held or violated, and the ratio to the actual error). It writes
+Euler, the paper's bound ℓmax/σmin (Mattheakis et al. Eq. 22), the
+error-propagation estimate (Eq. 18) and the certified bound on max‖δz‖
+(errorbound.Certify: interval arithmetic over the network and the formula,
+a tube closed around the solution; "not certified" with the reason when it
+cannot be closed), each checked against the actual error (held or
+violated, and the ratio to the actual error). It writes
 report.json, solution.csv, model.json and the plots into DIR.
 
 Examples:

@@ -78,9 +78,12 @@
 //	Loads a model saved by 'hnn solve' (its model.json holds the problem, the
 //	settings and the weights), and recomputes without training everything
 //	'hnn solve' reports: the comparison with the reference and with symplectic
-//	Euler, the paper's bound ℓmax/σmin (Mattheakis et al. Eq. 22) and the
-//	error-propagation estimate (Eq. 18), each checked against the actual error
-//	(held or violated, and the ratio to the actual error). It writes
+//	Euler, the paper's bound ℓmax/σmin (Mattheakis et al. Eq. 22), the
+//	error-propagation estimate (Eq. 18) and the certified bound on max‖δz‖
+//	(errorbound.Certify: interval arithmetic over the network and the formula,
+//	a tube closed around the solution; "not certified" with the reason when it
+//	cannot be closed), each checked against the actual error (held or
+//	violated, and the ratio to the actual error). It writes
 //	report.json, solution.csv, model.json and the plots into DIR.
 //
 //	Examples:
@@ -141,7 +144,8 @@
 //	error). It writes
 //
 //	  DIR/report.json  task, hnn and baseline: train_loss, test_loss, energy_mse,
-//	                   energy_mse_std, seconds
+//	                   energy_mse_std, seconds (wall clock), cpu_seconds
+//	                   (processor time of the training, all cores)
 //	  DIR/hnn.json     the learned Hamiltonian, usable wherever a problem file is:
 //	                   hnn integrate DIR/hnn.json
 //
@@ -180,7 +184,12 @@
 //	The report gives, for the network and each Euler run, the largest error of
 //	each component, the largest phase-space error ‖δz‖ and the largest energy
 //	error |H − E0|; the number of Euler steps needed to match the network;
-//	ℓmax, σmin and the paper's bound ℓmax/σmin (Eq. 22). It writes
+//	ℓmax, σmin and the paper's bound ℓmax/σmin (Eq. 22), a heuristic; the
+//	error-propagation estimate (Eq. 18); and the certified bound on max‖δz‖,
+//	proved with interval arithmetic over the network and the formula (or "not
+//	certified" with the reason). Each is checked against the actual error.
+//	With solver.target_error, training stops once the bound chosen by
+//	solver.target_bound (paper or certified) reaches it. It writes
 //
 //	  DIR/report.json   the figures (see the field names in the output)
 //	  DIR/solution.csv  the network on the dense grid: t,<coordinates>,<momenta>,H

@@ -28,7 +28,8 @@
 //	  seed: 1
 //	  target_error: 1e-3            # stop once a bound guarantees this
 //	  target_bound: paper           # the bound that decides: paper (ℓmax/σmin) or certified
-//	  polish_iterations: 0          # L-BFGS iterations after Adam
+//	  polish_iterations: 0          # polish iterations after Adam
+//	  polish_method: lbfgs          # lbfgs | lm (Levenberg–Marquardt)
 //	  init: uniform                 # uniform (PyTorch's default) | glorot
 //	compare:
 //	  euler_factors: [1, 10, 100]   # symplectic Euler at K·factor steps

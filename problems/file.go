@@ -79,6 +79,7 @@ type fileSolver struct {
 	TargetError      *expr   `yaml:"target_error"`
 	TargetBound      *scalar `yaml:"target_bound"`
 	PolishIterations *expr   `yaml:"polish_iterations"`
+	PolishMethod     *scalar `yaml:"polish_method"`
 }
 
 type fileCompare struct {

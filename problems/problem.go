@@ -76,6 +76,7 @@ type Solver struct {
 	TargetError      float64
 	TargetBound      string // paper or certified
 	PolishIterations int
+	PolishMethod     string // lbfgs | lm
 }
 
 // Compare holds the compare section.
@@ -422,6 +423,9 @@ func (d *decoder) solver(p *Problem, s *fileSolver) error {
 		if out.PolishIterations, err = d.integer(s.PolishIterations, "solver.polish_iterations", 0, MaxPolish); err != nil {
 			return err
 		}
+	}
+	if out.PolishMethod, err = d.choice(s.PolishMethod, "solver.polish_method", "lbfgs", "lm"); err != nil {
+		return err
 	}
 	if s.Seed != nil {
 		if out.Seed, err = d.seed(s.Seed); err != nil {

@@ -179,6 +179,7 @@ time: {end: 1, points: 10}
 		{"huge width", ok + "solver: {hidden: [100000]}\n", "solver.hidden[0]", "out of range"},
 		{"huge epochs", ok + "solver: {epochs: 1e12}\n", "solver.epochs", "out of range"},
 		{"bad activation", ok + "solver: {activation: swish}\n", "solver.activation", "sin, tanh"},
+		{"bad polish method", ok + "solver: {polish_method: newton}\n", "solver.polish_method", "lbfgs, lm"},
 		{"bad lr", ok + "solver: {learning_rate: -1}\n", "solver.learning_rate", "out of range"},
 		{"euler factor zero", ok + "compare: {euler_factors: [0]}\n", "compare.euler_factors[0]", "out of range"},
 		{"H not finite at z0", strings.Replace(ok, "p^2/2 + x^2/2", "p^2/2 + 1/x", 1) + "", "", ""},

@@ -23,6 +23,7 @@ func (p *Problem) SolverSettings() *solver.Settings {
 		EnergyWeight:      s.EnergyWeight,
 		Seed:              s.Seed,
 		PolishIterations:  s.PolishIterations,
+		PolishMethod:      s.PolishMethod,
 	}
 	if s.Jitter != nil {
 		out.Jitter = *s.Jitter

@@ -141,8 +141,8 @@ func (j *jacobian) part(c int) {
 	}
 }
 
-// polishLM runs Levenberg–Marquardt on the midpoints of the validation
-// grid (polishTimes) from the best model so far, for at most
+// polishLM runs Levenberg–Marquardt on the validation grid (polishTimes)
+// from the best model so far, for at most
 // PolishIterations steps (accepted or rejected), judging each accepted step
 // as a candidate model.
 func (tr *trainer) polishLM(ctx context.Context, report func(epoch int, loss, lmax float64, phase string)) {

@@ -2,6 +2,7 @@ package solver
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"testing"
 
@@ -43,4 +44,14 @@ func BenchmarkEpochOscillator(b *testing.B) {
 // K = 100, two hidden layers of 50, sin (§III.B).
 func BenchmarkEpochHenonHeiles(b *testing.B) {
 	benchEpoch(b, "0.5*(px^2 + py^2) + 0.5*(x^2 + y^2) + x^2*y - y^3/3", []string{"x", "y"}, []string{"px", "py"}, []float64{0.3, -0.3, 0.3, 0.15}, 6*math.Pi, 100)
+}
+
+// BenchmarkEpochOscillatorK is the oscillator configuration with more time
+// points, for the scaling of the epoch time with K.
+func BenchmarkEpochOscillatorK(b *testing.B) {
+	for _, K := range []int{1000, 10000} {
+		b.Run(fmt.Sprint(K), func(b *testing.B) {
+			benchEpoch(b, "p^2/2 + x^2/2 + x^4/4", []string{"x"}, []string{"p"}, []float64{1.3, 1}, 4*math.Pi, K)
+		})
+	}
 }

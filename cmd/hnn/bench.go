@@ -296,7 +296,7 @@ type accuracyRun struct {
 // narrower layers than the paper's (fewer parameters make each
 // Gauss–Newton step cheap).
 var accuracyRuns = []accuracyRun{
-	{name: "paper", lmax: 3.3e-3, err: 1e-3, hidden: []int{16, 16}, epochs: 5000, polish: 2000, grid: 401},
+	{name: "paper", lmax: 3.3e-3, err: 1e-3, hidden: []int{16, 16}, epochs: 3000, polish: 2000, grid: 401},
 	{name: "1e-5", lmax: math.Inf(1), err: 1e-5, hidden: []int{16, 16}, epochs: 2000, polish: 5000, grid: 401},
 }
 

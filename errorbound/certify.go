@@ -575,10 +575,23 @@ func (c *certifier) close() Certified {
 		const tiny = 1e-300
 		closed := false
 		var rho, q, beta float64
-		for _, r := range []float64{2, 1.5, 1.25, 1.1, 1.05, 1.02, 3, 5, 10} {
+		// The reason of the first radius tried (2β₀), and whether a larger
+		// one met a singularity of H.
+		var first string
+		singular := false
+		for n, r := range []float64{2, 1.5, 1.25, 1.1, 1.05, 1.02, 3, 5, 10} {
 			rho = r*base + tiny
+			why = ""
 			q = nonlinear(rho)
 			beta = up(base + in*q)
+			if n == 0 {
+				first = why
+				if first == "" {
+					first = fmt.Sprintf("the tube does not close at t = %.4g: the second-order remainder ½·M3·ρ² (M3 = %.3g at ρ = %.3g) exceeds the margin ρ − %.3g", c.node(b0), m3, rho, base)
+				}
+			} else if why != "" && r > 2 {
+				singular = true
+			}
 			if !(beta < rho) {
 				continue
 			}
@@ -597,8 +610,9 @@ func (c *certifier) close() Certified {
 			break
 		}
 		if !closed {
-			if why == "" {
-				why = fmt.Sprintf("the tube does not close at t = %.4g: the second-order remainder ½·M3·ρ² (M3 = %.3g) exceeds the margin ρ − %.3g for every radius tried", c.node(b0), m3, base)
+			why = first
+			if singular {
+				why += "; larger tubes reach a singularity of H"
 			}
 			// The parts at the block that failed, for the refinement.
 			return Certified{Bound: math.Inf(1), Reason: why, Linear: ulin, Integration: integ, Residual: up(in * (wres + qres[J])),

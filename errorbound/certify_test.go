@@ -3,6 +3,7 @@ package errorbound
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -251,5 +252,53 @@ func TestPropagateQuick(t *testing.T) {
 	// RK4 at step π/100: relative error about (π/100)⁴ ≈ 1e-6.
 	if math.Abs(got-want) > 1e-5*want {
 		t.Errorf("PropagateQuick = %g, want %g", got, want)
+	}
+}
+
+// thirdNorm bounds ‖T[e,e]‖ for every tensor in the enclosure and every
+// unit e, and is at most the Frobenius norm of the magnitudes.
+func TestThirdNorm(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, D := range []int{2, 4, 8} {
+		third := make([]interval.Interval, D*D*D)
+		for i := range third {
+			a := rng.NormFloat64()
+			third[i] = interval.Interval{Lo: a, Hi: a + 0.1*rng.Float64()}
+		}
+		// Symmetric in the last two indices, as third derivatives are.
+		for i := 0; i < D; i++ {
+			for j := 0; j < D; j++ {
+				for k := 0; k < j; k++ {
+					third[(i*D+j)*D+k] = third[(i*D+k)*D+j]
+				}
+			}
+		}
+		b := thirdNorm(third, D)
+		if frob := interval.Norm(third); !(b <= frob*(1+1e-12)) {
+			t.Errorf("D=%d: bound %g above the Frobenius norm %g", D, b, frob)
+		}
+		e := make([]float64, D)
+		var worst float64
+		for range 2000 {
+			for i := range e {
+				e[i] = rng.NormFloat64()
+			}
+			n := math.Sqrt(dot(e, e))
+			var s2 float64
+			for i := 0; i < D; i++ {
+				var v float64
+				for j := 0; j < D; j++ {
+					for k := 0; k < D; k++ {
+						iv := third[(i*D+j)*D+k]
+						v += (iv.Lo + rng.Float64()*(iv.Hi-iv.Lo)) * e[j] * e[k] / (n * n)
+					}
+				}
+				s2 += v * v
+			}
+			worst = math.Max(worst, math.Sqrt(s2))
+		}
+		if !(worst <= b) {
+			t.Errorf("D=%d: ‖T[e,e]‖ = %g above the bound %g", D, worst, b)
+		}
 	}
 }

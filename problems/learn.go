@@ -241,7 +241,9 @@ type EnergyCase struct {
 // the exact derivatives J∇H at the clean states, and Gaussian noise of std
 // Noise is added to the states only. The last TestTrajectories
 // trajectories form the test set. It also draws the initial states of the
-// energy metric. The same seed gives the same data.
+// energy metric, after the data: as the trajectories' (EnergyInit "data")
+// or each value ±U[EnergyLo, EnergyHi] ("signed"). The same seed gives the
+// same data.
 func (p *Problem) LearnData(ctx context.Context) (train, test solver.Dataset, energy []EnergyCase, err error) {
 	l := p.Learn
 	if l == nil {
@@ -284,7 +286,7 @@ func (p *Problem) LearnData(ctx context.Context) (train, test solver.Dataset, en
 		energyDraw = func() []float64 {
 			x := make([]float64, D)
 			for i := range x {
-				// As the reference code: U(−0.8, 0.8) shifted away from 0 by 0.2.
+				// For [0.2, 1], the reference code's U(−0.8, 0.8) + 0.2·sign.
 				v := (2*rng.Float64() - 1) * (l.EnergyHi - l.EnergyLo)
 				x[i] = v + math.Copysign(l.EnergyLo, v)
 			}

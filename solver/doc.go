@@ -53,7 +53,10 @@
 // where ∇_x H_θ comes from a reverse pass through the network and the
 // parameter gradient from differentiating that pass (reverse over reverse,
 // nn.GradWorkspace): six products of batch × width × width per step,
-// whatever the dimension. The
+// whatever the dimension. A step's batch is cut into ⌈B/192⌉ chunks, a
+// split that depends on B alone; the chunks run concurrently on their own
+// workspaces and their losses and gradients are summed in chunk order, so
+// training gives the same bits whatever GOMAXPROCS is. The
 // baseline is a network from x to ẋ trained on the same squared error.
 // Both use Adam, full batch or a random subset of Batch states per step,
 // L2 weight decay, orthogonal initial weights and no bias on the output

@@ -75,6 +75,10 @@ type LearnResult struct {
 	HNNTrain, HNNTest           float64
 	BaselineTrain, BaselineTest float64
 	HNNSeconds, BaselineSeconds float64
+	// Processor time of each training, summed over cores (0 where the
+	// platform does not report it): on a shared machine the wall times
+	// above also count other jobs.
+	HNNCPUSeconds, BaselineCPUSeconds float64
 	// Loss curves, one value per step.
 	HNNLoss, BaselineLoss []float64
 }
@@ -133,13 +137,13 @@ func Learn(ctx context.Context, train, test Dataset, s *LearnSettings, mon Learn
 		}
 		rng := newRNG(set.Seed)
 		net.InitOrthogonal(rng)
-		start := time.Now()
+		start, cpu := time.Now(), processSeconds()
 		curve := fit(ctx, net, model == "hnn", train, set, rng, func(step int, loss float64) {
 			if mon != nil {
 				mon(model, step, set.Steps, loss)
 			}
 		})
-		secs := time.Since(start).Seconds()
+		secs, cpuSecs := time.Since(start).Seconds(), processSeconds()-cpu
 		trainMSE, testMSE := mse(net, model == "hnn", train), mse(net, model == "hnn", test)
 		if model == "hnn" {
 			res.HNN, err = hamiltonians.NewLearned(net)
@@ -147,9 +151,11 @@ func Learn(ctx context.Context, train, test Dataset, s *LearnSettings, mon Learn
 				return nil, err
 			}
 			res.HNNTrain, res.HNNTest, res.HNNSeconds, res.HNNLoss = trainMSE, testMSE, secs, curve
+			res.HNNCPUSeconds = cpuSecs
 		} else {
 			res.Baseline = &Baseline{net: net, ws: nn.NewWorkspace(net.Arch, 1, 0)}
 			res.BaselineTrain, res.BaselineTest, res.BaselineSeconds, res.BaselineLoss = trainMSE, testMSE, secs, curve
+			res.BaselineCPUSeconds = cpuSecs
 		}
 	}
 	return res, nil
@@ -173,6 +179,9 @@ type batchEval struct {
 	D, B   int
 	x      []float64 // the batch, B × D, filled by the caller
 	chunks []evalChunk
+	// The current call's arguments, read by the chunks.
+	net    *nn.Net
+	target []float64
 }
 
 // evalChunk is rows [lo, lo+n) of a batch with its own buffers.
@@ -214,7 +223,9 @@ func (e *batchEval) loss(net *nn.Net, dxTarget, grad []float64) float64 {
 	if len(e.chunks) == 1 { // no partial gradient to sum
 		e.chunks[0].grad = grad
 	}
-	e.parallel(func(c *evalChunk) { e.evalChunk(net, c, dxTarget, c.grad != nil) })
+	e.net, e.target = net, dxTarget
+	e.parallel()
+	e.net, e.target = nil, nil
 	var sum float64
 	for i := range e.chunks {
 		sum += e.chunks[i].sum
@@ -231,9 +242,10 @@ func (e *batchEval) loss(net *nn.Net, dxTarget, grad []float64) float64 {
 	return sum / float64(e.B*e.D)
 }
 
-// evalChunk computes a chunk's sum of squared errors and, with grad, its
-// share of the parameter gradient of the batch's mean.
-func (e *batchEval) evalChunk(net *nn.Net, c *evalChunk, dxTarget []float64, grad bool) {
+// evalChunk computes a chunk's sum of squared errors and, when it has a
+// gradient buffer, its share of the parameter gradient of the batch's mean.
+func (e *batchEval) evalChunk(c *evalChunk) {
+	net, dxTarget, grad := e.net, e.target, c.grad != nil
 	D, d := e.D, e.D/2
 	x := e.x[c.lo*D : (c.lo+c.n)*D]
 	target := dxTarget[c.lo*D : (c.lo+c.n)*D]
@@ -282,36 +294,38 @@ func (e *batchEval) evalChunk(net *nn.Net, c *evalChunk, dxTarget []float64, gra
 	}
 }
 
-// parallel runs f on every chunk, on up to GOMAXPROCS goroutines.
-func (e *batchEval) parallel(f func(c *evalChunk)) {
+// parallel evaluates every chunk, on up to GOMAXPROCS goroutines.
+func (e *batchEval) parallel() {
 	n := len(e.chunks)
 	workers := min(runtime.GOMAXPROCS(0), n)
 	if workers <= 1 {
 		for i := range e.chunks {
-			f(&e.chunks[i])
+			e.evalChunk(&e.chunks[i])
 		}
 		return
 	}
 	var next atomic.Int64
-	work := func() {
-		for {
-			i := int(next.Add(1)) - 1
-			if i >= n {
-				return
-			}
-			f(&e.chunks[i])
-		}
-	}
 	var wg sync.WaitGroup
 	for w := 1; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			work()
+			e.work(&next)
 		}()
 	}
-	work()
+	e.work(&next)
 	wg.Wait()
+}
+
+// work evaluates chunks until none is left.
+func (e *batchEval) work(next *atomic.Int64) {
+	for {
+		i := int(next.Add(1)) - 1
+		if i >= len(e.chunks) {
+			return
+		}
+		e.evalChunk(&e.chunks[i])
+	}
 }
 
 func addTo(dst, src []float64) {

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"image/color"
 	"math"
+	"strings"
 
 	"github.com/hnn-project/hnn/errorbound"
 	"github.com/hnn-project/hnn/hamiltonians"
@@ -33,7 +35,8 @@ true energy along their trajectory and along the true one; mean ± standard
 error). It writes
 
   DIR/report.json  task, hnn and baseline: train_loss, test_loss, energy_mse,
-                   energy_mse_std, seconds
+                   energy_mse_std, seconds (wall clock), cpu_seconds
+                   (processor time of the training, all cores)
   DIR/hnn.json     the learned Hamiltonian, usable wherever a problem file is:
                    hnn integrate DIR/hnn.json
 
@@ -59,14 +62,84 @@ type modelReport struct {
 	EnergyMSE    number `json:"energy_mse"`
 	EnergyMSEStd number `json:"energy_mse_std"`
 	Seconds      number `json:"seconds"`
+	CPUSeconds   number `json:"cpu_seconds"` // processor time, all cores; 0 where not reported
 }
 
 type learnReport struct {
-	Task     string      `json:"task"`
-	HNN      modelReport `json:"hnn"`
-	Baseline modelReport `json:"baseline"`
-	Train    int         `json:"train_states"`
-	Test     int         `json:"test_states"`
+	Task        string      `json:"task"`
+	HNN         modelReport `json:"hnn"`
+	Baseline    modelReport `json:"baseline"`
+	Train       int         `json:"train_states"`
+	Test        int         `json:"test_states"`
+	PlotDropped int         `json:"plot_points_left_out,omitempty"`
+}
+
+// learnOutcome is what one learn task produced: its report, the trained
+// models and the files to write (report.json, hnn.json, the plots).
+type learnOutcome struct {
+	Report learnReport
+	Result *solver.LearnResult
+	Files  map[string][]byte
+}
+
+// learnTask runs the learn task of p: its data, the training of the HNN
+// and the baseline, the energy metric, the model file and, unless plots is
+// "none", the charts in that format. mon may be nil. If ctx is cancelled
+// it returns ctx's error.
+func learnTask(ctx context.Context, p *problems.Problem, plots string, mon solver.LearnMonitor) (*learnOutcome, error) {
+	if p.Learn == nil {
+		return nil, inputError(fmt.Errorf("%s: no learn section: hnn learn needs one (see hnn problems show learn_mass_spring)", p.Source))
+	}
+	train, test, cases, err := p.LearnData(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := solver.Learn(ctx, train, test, &p.Learn.Settings, mon)
+	if err != nil {
+		return nil, inputError(fmt.Errorf("%s: %w", p.Source, err))
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	hm, hs, err := energyMetric(ctx, p, symplectic.HamiltonianSystem(res.HNN), cases)
+	if err != nil {
+		return nil, err
+	}
+	base := res.Baseline
+	bm, bs, err := energyMetric(ctx, p, func(dst []float64, _ float64, y []float64) { base.VectorField(dst, y) }, cases)
+	if err != nil {
+		return nil, err
+	}
+	out := &learnOutcome{Result: res, Report: learnReport{
+		Task:     p.Name,
+		HNN:      modelReport{number(res.HNNTrain), number(res.HNNTest), number(hm), number(hs), number(res.HNNSeconds), number(res.HNNCPUSeconds)},
+		Baseline: modelReport{number(res.BaselineTrain), number(res.BaselineTest), number(bm), number(bs), number(res.BaselineSeconds), number(res.BaselineCPUSeconds)},
+		Train:    train.N, Test: test.N,
+	}}
+	model, err := problems.SaveLearned(p, res.HNN, cases[0].X0, cases[0].T, p.Learn.EnergyPoints)
+	if err != nil {
+		return nil, err
+	}
+	out.Files = map[string][]byte{"hnn.json": model}
+	if plots != "none" {
+		charts, err := learnCharts(ctx, p, res, cases[0])
+		if err != nil {
+			return nil, err
+		}
+		overview := []string{"trajectories", "coordinate_mse", "energy", "hnn_quantity"}
+		if _, ok := charts["orbits"]; ok {
+			overview[0] = "orbits"
+		}
+		if out.Report.PlotDropped, err = figures(plots, charts, overview, out.Files); err != nil {
+			return nil, err
+		}
+	}
+	js, err := marshalJSON(out.Report)
+	if err != nil {
+		return nil, err
+	}
+	out.Files["report.json"] = js
+	return out, nil
 }
 
 func (o *learnOpts) run(ctx context.Context, e *env, args []string) error {
@@ -74,72 +147,35 @@ func (o *learnOpts) run(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if p.Learn == nil {
-		return inputError(fmt.Errorf("%s: no learn section: hnn learn needs one (see hnn problems show learn_mass_spring)", p.Source))
-	}
 	dir := outDir(o.dir, p.Name)
-	train, test, cases, err := p.LearnData(ctx)
-	if err != nil {
-		return err
-	}
 	prog := newProgress(e)
-	res, err := solver.Learn(ctx, train, test, &p.Learn.Settings, func(model string, step, steps int, loss float64) {
+	out, err := learnTask(ctx, p, o.plots, func(model string, step, steps int, loss float64) {
 		prog.show(step, steps, 0, fmt.Sprintf("%s step %d/%d  loss %.3g", model, step, steps, loss))
 	})
 	prog.done()
-	if err != nil {
-		return inputError(fmt.Errorf("%s: %w", p.Source, err))
-	}
 	if ctx.Err() != nil {
 		return &exitError{code: exitInterrupted, err: errors.New("interrupted: nothing written")}
 	}
-	l := p.Learn
-	hm, hs, err := energyMetric(ctx, p, symplectic.HamiltonianSystem(res.HNN), cases)
 	if err != nil {
 		return err
 	}
-	base := res.Baseline
-	bm, bs, err := energyMetric(ctx, p, func(dst []float64, _ float64, y []float64) { base.VectorField(dst, y) }, cases)
-	if err != nil {
-		return err
-	}
-	rep := learnReport{
-		Task:     p.Name,
-		HNN:      modelReport{number(res.HNNTrain), number(res.HNNTest), number(hm), number(hs), number(res.HNNSeconds)},
-		Baseline: modelReport{number(res.BaselineTrain), number(res.BaselineTest), number(bm), number(bs), number(res.BaselineSeconds)},
-		Train:    train.N, Test: test.N,
-	}
-	js, err := marshalJSON(rep)
-	if err != nil {
-		return err
-	}
-	model, err := problems.SaveLearned(p, res.HNN, cases[0].X0, cases[0].T, l.EnergyPoints)
-	if err != nil {
-		return err
-	}
-	files := map[string][]byte{"report.json": js, "hnn.json": model}
-	if o.plots != "none" {
-		charts, err := learnCharts(ctx, p, res, cases[0])
-		if err != nil {
-			return err
-		}
-		if _, err := figures(o.plots, charts, []string{"trajectories", "coordinate_mse", "energy", "hnn_quantity"}, files); err != nil {
-			return err
-		}
-	}
-	if err := writeFiles(dir, files); err != nil {
+	if err := writeFiles(dir, out.Files); err != nil {
 		return err
 	}
 	w := e.stdout
-	fmt.Fprintf(w, "%s: %d training and %d test states (values ×1e3)\n", p.Name, train.N, test.N)
-	fmt.Fprintf(w, "  %-10s %12s %12s %22s %9s\n", "model", "train loss", "test loss", "energy MSE", "seconds")
+	rep := out.Report
+	fmt.Fprintf(w, "%s: %d training and %d test states (values ×1e3)\n", p.Name, rep.Train, rep.Test)
+	fmt.Fprintf(w, "  %-10s %12s %12s %22s %9s %9s\n", "model", "train loss", "test loss", "energy MSE", "seconds", "CPU s")
 	for _, r := range []struct {
 		name string
 		m    modelReport
 	}{{"baseline", rep.Baseline}, {"HNN", rep.HNN}} {
-		fmt.Fprintf(w, "  %-10s %12.4g %12.4g %12.4g ± %-7.2g %9.3g\n", r.name, 1e3*float64(r.m.TrainLoss), 1e3*float64(r.m.TestLoss), 1e3*float64(r.m.EnergyMSE), 1e3*float64(r.m.EnergyMSEStd), float64(r.m.Seconds))
+		fmt.Fprintf(w, "  %-10s %12.4g %12.4g %12.4g ± %-7.2g %9.3g %9.3g\n", r.name, 1e3*float64(r.m.TrainLoss), 1e3*float64(r.m.TestLoss), 1e3*float64(r.m.EnergyMSE), 1e3*float64(r.m.EnergyMSEStd), float64(r.m.Seconds), float64(r.m.CPUSeconds))
 	}
-	fmt.Fprintf(w, "wrote %s\n", listFiles(dir, files))
+	if rep.PlotDropped > 0 {
+		fmt.Fprintf(w, "  plots: %d non-finite points left out\n", rep.PlotDropped)
+	}
+	fmt.Fprintf(w, "wrote %s\n", listFiles(dir, out.Files))
 	return nil
 }
 
@@ -170,10 +206,27 @@ func energyOf(p *problems.Problem) hamiltonians.Hamiltonian {
 	return p.H
 }
 
+// The learn charts' models, in drawing order, with the colours of
+// Greydanus et al. Fig. 2: ground truth black (dashed), baseline red, HNN
+// blue.
+var learnModels = []struct {
+	key, label string
+	color      color.Color
+}{
+	{"true", "ground truth", color.Black},
+	{"baseline", "baseline NN", color.RGBA{R: 220, G: 40, B: 40, A: 255}},
+	{"HNN", "Hamiltonian NN", color.RGBA{R: 30, G: 90, B: 220, A: 255}},
+}
+
+// learnPlotPoints is the least number of times at which the charts sample
+// a generated trajectory, so that orbits look smooth.
+const learnPlotPoints = 1000
+
 // learnCharts draws the training losses and, for the first held-out
-// initial state, the pictures of Greydanus et al. Fig. 2 and 3: true, HNN
-// and baseline trajectories, their coordinate error, the true energy along
-// each, the quantity the HNN conserves, and body orbits in the plane.
+// initial state, the pictures of Greydanus et al. Fig. 2 and 3: ground
+// truth, HNN and baseline trajectories, their coordinate error, the true
+// energy along each, the quantity the HNN conserves along each, and body
+// orbits in the plane.
 func learnCharts(ctx context.Context, p *problems.Problem, res *solver.LearnResult, c problems.EnergyCase) (map[string]chart, error) {
 	steps := func(n int) []float64 {
 		x := make([]float64, n)
@@ -182,17 +235,17 @@ func learnCharts(ctx context.Context, p *problems.Problem, res *solver.LearnResu
 		}
 		return x
 	}
-	charts := map[string]chart{"loss": {title: p.Name + ": training loss", xlabel: "step", ylabel: "MSE of ẋ", logY: true, series: []series{
-		{name: "HNN", x: steps(len(res.HNNLoss)), y: res.HNNLoss},
-		{name: "baseline", x: steps(len(res.BaselineLoss)), y: res.BaselineLoss},
+	title := func(s string) string { return p.Name + ": " + s }
+	charts := map[string]chart{"loss": {title: title("training loss"), xlabel: "step", ylabel: "MSE of the time derivatives", logY: true, legendRoom: true, series: []series{
+		{name: learnModels[1].label, x: steps(len(res.BaselineLoss)), y: res.BaselineLoss, color: learnModels[1].color},
+		{name: learnModels[2].label, x: steps(len(res.HNNLoss)), y: res.HNNLoss, color: learnModels[2].color},
 	}}}
 	D := p.Dim()
-	n := p.Learn.EnergyPoints
 	var times, truth []float64
 	if c.Observed != nil {
 		times, truth = c.Observed.T, c.Observed.X
 	} else {
-		times = errorbound.Grid(0, c.T, n)
+		times = errorbound.Grid(0, c.T, max(p.Learn.EnergyPoints, learnPlotPoints))
 		sol, err := (&symplectic.DOP853{RTol: 1e-9, ATol: 1e-9}).Solve(ctx, symplectic.HamiltonianSystem(p.H), c.X0, 0, c.T)
 		if err != nil {
 			return nil, err
@@ -202,17 +255,14 @@ func learnCharts(ctx context.Context, p *problems.Problem, res *solver.LearnResu
 		}
 	}
 	base := res.Baseline
-	models := []struct {
-		name string
-		f    symplectic.System
-	}{
-		{"HNN", symplectic.HamiltonianSystem(res.HNN)},
-		{"baseline", func(dst []float64, _ float64, y []float64) { base.VectorField(dst, y) }},
+	fields := map[string]symplectic.System{
+		"HNN":      symplectic.HamiltonianSystem(res.HNN),
+		"baseline": func(dst []float64, _ float64, y []float64) { base.VectorField(dst, y) },
 	}
 	paths := map[string][]float64{"true": truth}
-	for _, m := range models {
+	for name, f := range fields {
 		var xs []float64
-		sol, err := (&symplectic.DOP853{RTol: 1e-9, ATol: 1e-9}).Solve(ctx, m.f, c.X0, 0, times[len(times)-1])
+		sol, err := (&symplectic.DOP853{RTol: 1e-9, ATol: 1e-9}).Solve(ctx, f, c.X0, 0, times[len(times)-1])
 		for _, t := range times {
 			if err != nil { // a model that blows up: draw nothing past the failure
 				xs = append(xs, nanState(D)...)
@@ -220,7 +270,7 @@ func learnCharts(ctx context.Context, p *problems.Problem, res *solver.LearnResu
 			}
 			xs = append(xs, sol.At(nil, t)...)
 		}
-		paths[m.name] = xs
+		paths[name] = xs
 	}
 	comp := func(xs []float64, j int) []float64 {
 		out := make([]float64, len(times))
@@ -229,24 +279,43 @@ func learnCharts(ctx context.Context, p *problems.Problem, res *solver.LearnResu
 		}
 		return out
 	}
-	energy := func(xs []float64) []float64 {
+	along := func(h hamiltonians.Hamiltonian, xs []float64, minus float64) []float64 {
 		out := make([]float64, len(times))
 		for k := range times {
-			out[k] = energyOf(p).H(xs[k*D : (k+1)*D])
+			out[k] = h.H(xs[k*D:(k+1)*D]) - minus
 		}
 		return out
 	}
 	names := p.Names()
 	d := D / 2
-	title := func(s string) string { return p.Name + ": " + s }
-	traj := chart{title: title("trajectories"), xlabel: names[0], ylabel: names[d]}
-	en := chart{title: title("true energy along each trajectory"), xlabel: "t", ylabel: "H"}
-	mse := chart{title: title("coordinate MSE against the truth"), xlabel: "t", ylabel: "MSE", logY: true}
-	for _, name := range []string{"true", "HNN", "baseline"} {
-		xs := paths[name]
-		traj.series = append(traj.series, series{name: name, x: comp(xs, 0), y: comp(xs, d), dashed: name == "true"})
-		en.series = append(en.series, series{name: name, x: times, y: energy(xs), dashed: name == "true"})
-		if name == "true" {
+	start := make([]string, D)
+	for i, v := range c.X0 {
+		start[i] = fmt.Sprintf("%s = %.3g", names[i], v)
+	}
+	from := " from " + strings.Join(start, ", ")
+	if len(from) > 60 {
+		from = ""
+	}
+	energyName := "H"
+	if p.Learn.Energy != nil {
+		energyName = "learn.energy"
+	}
+	traj := chart{title: title("trajectories" + from), xlabel: names[0], ylabel: names[d]}
+	en := chart{title: title("true energy along each trajectory"), xlabel: "t", ylabel: energyName, legendRoom: true}
+	mse := chart{title: title("coordinate MSE against the ground truth"), xlabel: "t", ylabel: "MSE of the state", logY: true, legendRoom: true}
+	hq := chart{title: title("quantity conserved by the HNN, along each trajectory"), xlabel: "t", ylabel: "H_θ(x(t)) − H_θ(x(0))", legendRoom: true}
+	h0 := res.HNN.H(c.X0)
+	for _, m := range learnModels {
+		xs := paths[m.key]
+		s := series{name: m.label, color: m.color, dashed: m.key == "true"}
+		add := func(ch *chart, x, y []float64) {
+			s.x, s.y = x, y
+			ch.series = append(ch.series, s)
+		}
+		add(&traj, comp(xs, 0), comp(xs, d))
+		add(&en, times, along(energyOf(p), xs, 0))
+		add(&hq, times, along(res.HNN, xs, h0))
+		if m.key == "true" {
 			continue
 		}
 		e := make([]float64, len(times))
@@ -256,20 +325,25 @@ func learnCharts(ctx context.Context, p *problems.Problem, res *solver.LearnResu
 				e[k] += v * v / float64(D)
 			}
 		}
-		mse.series = append(mse.series, series{name: name, x: times, y: e})
+		add(&mse, times, e)
 	}
-	hq := make([]float64, len(times))
-	for k := range times {
-		hq[k] = res.HNN.H(paths["HNN"][k*D : (k+1)*D])
-	}
-	charts["trajectories"], charts["energy"], charts["coordinate_mse"] = traj, en, mse
-	charts["hnn_quantity"] = chart{title: title("quantity conserved by the HNN"), xlabel: "t", ylabel: "H_θ", series: []series{{name: "H_θ along the HNN trajectory", x: times, y: hq}}}
+	charts["trajectories"], charts["energy"], charts["coordinate_mse"], charts["hnn_quantity"] = traj, en, mse, hq
 	if d >= 2 && d%2 == 0 { // bodies in the plane: orbits (Fig. 3)
-		orb := chart{title: title("orbits"), xlabel: names[0], ylabel: names[1]}
-		for b := 0; b < d/2; b++ {
-			for _, name := range []string{"true", "HNN", "baseline"} {
-				xs := paths[name]
-				orb.series = append(orb.series, series{name: fmt.Sprintf("%s, body %d", name, b+1), x: comp(xs, 2*b), y: comp(xs, 2*b+1), dashed: name == "true"})
+		var reach float64 // the ground truth's farthest coordinate
+		for b := 0; b < d; b++ {
+			for _, v := range comp(truth, b) {
+				reach = math.Max(reach, math.Abs(v))
+			}
+		}
+		orb := chart{title: title("orbits of the bodies"), xlabel: "x", ylabel: "y", frame: 1.3 * reach}
+		for _, m := range learnModels {
+			xs := paths[m.key]
+			for b := 0; b < d/2; b++ {
+				name := ""
+				if b == 0 {
+					name = m.label
+				}
+				orb.series = append(orb.series, series{name: name, x: comp(xs, 2*b), y: comp(xs, 2*b+1), dashed: m.key == "true", color: m.color})
 			}
 		}
 		charts["orbits"] = orb

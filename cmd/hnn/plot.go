@@ -20,9 +20,10 @@ import (
 // dropped; values ≤ 0 on a log axis are skipped silently.
 
 type series struct {
-	name   string
+	name   string // legend entry; "" for none
 	x, y   []float64
 	dashed bool
+	color  color.Color // nil: the palette's colour for the series' index
 }
 
 type chart struct {
@@ -31,7 +32,17 @@ type chart struct {
 	series                []series
 	hlines                []level // horizontal reference lines (bounds)
 	vline                 *level  // a vertical marker (the best epoch)
+	legendRoom            bool    // raise the top of the y axis to keep the legend off the lines
+	// frame > 0 fixes the axes about the origin: y in [−frame, frame], x
+	// over the same length per centimetre, so circles look round and
+	// lines that run off (a diverging model) leave the picture.
+	frame float64
 }
+
+// legendRoomFraction is how much legendRoom adds to the top of the y axis,
+// as a fraction of the data's range (of its decades on a log axis): room
+// for a legend of three entries.
+const legendRoomFraction = 0.3
 
 type level struct {
 	name  string
@@ -73,12 +84,17 @@ func (c chart) build() (*plot.Plot, int) {
 			continue
 		}
 		l.Color = plotutil.Color(i)
+		if s.color != nil {
+			l.Color = s.color
+		}
 		l.Width = vg.Points(1.2)
 		if s.dashed {
 			l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
 		}
 		p.Add(l)
-		p.Legend.Add(s.name, l)
+		if s.name != "" {
+			p.Legend.Add(s.name, l)
+		}
 	}
 	xmin, xmax := p.X.Min, p.X.Max
 	for i, h := range c.hlines {
@@ -108,9 +124,20 @@ func (c chart) build() (*plot.Plot, int) {
 		if hi == lo { // one value: give the log axis a decade around it
 			lo, hi = lo/10, hi*10
 		}
+		if c.legendRoom {
+			hi *= math.Pow(hi/lo, legendRoomFraction)
+		}
 		p.Y.Min, p.Y.Max = lo, hi
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = decades{}
+	}
+	if c.frame > 0 && !c.logY {
+		aspect := float64(plotWidth / plotHeight)
+		p.X.Min, p.X.Max = -aspect*c.frame, aspect*c.frame
+		p.Y.Min, p.Y.Max = -c.frame, c.frame
+	}
+	if c.legendRoom && !c.logY && hi > lo {
+		p.Y.Max = math.Max(p.Y.Max, hi+legendRoomFraction*(hi-lo))
 	}
 	p.Add(plotter.NewGrid())
 	return p, dropped

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"image/color"
 	"math"
 	"strings"
 	"testing"
@@ -24,6 +25,8 @@ func TestCharts(t *testing.T) {
 		{"non-finite on log axis", chart{title: "t", logY: true, series: []series{{name: "a", x: x, y: bad}}, hlines: []level{{"bound", math.Inf(1)}}}, 3},
 		{"all non-finite", chart{title: "t", logY: true, series: []series{{name: "a", x: x, y: []float64{math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()}}}}, 5},
 		{"empty", chart{title: "t"}, 0},
+		{"legend room", chart{title: "t", legendRoom: true, series: []series{{name: "a", x: x, y: good, color: color.Black}}}, 0},
+		{"legend room on log axis", chart{title: "t", logY: true, legendRoom: true, series: []series{{name: "", x: x, y: bad}}}, 3},
 	} {
 		for _, format := range []string{"svg", "png"} {
 			files := map[string][]byte{}
@@ -48,5 +51,15 @@ func TestCharts(t *testing.T) {
 	}
 	if n, _ := figures("none", map[string]chart{"c": {}}, nil, map[string][]byte{}); n != 0 {
 		t.Error("--plots none drew something")
+	}
+	// frame fixes both axes about the origin, at the figure's aspect.
+	p, _ := chart{frame: 2, series: []series{{x: x, y: good}}}.build()
+	if a := float64(plotWidth / plotHeight); p.Y.Min != -2 || p.Y.Max != 2 || p.X.Min != -2*a || p.X.Max != 2*a {
+		t.Errorf("frame 2: x in [%g, %g], y in [%g, %g]", p.X.Min, p.X.Max, p.Y.Min, p.Y.Max)
+	}
+	// legendRoom raises the top of the y axis by 30 % of the data's range.
+	p, _ = chart{legendRoom: true, series: []series{{x: x, y: []float64{1, 2, 3, 2, 1}}}}.build()
+	if p.Y.Max < 3.6-1e-12 {
+		t.Errorf("legend room: y axis ends at %g, want ≥ 3.6", p.Y.Max)
 	}
 }

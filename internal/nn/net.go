@@ -161,7 +161,10 @@ func (n *Net) InitUniform(rng *rand.Rand) {
 
 // InitOrthogonal sets every weight matrix to a random orthogonal one (the
 // Q of the QR factorisation of a Gaussian matrix, with the signs of R's
-// diagonal, as torch.nn.init.orthogonal_) and the biases to zero.
+// diagonal, as torch.nn.init.orthogonal_) and draws the biases uniformly
+// from ±1/sqrt(in), nn.Linear's default, which the reference code of
+// Greydanus et al. leaves in place. (Zero biases would make a tanh network
+// an odd function of its input at the start.)
 func (n *Net) InitOrthogonal(rng *rand.Rand) {
 	for _, l := range n.Arch.layers() {
 		rows, cols := l.out, l.in // torch's weight is out × in; ours is its transpose
@@ -197,7 +200,11 @@ func (n *Net) InitOrthogonal(rng *rand.Rand) {
 			}
 		}
 		if l.b >= 0 {
-			clear(n.Params[l.b : l.b+l.out])
+			a := 1 / math.Sqrt(float64(l.in))
+			b := n.Params[l.b : l.b+l.out]
+			for i := range b {
+				b[i] = a * (2*rng.Float64() - 1)
+			}
 		}
 	}
 }

@@ -25,6 +25,10 @@ const parallelFlops = 150_000
 // spinRounds bounds a helper's busy wait between loops (about 0.2 ms).
 const spinRounds = 4000
 
+// closed is the index part of the state while a loop is being set up: no
+// index can be claimed, and helpers wait for the loop to be published.
+const closed = 0xffffffff
+
 // maxHelpers caps the helper goroutines.
 const maxHelpers = 63
 
@@ -85,11 +89,16 @@ func (p *pool) run(n int, f func(int)) {
 		p.workers = append(p.workers, w)
 		go p.helper(len(p.workers)-1, w)
 	}
+	// Close the index space first: a helper still inside work for the
+	// previous loop may have read its state, and must fail its
+	// CompareAndSwap rather than claim an index of this loop with the new
+	// fn and n (which ran an index twice and left done past n for ever).
+	seq := p.state.Load()>>32 + 1
+	p.state.Store(seq<<32 | closed)
 	p.fn = f
 	p.n.Store(int64(n))
 	p.done.Store(0)
 	p.active.Store(int64(helpers))
-	seq := p.state.Load()>>32 + 1
 	p.state.Store(seq << 32) // publish: index 0 of loop seq
 	for _, w := range p.workers[:helpers] {
 		if w.parked.Load() && w.parked.CompareAndSwap(true, false) {
@@ -128,9 +137,8 @@ func (p *pool) helper(id int, w *worker) {
 	for {
 		spins := 0
 		for {
-			s := p.state.Load() >> 32
-			if s != seen {
-				seen = s
+			if v := p.state.Load(); v>>32 != seen && v&0xffffffff != closed {
+				seen = v >> 32
 				break
 			}
 			pause()
@@ -138,7 +146,7 @@ func (p *pool) helper(id int, w *worker) {
 				continue
 			}
 			w.parked.Store(true)
-			if p.state.Load()>>32 != seen { // posted while parking
+			if v := p.state.Load(); v>>32 != seen && v&0xffffffff != closed { // posted while parking
 				w.parked.Store(false)
 				continue
 			}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/hnn-project/hnn/hamiltonians"
 	"github.com/hnn-project/hnn/internal/interval"
 )
@@ -301,4 +303,77 @@ func TestThirdNorm(t *testing.T) {
 			t.Errorf("D=%d: ‖T[e,e]‖ = %g above the bound %g", D, worst, b)
 		}
 	}
+}
+
+// symplecticInverse and invMul invert a symplectic matrix, and pairNorm is
+// its 2-norm (from above, within its relative margin), for D = 2 (closed
+// form) and D = 6 (eigenvalues).
+func TestSymplecticHelpers(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, D := range []int{2, 6} {
+		d := D / 2
+		// A product of shears [[I, S], [0, I]] and [[I, 0], [S, I]] with
+		// symmetric S is symplectic.
+		phi := mat.NewDense(D, D, nil)
+		for i := 0; i < D; i++ {
+			phi.Set(i, i, 1)
+		}
+		for range 3 {
+			for _, upper := range []bool{true, false} {
+				sh := mat.NewDense(D, D, nil)
+				for i := 0; i < D; i++ {
+					sh.Set(i, i, 1)
+				}
+				for i := 0; i < d; i++ {
+					for j := 0; j <= i; j++ {
+						v := rng.NormFloat64()
+						if upper {
+							sh.Set(i, d+j, v)
+							sh.Set(j, d+i, v)
+						} else {
+							sh.Set(d+i, j, v)
+							sh.Set(d+j, i, v)
+						}
+					}
+				}
+				phi.Mul(phi, sh)
+			}
+		}
+		raw := mat.DenseCopyOf(phi).RawMatrix().Data
+		inv := symplecticInverse(raw, D)
+		var prod mat.Dense
+		prod.Mul(phi, mat.NewDense(D, D, inv))
+		// Entries of Φ are O(10) here: products carry rounding of 1e-13.
+		if !mat.EqualApprox(&prod, eye(D), 1e-10) {
+			t.Errorf("D=%d: Φ·Φ⁻¹ = %v", D, mat.Formatted(&prod))
+		}
+		x := make([]float64, D)
+		for i := range x {
+			x[i] = rng.NormFloat64()
+		}
+		got, want := make([]float64, D), make([]float64, D)
+		invMul(got, raw, x, make([]float64, 2*D))
+		mat.NewVecDense(D, want).MulVec(mat.NewDense(D, D, inv), mat.NewVecDense(D, x))
+		for i := range got {
+			if math.Abs(got[i]-want[i]) > 1e-10*(1+math.Abs(want[i])) {
+				t.Errorf("D=%d: invMul %v, want %v", D, got, want)
+				break
+			}
+		}
+		var svd mat.SVD
+		svd.Factorize(phi, mat.SVDNone)
+		s := svd.Values(nil)[0]
+		n := newPairNorm(D).norm(raw, mat.DenseCopyOf(eye(D)).RawMatrix().Data)
+		if !(n >= s) || n > s*(1+1e-9) {
+			t.Errorf("D=%d: pairNorm %g, 2-norm %g", D, n, s)
+		}
+	}
+}
+
+func eye(D int) *mat.Dense {
+	m := mat.NewDense(D, D, nil)
+	for i := 0; i < D; i++ {
+		m.Set(i, i, 1)
+	}
+	return m
 }

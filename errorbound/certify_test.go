@@ -3,8 +3,11 @@ package errorbound
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
 
 	"github.com/hnn-project/hnn/hamiltonians"
 	"github.com/hnn-project/hnn/internal/interval"
@@ -252,4 +255,125 @@ func TestPropagateQuick(t *testing.T) {
 	if math.Abs(got-want) > 1e-5*want {
 		t.Errorf("PropagateQuick = %g, want %g", got, want)
 	}
+}
+
+// thirdNorm bounds ‖T[e,e]‖ for every tensor in the enclosure and every
+// unit e, and is at most the Frobenius norm of the magnitudes.
+func TestThirdNorm(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, D := range []int{2, 4, 8} {
+		third := make([]interval.Interval, D*D*D)
+		for i := range third {
+			a := rng.NormFloat64()
+			third[i] = interval.Interval{Lo: a, Hi: a + 0.1*rng.Float64()}
+		}
+		// Symmetric in the last two indices, as third derivatives are.
+		for i := 0; i < D; i++ {
+			for j := 0; j < D; j++ {
+				for k := 0; k < j; k++ {
+					third[(i*D+j)*D+k] = third[(i*D+k)*D+j]
+				}
+			}
+		}
+		b := thirdNorm(third, D)
+		if frob := interval.Norm(third); !(b <= frob*(1+1e-12)) {
+			t.Errorf("D=%d: bound %g above the Frobenius norm %g", D, b, frob)
+		}
+		e := make([]float64, D)
+		var worst float64
+		for range 2000 {
+			for i := range e {
+				e[i] = rng.NormFloat64()
+			}
+			n := math.Sqrt(dot(e, e))
+			var s2 float64
+			for i := 0; i < D; i++ {
+				var v float64
+				for j := 0; j < D; j++ {
+					for k := 0; k < D; k++ {
+						iv := third[(i*D+j)*D+k]
+						v += (iv.Lo + rng.Float64()*(iv.Hi-iv.Lo)) * e[j] * e[k] / (n * n)
+					}
+				}
+				s2 += v * v
+			}
+			worst = math.Max(worst, math.Sqrt(s2))
+		}
+		if !(worst <= b) {
+			t.Errorf("D=%d: ‖T[e,e]‖ = %g above the bound %g", D, worst, b)
+		}
+	}
+}
+
+// symplecticInverse and invMul invert a symplectic matrix, and pairNorm is
+// its 2-norm (from above, within its relative margin), for D = 2 (closed
+// form) and D = 6 (eigenvalues).
+func TestSymplecticHelpers(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, D := range []int{2, 6} {
+		d := D / 2
+		// A product of shears [[I, S], [0, I]] and [[I, 0], [S, I]] with
+		// symmetric S is symplectic.
+		phi := mat.NewDense(D, D, nil)
+		for i := 0; i < D; i++ {
+			phi.Set(i, i, 1)
+		}
+		for range 3 {
+			for _, upper := range []bool{true, false} {
+				sh := mat.NewDense(D, D, nil)
+				for i := 0; i < D; i++ {
+					sh.Set(i, i, 1)
+				}
+				for i := 0; i < d; i++ {
+					for j := 0; j <= i; j++ {
+						v := rng.NormFloat64()
+						if upper {
+							sh.Set(i, d+j, v)
+							sh.Set(j, d+i, v)
+						} else {
+							sh.Set(d+i, j, v)
+							sh.Set(d+j, i, v)
+						}
+					}
+				}
+				phi.Mul(phi, sh)
+			}
+		}
+		raw := mat.DenseCopyOf(phi).RawMatrix().Data
+		inv := symplecticInverse(raw, D)
+		var prod mat.Dense
+		prod.Mul(phi, mat.NewDense(D, D, inv))
+		// Entries of Φ are O(10) here: products carry rounding of 1e-13.
+		if !mat.EqualApprox(&prod, eye(D), 1e-10) {
+			t.Errorf("D=%d: Φ·Φ⁻¹ = %v", D, mat.Formatted(&prod))
+		}
+		x := make([]float64, D)
+		for i := range x {
+			x[i] = rng.NormFloat64()
+		}
+		got, want := make([]float64, D), make([]float64, D)
+		invMul(got, raw, x, make([]float64, 2*D))
+		mat.NewVecDense(D, want).MulVec(mat.NewDense(D, D, inv), mat.NewVecDense(D, x))
+		for i := range got {
+			if math.Abs(got[i]-want[i]) > 1e-10*(1+math.Abs(want[i])) {
+				t.Errorf("D=%d: invMul %v, want %v", D, got, want)
+				break
+			}
+		}
+		var svd mat.SVD
+		svd.Factorize(phi, mat.SVDNone)
+		s := svd.Values(nil)[0]
+		n := newPairNorm(D).norm(raw, mat.DenseCopyOf(eye(D)).RawMatrix().Data)
+		if !(n >= s) || n > s*(1+1e-9) {
+			t.Errorf("D=%d: pairNorm %g, 2-norm %g", D, n, s)
+		}
+	}
+}
+
+func eye(D int) *mat.Dense {
+	m := mat.NewDense(D, D, nil)
+	for i := 0; i < D; i++ {
+		m.Set(i, i, 1)
+	}
+	return m
 }

@@ -43,8 +43,10 @@
 //
 //	ė = A(t)e − ℓ(t) + J·r(t),  e(0) = 0,  ‖r‖ ≤ ½·M3·‖e‖²,
 //
-// where M3 bounds the Frobenius norm of the third-derivative tensor of H
-// over a tube around ẑ (Taylor with integral remainder). The steps:
+// where M3 bounds sup ‖∇³H[e,e]‖ over unit e and over a tube around ẑ
+// (Taylor with integral remainder): sqrt(Σ_i ‖M_i‖₂²), M_i the magnitudes of
+// the enclosure of slice i of the tensor, ‖M_i‖₂ bounded by the
+// Collatz–Wielandt ratio of this non-negative matrix. The steps:
 //
 //  1. Cut [0, T] into N sub-intervals (default 4000; hnn uses at least 20
 //     per training spacing). On each, interval arithmetic encloses ẑ and

@@ -48,17 +48,17 @@ func (n *Net) EncloseTime(tt interval.Interval, y [TimeOrders + 1][]interval.Int
 	for li, l := range ls {
 		var z [TimeOrders + 1][]interval.Interval
 		for k := range z {
-			var bias []float64
-			if k == 0 && l.b >= 0 {
-				bias = n.Params[l.b : l.b+l.out]
-			}
 			if li+1 == len(ls) {
 				z[k] = y[k]
 			} else {
 				z[k] = make([]interval.Interval, l.out)
 			}
-			matVecMidRad(z[k], h[k], n.Params[l.w:l.w+l.in*l.out], bias)
 		}
+		var bias []float64
+		if l.b >= 0 {
+			bias = n.Params[l.b : l.b+l.out]
+		}
+		matVecMidRad(z, h, n.Params[l.w:l.w+l.in*l.out], bias)
 		if li+1 == len(ls) {
 			return nil
 		}
@@ -105,51 +105,66 @@ func actEnclose(act Activation, z interval.Interval) (s0, s1, s2, s3 interval.In
 	panic("nn: actEnclose of " + act.String())
 }
 
-// matVecMidRad sets z_j ⊇ Σ_i x_i·W[i][j] + b_j for intervals x (W is
-// len(x) × len(z), row-major; b may be nil), in midpoint-radius form.
-func matVecMidRad(z, x []interval.Interval, w, b []float64) {
-	nIn, nOut := len(x), len(z)
+// matVecMidRad sets z[k]_j ⊇ Σ_i x[k]_i·W[i][j] (+ b_j for k = 0) for
+// the four streams of intervals x[k] (W is len(x[k]) × len(z[k]),
+// row-major; b may be nil), in midpoint-radius form, reading W once.
+func matVecMidRad(z, x [TimeOrders + 1][]interval.Interval, w, b []float64) {
+	const S = TimeOrders + 1
+	nIn, nOut := len(x[0]), len(z[0])
 	const u = 0x1p-53
 	g := float64(nIn+2) * u / (1 - float64(nIn+2)*u)
-	mid := make([]float64, nIn)
-	rad := make([]float64, nIn)
-	finite := true
-	for i, v := range x {
-		if !v.IsFinite() {
-			finite = false
-		}
-		m := v.Lo + (v.Hi-v.Lo)/2
-		mid[i] = m
-		rad[i] = math.Nextafter(math.Max(m-v.Lo, v.Hi-m), math.Inf(1))
+	buf := make([]float64, S*(3*nIn+3*nOut))
+	var mid, amid, rad, m, sAbs, sRad [S][]float64
+	for k := range S {
+		off := k * (3*nIn + 3*nOut)
+		mid[k], amid[k], rad[k] = buf[off:off+nIn], buf[off+nIn:off+2*nIn], buf[off+2*nIn:off+3*nIn]
+		off += 3 * nIn
+		m[k], sAbs[k], sRad[k] = buf[off:off+nOut], buf[off+nOut:off+2*nOut], buf[off+2*nOut:off+3*nOut]
 	}
-	if !finite {
-		for j := range z {
-			z[j] = interval.Entire
+	for k := range S {
+		for i, v := range x[k] {
+			if !v.IsFinite() {
+				// No finite enclosure of any stream.
+				for kk := range S {
+					for j := range z[kk] {
+						z[kk][j] = interval.Entire
+					}
+				}
+				return
+			}
+			c := v.Lo + (v.Hi-v.Lo)/2
+			mid[k][i], amid[k][i] = c, math.Abs(c)
+			rad[k][i] = math.Nextafter(math.Max(c-v.Lo, v.Hi-c), math.Inf(1))
 		}
-		return
 	}
-	m := make([]float64, nOut)
-	sAbs := make([]float64, nOut)
-	sRad := make([]float64, nOut)
 	if b != nil {
-		for j := range m {
-			m[j], sAbs[j] = b[j], math.Abs(b[j])
+		for j := range m[0] {
+			m[0][j], sAbs[0][j] = b[j], math.Abs(b[j])
 		}
 	}
 	for i := 0; i < nIn; i++ {
-		mi, ami, ri := mid[i], math.Abs(mid[i]), rad[i]
 		row := w[i*nOut : (i+1)*nOut]
-		for j, wij := range row {
-			m[j] += mi * wij
-			aw := math.Abs(wij)
-			sAbs[j] += ami * aw
-			sRad[j] += ri * aw
+		for k := range S {
+			mi, ami, ri := mid[k][i], amid[k][i], rad[k][i]
+			if mi == 0 && ri == 0 {
+				continue // exact zero input: no contribution
+			}
+			mk, ak, rk := m[k][:nOut], sAbs[k][:nOut], sRad[k][:nOut]
+			for j, wij := range row {
+				aw := math.Abs(wij)
+				mk[j] += mi * wij
+				ak[j] += ami * aw
+				rk[j] += ri * aw
+			}
 		}
 	}
-	for j := range z {
-		// The sums of non-negative terms are computed with relative error
-		// below g as well; (1 + 2g) covers that, 1e-300 any underflow.
-		r := (sRad[j] + g*sAbs[j]) * (1 + 2*g)
-		z[j] = interval.MidRad(m[j], r+1e-300)
+	for k := range S {
+		for j := range z[k] {
+			// The sums of non-negative terms are computed with relative
+			// error below g as well; (1 + 2g) covers that, 1e-300 any
+			// underflow.
+			r := (sRad[k][j] + g*sAbs[k][j]) * (1 + 2*g)
+			z[k][j] = interval.MidRad(m[k][j], r+1e-300)
+		}
 	}
 }

@@ -19,7 +19,7 @@ func TestBenchHelpers(t *testing.T) {
 	if err != nil || !(ms > 0) || ms > 100 {
 		t.Errorf("epoch time %g ms, %v", ms, err)
 	}
-	if ms := learnStepMs(2); !(ms > 0) {
-		t.Errorf("learn step %g ms", ms)
+	if ms, err := learnStepMs(context.Background()); err != nil || !(ms > 0) {
+		t.Errorf("learn step %g ms, %v", ms, err)
 	}
 }

@@ -44,9 +44,9 @@
 //	                      fitted exponent of epoch time against K
 //	  scaling_width       epoch time for hidden widths 16 … 256 (K = 200), and the
 //	                      fitted exponent
-//	  learn_step_ms       one training step of the learned-Hamiltonian network of
-//	                      learn_mass_spring (2 → 200 → 200 → 1, tanh, 750 points:
-//	                      ∇H by a reverse pass, reverse over reverse, Adam)
+//	  learn_step_ms       one HNN training step of learn_mass_spring as 'hnn learn'
+//	                      runs it (the catalogue's data and network; ∇H by a
+//	                      reverse pass, reverse over reverse, Adam), over 300 steps
 //	  time_to_accuracy_s  wall time of training the oscillator until ℓmax ≤ 3.3e-3
 //	                      and max phase-space error ≤ 1e-3 against the reference
 //	                      ("paper"), and until max error ≤ 1e-5 on [0, 4π] ("1e-5");

@@ -59,7 +59,7 @@
 //	  energy_init: signed           # data: drawn as the data's | signed: each value ±U[energy_range]
 //	  energy_range: [0.2, 1]
 //	  energy_time: 20               # integrated over [0, energy_time]
-//	  energy_points: 100            # times at which the energies are compared
+//	  energy_points: 100            # times at which the energies are compared, ends included
 //	  energy: q^2 + p^2             # optional: the quantity compared (default: the hamiltonian)
 //
 // A file written by hnn learn (hnn.json) is read wherever a problem file

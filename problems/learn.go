@@ -59,7 +59,7 @@ type Learn struct {
 
 	EnergyTrajectories int     // fresh initial states for the energy metric; default 15
 	EnergyTime         float64 // default 20
-	EnergyPoints       int     // default 500
+	EnergyPoints       int     // comparison times, both ends included; default 500
 	// EnergyInit is how the energy metric's initial states are drawn:
 	// "data" (default: as the training trajectories start) or "signed"
 	// (every coordinate and momentum independently ±U[EnergyLo, EnergyHi]
@@ -89,7 +89,7 @@ func (d *decoder) learn(f *fileLearn, top *yaml.Node) (*Learn, error) {
 		{f.Steps, "learn.steps", &l.Settings.Steps, 1, MaxSteps},
 		{f.Batch, "learn.batch", &l.Settings.Batch, 0, MaxLearnPoints},
 		{f.EnergyTrajectories, "learn.energy_trajectories", &l.EnergyTrajectories, 1, 10_000},
-		{f.EnergyPoints, "learn.energy_points", &l.EnergyPoints, 1, MaxPoints},
+		{f.EnergyPoints, "learn.energy_points", &l.EnergyPoints, 2, MaxPoints},
 	}
 	for _, c := range ints {
 		if c.e == nil {

@@ -194,7 +194,9 @@ func energyMetric(ctx context.Context, p *problems.Problem, model symplectic.Sys
 	for i, c := range cases {
 		x0s[i] = c.X0
 	}
-	return errorbound.EnergyMSEOf(ctx, p.H, e, model, x0s, cases[0].T, p.Learn.EnergyPoints)
+	// energy_points counts the comparison times, the ends included, as the
+	// notebooks' np.linspace(0, T, 100): energy_points − 1 intervals.
+	return errorbound.EnergyMSEOf(ctx, p.H, e, model, x0s, cases[0].T, p.Learn.EnergyPoints-1)
 }
 
 // energyOf is the quantity the learn task's energy metric compares: its

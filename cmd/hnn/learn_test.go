@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hnn-project/hnn/problems"
+	"github.com/hnn-project/hnn/symplectic"
 )
 
 // The learn charts name the problem and its variables, tell the three
@@ -83,4 +84,48 @@ learn: {init: orbits, orbit_position: box, radius: [0.5, 1.5], velocity_noise: 0
 			t.Errorf("%s: %d points left out, want %d", p.Name, dropped, bad+1)
 		}
 	}
+}
+
+// The energy metric of a learn task compares at energy_points times, the
+// two ends included (as the notebooks' np.linspace(0, T, 100)).
+func TestEnergyMetricPoints(t *testing.T) {
+	src := "coordinates: [q]\nmomenta: [p]\nhamiltonian: q^2 + p^2\nlearn: {trajectories: 2, points: 3, test_trajectories: 1, energy_trajectories: 3, energy_time: 2, energy_points: 2}\n"
+	p, err := problems.Parse([]byte(src), "l.yaml", "l")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, cases, err := p.LearnData(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A damped model: its energy at the end of the span differs from the
+	// true one, and the middle of the span would add to the score, so a
+	// wrong count of comparison times changes the result.
+	damped := func(dst []float64, _ float64, y []float64) { dst[0], dst[1] = 2*y[1], -2*y[0]-0.2*y[1] }
+	got, _, err := energyMetric(context.Background(), p, damped, cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two times, 0 and T: the score of a start is (H(x(T)) − H(z(T)))²/2.
+	var want float64
+	for _, c := range cases {
+		d := p.H.H(endOf(t, damped, c.X0, c.T)) - p.H.H(endOf(t, symplectic.HamiltonianSystem(p.H), c.X0, c.T))
+		want += d * d / 2 / float64(len(cases))
+	}
+	// The same integrations (DOP853 at 1e-9, same states and ends) and the
+	// same arithmetic up to the order of the sums: equal to rounding.
+	if math.Abs(got-want) > 1e-12*want {
+		t.Errorf("energy metric %g, want %g", got, want)
+	}
+}
+
+// endOf integrates sys from x0 over [0, T] as the energy metric does and
+// returns the final state.
+func endOf(t *testing.T, sys symplectic.System, x0 []float64, T float64) []float64 {
+	t.Helper()
+	sol, err := (&symplectic.DOP853{RTol: 1e-9, ATol: 1e-9}).Solve(context.Background(), sys, x0, 0, T)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sol.At(nil, T)
 }

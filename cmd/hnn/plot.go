@@ -40,13 +40,17 @@ type chart struct {
 }
 
 // legendRoomFraction is how much legendRoom adds to the top of the y axis,
-// as a fraction of the data's range (of its decades on a log axis): room
-// for a legend of three entries.
-const legendRoomFraction = 0.3
+// as a fraction of the data's range (of its decades on a log axis), for a
+// legend of n entries: each entry takes about 6 % of the plot's height.
+func legendRoomFraction(n int) float64 {
+	f := 0.04 + 0.06*float64(min(n, 12))
+	return f / (1 - f)
+}
 
 type level struct {
 	name  string
 	value float64
+	solid bool // drawn solid black (a proven bound) rather than dotted grey
 }
 
 // plotSize is the size of one figure.
@@ -59,6 +63,11 @@ func (c chart) build() (*plot.Plot, int) {
 	p.X.Label.Text = c.xlabel
 	p.Y.Label.Text = c.ylabel
 	p.Legend.Top = true
+	entries := 0
+	addLegend := func(name string, t ...plot.Thumbnailer) {
+		p.Legend.Add(name, t...)
+		entries++
+	}
 	dropped := 0
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for i, s := range c.series {
@@ -93,7 +102,7 @@ func (c chart) build() (*plot.Plot, int) {
 		}
 		p.Add(l)
 		if s.name != "" {
-			p.Legend.Add(s.name, l)
+			addLegend(s.name, l)
 		}
 	}
 	xmin, xmax := p.X.Min, p.X.Max
@@ -105,10 +114,13 @@ func (c chart) build() (*plot.Plot, int) {
 		if err != nil {
 			continue
 		}
-		l.Color = color.Gray{Y: uint8(60 + 40*i)}
+		l.Color = color.Gray{Y: uint8(90 + 30*i)}
 		l.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
+		if h.solid {
+			l.Color, l.Dashes, l.Width = color.Black, nil, vg.Points(1.5)
+		}
 		p.Add(l)
-		p.Legend.Add(h.name, l)
+		addLegend(h.name, l)
 		lo, hi = math.Min(lo, h.value), math.Max(hi, h.value)
 	}
 	if c.vline != nil && finite(c.vline.value) && hi > lo {
@@ -117,7 +129,7 @@ func (c chart) build() (*plot.Plot, int) {
 			l.Color = color.Gray{Y: 90}
 			l.Dashes = []vg.Length{vg.Points(1), vg.Points(2)}
 			p.Add(l)
-			p.Legend.Add(c.vline.name, l)
+			addLegend(c.vline.name, l)
 		}
 	}
 	if c.logY && hi >= lo && lo > 0 {
@@ -125,7 +137,7 @@ func (c chart) build() (*plot.Plot, int) {
 			lo, hi = lo/10, hi*10
 		}
 		if c.legendRoom {
-			hi *= math.Pow(hi/lo, legendRoomFraction)
+			hi *= math.Pow(hi/lo, legendRoomFraction(entries))
 		}
 		p.Y.Min, p.Y.Max = lo, hi
 		p.Y.Scale = plot.LogScale{}
@@ -137,7 +149,7 @@ func (c chart) build() (*plot.Plot, int) {
 		p.Y.Min, p.Y.Max = -c.frame, c.frame
 	}
 	if c.legendRoom && !c.logY && hi > lo {
-		p.Y.Max = math.Max(p.Y.Max, hi+legendRoomFraction*(hi-lo))
+		p.Y.Max = math.Max(p.Y.Max, hi+legendRoomFraction(entries)*(hi-lo))
 	}
 	p.Add(plotter.NewGrid())
 	return p, dropped
@@ -156,7 +168,11 @@ func (decades) Ticks(min, max float64) []plot.Tick {
 	for k := lo; k <= hi; k++ {
 		v := math.Pow10(k)
 		if v >= min && v <= max {
-			ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'g', -1, 64)})
+			t := plot.Tick{Value: v}
+			if step := (hi-lo)/10 + 1; k%step == 0 { // at most about ten labels
+				t.Label = strconv.FormatFloat(v, 'g', -1, 64)
+			}
+			ticks = append(ticks, t)
 		}
 		if hi-lo > 8 { // many decades: no minor marks
 			continue

@@ -20,9 +20,9 @@ func TestCharts(t *testing.T) {
 		dropped int
 	}{
 		{"linear", chart{title: "t", xlabel: "x", ylabel: "y", series: []series{{name: "a", x: x, y: good}}}, 0},
-		{"log with bound and marker", chart{title: "t", logY: true, series: []series{{name: "a", x: x, y: good}, {name: "b", x: x, y: good, dashed: true}}, hlines: []level{{"bound", 5e-3}}, vline: &level{"best", 2}}, 0},
+		{"log with bound and marker", chart{title: "t", logY: true, series: []series{{name: "a", x: x, y: good}, {name: "b", x: x, y: good, dashed: true}}, hlines: []level{{name: "bound", value: 5e-3}}, vline: &level{name: "best", value: 2}}, 0},
 		{"non-finite", chart{title: "t", series: []series{{name: "a", x: x, y: bad}}}, 3},
-		{"non-finite on log axis", chart{title: "t", logY: true, series: []series{{name: "a", x: x, y: bad}}, hlines: []level{{"bound", math.Inf(1)}}}, 3},
+		{"non-finite on log axis", chart{title: "t", logY: true, series: []series{{name: "a", x: x, y: bad}}, hlines: []level{{name: "bound", value: math.Inf(1)}}}, 3},
 		{"all non-finite", chart{title: "t", logY: true, series: []series{{name: "a", x: x, y: []float64{math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()}}}}, 5},
 		{"empty", chart{title: "t"}, 0},
 		{"legend room", chart{title: "t", legendRoom: true, series: []series{{name: "a", x: x, y: good, color: color.Black}}}, 0},

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"gonum.org/v1/plot/plotutil"
+
 	"github.com/hnn-project/hnn/errorbound"
 	"github.com/hnn-project/hnn/problems"
 	"github.com/hnn-project/hnn/solver"
@@ -485,36 +487,38 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, rep *solveReport, ro
 	title := func(what string) string { return p.Name + ": " + what }
 	charts := map[string]chart{}
 
+	// Euler first, then the reference, then the network on top: the
+	// network and the reference agree to the eye, so the one drawn last is
+	// the one seen.
 	phase := chart{title: title("phase space"), xlabel: names[0], ylabel: names[d]}
-	phase.series = append(phase.series, series{name: "network", x: col(rows, 1), y: col(rows, 1+d)}, series{name: "reference", x: col(refRows, 1), y: col(refRows, 1+d), dashed: true})
 	energy := chart{title: title("energy"), xlabel: "t", ylabel: "H"}
-	energy.series = append(energy.series, series{name: "network", x: col(rows, 0), y: col(rows, 1+2*d)}, series{name: "reference", x: col(refRows, 0), y: col(refRows, 1+2*d), dashed: true})
-	var orbit chart
-	if d >= 2 {
-		orbit = chart{title: title("orbit"), xlabel: names[0], ylabel: names[1]}
-		orbit.series = append(orbit.series, series{name: "network", x: col(rows, 1), y: col(rows, 2)}, series{name: "reference", x: col(refRows, 1), y: col(refRows, 2), dashed: true})
-	}
-	for _, e := range eulers {
-		phase.series = append(phase.series, series{name: e.name, x: col(e.rows, 1), y: col(e.rows, 1+d)})
-		energy.series = append(energy.series, series{name: e.name, x: col(e.rows, 0), y: col(e.rows, 1+2*d)})
+	orbit := chart{title: title("orbit"), xlabel: names[0], ylabel: names[min(1, len(names)-1)]}
+	add := func(name string, rs [][]float64, dashed bool) {
+		phase.series = append(phase.series, series{name: name, x: col(rs, 1), y: col(rs, 1+d), dashed: dashed})
+		energy.series = append(energy.series, series{name: name, x: col(rs, 0), y: col(rs, 1+2*d), dashed: dashed})
 		if d >= 2 {
-			orbit.series = append(orbit.series, series{name: e.name, x: col(e.rows, 1), y: col(e.rows, 2)})
+			orbit.series = append(orbit.series, series{name: name, x: col(rs, 1), y: col(rs, 2), dashed: dashed})
 		}
 	}
+	for _, e := range eulers {
+		add(e.name, e.rows, false)
+	}
+	add("reference", refRows, true)
+	add("network", rows, false)
 	charts["phase"], charts["energy"] = phase, energy
 	if d >= 2 {
 		charts["orbit"] = orbit
 	}
 
-	errs := chart{title: title("network error against the reference"), xlabel: "t", ylabel: "|δz_i|", logY: true}
+	errs := chart{title: title("network error against the reference"), xlabel: "t", ylabel: "|δz_i|", logY: true, legendRoom: true}
 	for j, n := range names {
 		e := make([]float64, len(rows))
 		for i := range rows {
 			e[i] = math.Abs(rows[i][1+j] - refRows[i][1+j])
 		}
-		errs.series = append(errs.series, series{name: "|δ" + n + "|", x: col(rows, 0), y: e})
+		errs.series = append(errs.series, series{name: "|δ" + n + "|", x: col(rows, 0), y: e, color: plotutil.Color(j)})
 	}
-	for j, n := range names {
+	for j := range names {
 		if propRows == nil {
 			break
 		}
@@ -522,14 +526,19 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, rep *solveReport, ro
 		for i := range propRows {
 			e[i] = math.Abs(propRows[i][1+j])
 		}
-		errs.series = append(errs.series, series{name: "|δ" + n + "| estimated (Eq. 18)", x: col(propRows, 0), y: e, dashed: true})
+		// Each estimate in its component's colour, one legend entry for all.
+		name := ""
+		if j == 0 {
+			name = "estimate (Eq. 18), dashed"
+		}
+		errs.series = append(errs.series, series{name: name, x: col(propRows, 0), y: e, dashed: true, color: plotutil.Color(j)})
 	}
 	if rep.Network.PaperBound != nil {
-		errs.hlines = append(errs.hlines, level{"paper's bound ℓmax/σmin", float64(*rep.Network.PaperBound)})
+		errs.hlines = append(errs.hlines, level{name: "paper's bound ℓmax/σmin", value: float64(*rep.Network.PaperBound)})
 	}
 	if c := rep.Bounds.Certified; c.Value != nil {
 		// A bound on ‖δz‖₂, so on every component.
-		errs.hlines = append(errs.hlines, level{"certified bound on ‖δz‖", float64(*c.Value)})
+		errs.hlines = append(errs.hlines, level{name: "certified bound on ‖δz‖", value: float64(*c.Value), solid: true})
 	}
 	charts["errors"] = errs
 
@@ -541,7 +550,7 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, rep *solveReport, ro
 	}
 	lc := chart{title: title("training loss"), xlabel: "epoch", ylabel: "loss", logY: true, series: []series{{name: "Adam", x: ex, y: ey}}}
 	if be := sol.Training.BestEpoch; be > 0 {
-		lc.vline = &level{fmt.Sprintf("best model (epoch %d)", be), float64(min(be, len(loss)))}
+		lc.vline = &level{name: fmt.Sprintf("best model (epoch %d)", be), value: float64(min(be, len(loss)))}
 	}
 	if len(ex) > 0 { // a reloaded model carries no loss history
 		charts["loss"] = lc

@@ -57,9 +57,17 @@ func TestCharts(t *testing.T) {
 	if a := float64(plotWidth / plotHeight); p.Y.Min != -2 || p.Y.Max != 2 || p.X.Min != -2*a || p.X.Max != 2*a {
 		t.Errorf("frame 2: x in [%g, %g], y in [%g, %g]", p.X.Min, p.X.Max, p.Y.Min, p.Y.Max)
 	}
-	// legendRoom raises the top of the y axis by 30 % of the data's range.
-	p, _ = chart{legendRoom: true, series: []series{{x: x, y: []float64{1, 2, 3, 2, 1}}}}.build()
-	if p.Y.Max < 3.6-1e-12 {
-		t.Errorf("legend room: y axis ends at %g, want ≥ 3.6", p.Y.Max)
+	// legendRoom raises the top of the y axis by a fraction of the data's
+	// range that grows with the legend's entries: at least a quarter for
+	// three entries (each line of the legend takes about 6 % of the height).
+	y := []float64{1, 2, 3, 2, 1}
+	p, _ = chart{legendRoom: true, series: []series{{name: "a", x: x, y: y}, {name: "b", x: x, y: y}, {name: "c", x: x, y: y}}}.build()
+	if want := 3 + 2*legendRoomFraction(3); legendRoomFraction(3) < 0.25 || p.Y.Max < want-1e-12 {
+		t.Errorf("legend room: y axis ends at %g, want ≥ %g", p.Y.Max, want)
+	}
+	for n := 1; n < 12; n++ {
+		if legendRoomFraction(n+1) <= legendRoomFraction(n) {
+			t.Errorf("legend room for %d entries not above that for %d", n+1, n)
+		}
 	}
 }

@@ -44,6 +44,10 @@
 // simplifies to the constant 0 and, structurally, ∂H/∂p mentions no
 // coordinate and ∂H/∂q no momentum. Formula.Separable then returns a view
 // with GradT(p) and GradV(q), which the explicit symplectic methods need.
+// Formula.UnitMass (and UnitMass for any Hamiltonian) further reports
+// whether H = |p|²/2 + V(q): separable, the p–p block of ∇²H simplifies
+// to the constant identity and ∂H/∂p vanishes at p = 0. The solver's
+// Lagrangian formulation needs exactly that form (p = q̇).
 //
 // # Interval enclosures
 //

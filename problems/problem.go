@@ -411,6 +411,9 @@ func (d *decoder) solver(p *Problem, s *fileSolver) error {
 	if out.Formulation, err = d.choice(s.Formulation, "solver.formulation", "hamiltonian", "lagrangian"); err != nil {
 		return err
 	}
+	if out.Formulation == "lagrangian" && !hamiltonians.UnitMass(p.H) {
+		return &Error{Key: "solver.formulation", Line: s.Formulation.Line, Msg: "lagrangian needs a Hamiltonian of the form H = |p|²/2 + V(q) (separable, unit masses); this one is not: use formulation: hamiltonian"}
+	}
 	if out.TargetBound, err = d.choice(s.TargetBound, "solver.target_bound", "paper", "certified"); err != nil {
 		return err
 	}

@@ -31,6 +31,14 @@ func TestCatalog(t *testing.T) {
 		"pendulum":             {2, 200, 4 * math.Pi, 6*(1-math.Cos(0.7)) + 0.045, 1e-14, true},
 		"two_body":             {8, 200, 8, 0.95*0.95*0.5 - 1, 1e-14, true},
 		"three_body":           {12, 200, 6.32591398, -1.2871, 1e-3, true}, // figure-eight energy ≈ −1.287
+		// The experiments of hnn reproduce, with the paper's K and intervals.
+		"paper_fig2":            {2, 200, 4 * math.Pi, 2.06, 0.005, true},
+		"paper_fig3":            {2, 200, 4 * math.Pi, 2.06, 0.005, true},
+		"paper_fig4":            {2, 500, 20 * math.Pi, 2.06, 0.005, true},
+		"paper_fig5":            {4, 100, 6 * math.Pi, 0.13, 0.005, true},
+		"paper_fig6":            {4, 100, 6 * math.Pi, 0.13, 0.005, true},
+		"paper_fig7":            {4, 500, 12 * math.Pi, 0.13, 0.005, true},
+		"paper_eq12_lagrangian": {2, 200, 4 * math.Pi, 2.06, 0.005, true},
 	}
 	list, err := Catalog()
 	if err != nil {
@@ -181,6 +189,9 @@ time: {end: 1, points: 10}
 		{"bad activation", ok + "solver: {activation: swish}\n", "solver.activation", "sin, tanh"},
 		{"bad polish method", ok + "solver: {polish_method: newton}\n", "solver.polish_method", "lbfgs, lm"},
 		{"bad lr", ok + "solver: {learning_rate: -1}\n", "solver.learning_rate", "out of range"},
+		{"bad formulation", ok + "solver: {formulation: newtonian}\n", "solver.formulation", "hamiltonian, lagrangian"},
+		{"lagrangian non-separable", strings.Replace(ok, "p^2/2 + x^2/2", "p^2/2*(1 + x^2)", 1) + "solver: {formulation: lagrangian}\n", "solver.formulation", "|p|²/2 + V(q)"},
+		{"lagrangian heavy", strings.Replace(ok, "p^2/2 + x^2/2", "p^2 + x^2/2", 1) + "solver: {formulation: lagrangian}\n", "solver.formulation", "|p|²/2 + V(q)"},
 		{"euler factor zero", ok + "compare: {euler_factors: [0]}\n", "compare.euler_factors[0]", "out of range"},
 		{"H not finite at z0", strings.Replace(ok, "p^2/2 + x^2/2", "p^2/2 + 1/x", 1) + "", "", ""},
 		{"bad problem name", ok + "name: ../evil\n", "name", "not a usable name"},

@@ -15,6 +15,7 @@ func (p *Problem) SolverSettings() *solver.Settings {
 		Hidden:            append([]int(nil), s.Hidden...),
 		Activation:        s.Activation,
 		Trial:             solver.Trial(s.Trial),
+		Formulation:       s.Formulation,
 		Epochs:            s.Epochs,
 		LearningRate:      s.LearningRate,
 		FinalLearningRate: s.FinalLR,

@@ -48,6 +48,7 @@ type batchPart struct {
 	ws                 *nn.Workspace
 	ones, gY, gdY, grd []float64
 	buf                *lossBuffers
+	lag                *lagLoss // the Lagrangian formulation's loss, nil otherwise
 	loss               float64
 }
 
@@ -70,6 +71,9 @@ func newBatch(tr *trainer, n int) *batch {
 		for j := range pt.ones {
 			pt.ones[j] = 1
 		}
+		if tr.set.Formulation == FormulationLagrangian {
+			pt.lag = newLagLoss(tr.p, &tr.set, tr.net.Arch, m)
+		}
 	}
 	b.run = b.part
 	return b
@@ -80,6 +84,14 @@ func (b *batch) part(i int) {
 	pt := &b.parts[i]
 	tr := b.tr
 	ts := b.times[pt.lo:pt.hi]
+	if pt.lag != nil {
+		var grad []float64
+		if b.wantGrad {
+			grad = pt.grd
+		}
+		pt.loss = pt.lag.lossGrad(tr.net, ts, b.total, grad)
+		return
+	}
 	y, dy := pt.ws.Forward(tr.net, ts, pt.ones)
 	pt.loss = residuals(pt.buf, tr.p, tr.hess, &tr.set, tr.e0, ts, b.total, y, dy, pt.gY, pt.gdY)
 	if b.wantGrad {

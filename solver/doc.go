@@ -19,6 +19,30 @@
 // and its gradient needs the exact Hessian of H:
 // ∂L/∂ẑ = (2/K)·∇²H·J·ℓ + (2λ/K)(H − E0)∇H, ∂L/∂(dẑ/dt) = (2/K)·ℓ.
 //
+// # The Lagrangian formulation
+//
+// With Settings.Formulation = "lagrangian", for H = |p|²/2 + V(q) (checked
+// symbolically: hamiltonians.UnitMass), the network N_L: R → R^d gives only
+// the coordinates (Eq. 11):
+//
+//	q̂(t) = q0 + f1(t)·q̇0 + f2(t)·N_L(t),   f1 = 1 − e^−t, f2 = (1 − e^−t)²  (Trial "exp")
+//	                                       f1 = t,        f2 = t²           (Trial "linear")
+//
+// with q̇0 = p0, so q̂(0) = q0 and dq̂/dt(0) = p0. The loss is Eq. 12 plus the
+// energy term, L = (1/K) Σ ‖d²q̂/dt² + ∇V(q̂)‖² + λ·(1/K) Σ (H(q̂, dq̂/dt) − E0)²;
+// its gradient needs ∇²V and the second derivative of N_L, which
+// nn.SecondWorkspace propagates forward beside the value and the first
+// derivative (three stacked row blocks per layer). A Lagrangian Solution is
+// a phase-space solution like any other: ẑ = [q̂, dq̂/dt] and
+// dẑ/dt = [dq̂/dt, d²q̂/dt²], so the residual ℓ of its q rows is zero and
+// its p rows are the Euler–Lagrange residual; every comparison and bound
+// applies unchanged except the certified bound, which would need the fourth
+// time derivative of N_L. An epoch on the paper's oscillator costs about
+// 1.8 times the Hamiltonian network's in processor time
+// (BenchmarkEpochLagrangianOscillator against BenchmarkEpochOscillator):
+// 1.5 times the rows in every matrix product, and the Hamiltonian
+// network's fused activation kernels have no second-order counterpart.
+//
 // # Training
 //
 // The K times are equally spaced on [0, T] (t_n = n·T/(K−1)) and, in every

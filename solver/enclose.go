@@ -24,6 +24,9 @@ func (s *Solution) Enclose(z [4][]hamiltonians.Interval, t0, t1 float64) error {
 	if !(t0 <= t1) {
 		panic(fmt.Sprintf("solver: Enclose on [%g, %g]", t0, t1))
 	}
+	if s.Settings.Formulation == FormulationLagrangian {
+		return fmt.Errorf("solver: d³ẑ/dt³ of the Lagrangian network is the fourth time derivative of N_L, beyond the %d the interval enclosure of the network gives", nn.TimeOrders)
+	}
 	var y [nn.TimeOrders + 1][]interval.Interval
 	for k := range y {
 		y[k] = make([]interval.Interval, D)

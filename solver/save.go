@@ -29,6 +29,7 @@ type savedSettings struct {
 	Hidden           []int   `json:"hidden"`
 	Activation       string  `json:"activation"`
 	Trial            Trial   `json:"trial"`
+	Formulation      string  `json:"formulation,omitempty"`
 	Epochs           int     `json:"epochs"`
 	LearningRate     float64 `json:"learning_rate"`
 	Beta1            float64 `json:"beta1"`
@@ -56,13 +57,13 @@ func (s *Solution) Save(w io.Writer) error {
 	m := savedModel{
 		Format: modelFormat, Problem: string(s.Problem.Source), Z0: s.Problem.Z0, T: s.Problem.T, K: s.Problem.K,
 		Settings: savedSettings{
-			Hidden: st.Hidden, Activation: st.Activation, Trial: st.Trial, Epochs: st.Epochs,
-			LearningRate: st.LearningRate, Beta1: st.Beta1, Beta2: st.Beta2, Jitter: st.Jitter,
+			Hidden: st.Hidden, Activation: st.Activation, Trial: st.Trial, Formulation: st.Formulation,
+			Epochs: st.Epochs, LearningRate: st.LearningRate, Beta1: st.Beta1, Beta2: st.Beta2, Jitter: st.Jitter,
 			EnergyWeight: st.EnergyWeight, Seed: st.Seed, ValidationPoints: st.ValidationPoints,
 			ValidateEvery: st.ValidateEvery, PolishIterations: st.PolishIterations, PolishMethod: st.PolishMethod,
 		},
 		Training: s.Training,
-		Layers:   append(append([]int{1}, st.Hidden...), s.Problem.H.Dim()),
+		Layers:   append(append([]int{1}, st.Hidden...), st.outputs(s.Problem.H.Dim())),
 		Params:   s.net.Params,
 	}
 	m.Training.BestLMax = finiteOr(m.Training.BestLMax)
@@ -120,7 +121,7 @@ func Load(data []byte, p Problem) (*Solution, error) {
 	}
 	ss := m.Settings
 	set := Settings{
-		Hidden: ss.Hidden, Activation: ss.Activation, Trial: ss.Trial, Epochs: ss.Epochs,
+		Hidden: ss.Hidden, Activation: ss.Activation, Trial: ss.Trial, Formulation: ss.Formulation, Epochs: ss.Epochs,
 		LearningRate: ss.LearningRate, Beta1: ss.Beta1, Beta2: ss.Beta2, Jitter: ss.Jitter, NoJitter: ss.Jitter == 0,
 		EnergyWeight: ss.EnergyWeight, Seed: ss.Seed, ValidationPoints: ss.ValidationPoints,
 		ValidateEvery: ss.ValidateEvery, PolishIterations: ss.PolishIterations, PolishMethod: ss.PolishMethod,
@@ -133,7 +134,7 @@ func Load(data []byte, p Problem) (*Solution, error) {
 	if err != nil {
 		return nil, fmt.Errorf("saved model: %w", err)
 	}
-	arch := nn.Arch{In: 1, Hidden: set.Hidden, Out: p.H.Dim(), Act: act, OutputBias: true}
+	arch := nn.Arch{In: 1, Hidden: set.Hidden, Out: set.outputs(p.H.Dim()), Act: act, OutputBias: true}
 	net, err := nn.New(arch)
 	if err != nil {
 		return nil, fmt.Errorf("saved model: %w", err)

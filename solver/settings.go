@@ -76,6 +76,9 @@ type Settings struct {
 	Init string
 	// Trial is the parametric function. Default TrialExp.
 	Trial Trial
+	// Formulation is FormulationHamiltonian (the default) or
+	// FormulationLagrangian, which needs H = |p|²/2 + V(q).
+	Formulation string
 	// Epochs is the number of Adam epochs. Default 20000.
 	Epochs int
 	// LearningRate of Adam. Default 8e-3 (the paper's).
@@ -150,6 +153,9 @@ func (s *Settings) resolved(p Problem) (Settings, error) {
 	if r.Trial != TrialExp && r.Trial != TrialLinear {
 		return r, fmt.Errorf("solver: unknown trial %q; expected exp or linear", r.Trial)
 	}
+	if err := r.checkFormulation(p); err != nil {
+		return r, err
+	}
 	if r.Epochs == 0 {
 		r.Epochs = 20000
 	}
@@ -204,7 +210,11 @@ func (s *Settings) resolved(p Problem) (Settings, error) {
 	if len(bad) > 0 {
 		return r, fmt.Errorf("solver: invalid settings: %s", strings.Join(bad, "; "))
 	}
-	if need := workspaceBytes(max(p.K, r.ValidationPoints), r.Hidden, p.H.Dim()); need > MaxWorkspaceBytes {
+	need := workspaceBytes(max(p.K, r.ValidationPoints), r.Hidden, p.H.Dim())
+	if r.Formulation == FormulationLagrangian {
+		need = need * 3 / 2 // three stacked row blocks instead of two
+	}
+	if need > MaxWorkspaceBytes {
 		return r, fmt.Errorf("solver: %d training and %d validation points with hidden layers %v need about %.1f GB of buffers; the limit is %.1f GB: use fewer points or narrower layers", p.K, r.ValidationPoints, r.Hidden, float64(need)/1e9, float64(MaxWorkspaceBytes)/1e9)
 	}
 	return r, nil

@@ -77,6 +77,10 @@ func (s *Solution) Sample(ts, z, dz []float64) {
 			ev = newEvaluator(s.Problem, s.Settings, s.net.Arch, n)
 		}
 		copy(ev.times, ts[lo:hi])
+		if s.Settings.Formulation == FormulationLagrangian {
+			ev.lagrangian().states(s.net, rows(z, lo*D, hi*D), rows(dz, lo*D, hi*D))
+			continue
+		}
 		y, dy := ev.forward(s.net)
 		for i, t := range ev.times {
 			f, df := s.Settings.Trial.f(t)
@@ -129,6 +133,7 @@ type evaluator struct {
 	arch  nn.Arch
 	ws    *nn.Workspace
 	fw    *forwardParts // chunked evaluation for lmax, made on first use
+	lag   *lagParts     // the Lagrangian formulation's evaluation, made on first use
 	e0    float64
 }
 
@@ -157,6 +162,10 @@ func (ev *evaluator) forward(net *nn.Net) (y, dy []float64) {
 // single-point evaluator.
 func (ev *evaluator) state(net *nn.Net, t float64, z, dz []float64) {
 	ev.times[0] = t
+	if ev.set.Formulation == FormulationLagrangian {
+		ev.lagrangian().states(net, z, dz)
+		return
+	}
 	y, dy := ev.forward(net)
 	f, df := ev.set.Trial.f(t)
 	for i := range y {
@@ -172,6 +181,9 @@ func (ev *evaluator) state(net *nn.Net, t float64, z, dz []float64) {
 // lmax returns max over the evaluator's times of sqrt(‖ℓ‖² + λ(H − E0)²),
 // evaluated in parallel chunks.
 func (ev *evaluator) lmax(net *nn.Net) float64 {
+	if ev.set.Formulation == FormulationLagrangian {
+		return ev.lagrangian().states(net, nil, nil)
+	}
 	if ev.fw == nil {
 		ev.fw = newForwardParts(ev, len(ev.times))
 	}

@@ -70,7 +70,7 @@ func Solve(ctx context.Context, p Problem, s *Settings, mon Monitor) (*Solution,
 		return nil, fmt.Errorf("solver: %w", err)
 	}
 	D := p.H.Dim()
-	arch := nn.Arch{In: 1, Hidden: set.Hidden, Out: D, Act: act, OutputBias: true}
+	arch := nn.Arch{In: 1, Hidden: set.Hidden, Out: set.outputs(D), Act: act, OutputBias: true}
 	net, err := nn.New(arch)
 	if err != nil {
 		return nil, fmt.Errorf("solver: %w", err)

@@ -16,6 +16,7 @@
 //	  bound       recompute the error bounds and comparisons of a saved model
 //	  integrate   integrate a problem with a classical method (symplectic, RK4 or DOP853)
 //	  learn       learn an unknown Hamiltonian from trajectories (HNN against a baseline)
+//	  reproduce   rerun the papers' figures and tables and write REPORT.md beside their numbers
 //	  bench       measure training speed and time to accuracy on this machine
 //	  problems    list the built-in problems, or show one as YAML
 //	  help        show help for a command
@@ -171,6 +172,48 @@
 //	  hnn problems
 //	  hnn problems show henon_heiles
 //	  hnn problems show nonlinear_oscillator > mine.yaml
+//
+//	Usage: hnn reproduce [--quick] [-o DIR] [--plots png|svg]
+//
+//	Reruns the experiments of the two papers, in order, and writes DIR/REPORT.md
+//	with every figure embedded and every number the papers report beside ours:
+//
+//	  Mattheakis et al. Fig. 2 and 5  loss curves of sin/sigmoid × f = 1 − e^−t / f = t
+//	                                  (oscillator; Hénon–Heiles)
+//	  Fig. 3   oscillator, K = 200 on [0, 4π], against symplectic Euler at K and 100·K
+//	  Fig. 4   oscillator on [0, 20π], 80 neurons, K = 500, λ = 1
+//	  Fig. 6   Hénon–Heiles on [0, 6π], K = 100, against Euler at K and 10·K
+//	  Fig. 7   Hénon–Heiles on [0, 12π], 80 neurons, K = 500, λ = 0.5
+//	  Eq. 11–12  the Lagrangian network on the oscillator and its cost
+//	  Greydanus et al. Table 1 rows 1–4 and the three-body table of appendix B
+//
+//	Each experiment is a problem of the catalogue (paper_fig2 … paper_fig7,
+//	paper_eq12_lagrangian, learn_mass_spring, learn_pendulum,
+//	learn_real_pendulum, learn_two_body, learn_three_body), so one can be rerun
+//	alone with hnn solve or hnn learn. Each writes its figures and report.json
+//	into DIR/<problem>/.
+//
+//	The full run uses the papers' settings and takes about twenty minutes on
+//	two cores (it prints its total time). --quick trains with 1/25 of the
+//	epochs, 1/10 of the learn steps and 1/5 of the learn trajectories (the
+//	report says so) and takes about a minute; its numbers show the pipeline,
+//	not the papers' accuracy.
+//
+//	Progress is shown on a terminal. Ctrl-C stops after writing the report of
+//	the experiments finished so far and exits with status 130.
+//
+//	Examples:
+//	  hnn reproduce --quick
+//	  hnn reproduce -o out/paper
+//	  hnn reproduce --quick --plots svg -o /tmp/quick
+//
+//	Flags:
+//	  -o string
+//	    	output directory (default "out/reproduce")
+//	  -plots string
+//	    	plot format: png or svg (default "png")
+//	  -quick
+//	    	fewer epochs, steps and trajectories: about a minute instead of twenty
 //
 //	Usage: hnn solve FILE|NAME [-o DIR] [--epochs N] [--seed S] [--quiet]
 //

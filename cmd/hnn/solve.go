@@ -560,7 +560,11 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, rep *solveReport, ro
 
 func printSolveReport(w io.Writer, p *problems.Problem, r *solveReport) {
 	tr := r.Training
-	fmt.Fprintf(w, "%s: data-free Hamiltonian network, K = %d on [0, %.4g]\n", p.Name, p.Points, p.End)
+	kind := "Hamiltonian"
+	if p.Solver.Formulation == solver.FormulationLagrangian {
+		kind = "Lagrangian (Eq. 11–12)"
+	}
+	fmt.Fprintf(w, "%s: data-free %s network, K = %d on [0, %.4g]\n", p.Name, kind, p.Points, p.End)
 	fmt.Fprintf(w, "training: %d epochs", tr.Epochs)
 	if tr.Polish > 0 {
 		fmt.Fprintf(w, " + %d L-BFGS", tr.Polish)

@@ -20,6 +20,17 @@
 //
 // then ∂L/∂[W; b] = aᵀ·g and the input gradient is g·Wᵀ.
 //
+// # Second derivatives
+//
+// SecondWorkspace serves a network of one input t (the solver's Lagrangian
+// formulation): it stacks 3B rows, the values, dN/dt and d²N/dt², with
+//
+//	ḣ = σ'(z)⊙ż,  ḧ = σ”(z)⊙ż⊙ż + σ'(z)⊙z̈,
+//	g_z = g_h⊙σ' + g_ḣ⊙σ”⊙ż + g_ḧ⊙(σ”'⊙ż⊙ż + σ”⊙z̈),
+//	g_ż = g_ḣ⊙σ' + 2g_ḧ⊙σ”⊙ż,  g_z̈ = g_ḧ⊙σ',
+//
+// the bias added to value rows only, and the same products per layer.
+//
 // # Kernels
 //
 // On amd64 with AVX2 and FMA (detected at run time) the products run on a

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hnn-project/hnn/errorbound"
+	"github.com/hnn-project/hnn/problems"
+	"github.com/hnn-project/hnn/solver"
+	"github.com/hnn-project/hnn/symplectic"
+)
+
+// paperCharts draws two pictures of Mattheakis et al. that hnn solve does
+// not: the error in phase space, δp against δx, for the network and
+// symplectic Euler at K·factor steps (Fig. 3 and 4, for one degree of
+// freedom: the first coordinate and momentum), and the positions q_i(t)
+// of network, reference and Euler with the largest factor (Fig. 7 right).
+// At most 4000 points of each curve are drawn.
+func paperCharts(ctx context.Context, p *problems.Problem, sol *solver.Solution, factors []int) (map[string]chart, error) {
+	h := p.H
+	ref, err := (&symplectic.DOP853{RTol: 1e-12, ATol: 1e-12}).Solve(ctx, symplectic.HamiltonianSystem(h), p.Initial, 0, p.End)
+	if err != nil {
+		return nil, fmt.Errorf("reference solution: %w", err)
+	}
+	m, err := symplectic.MethodByName(errorbound.EulerMethod(h))
+	if err != nil {
+		return nil, err
+	}
+	D, d := p.Dim(), len(p.Coordinates)
+	names := p.Names()
+	const n = 4000
+	grid := errorbound.Grid(0, p.End, n)
+	z := make([]float64, len(grid)*D)
+	sol.Sample(grid, z, nil)
+	r := make([]float64, D)
+	col := func(xs []float64, j int) []float64 {
+		out := make([]float64, len(xs)/D)
+		for k := range out {
+			out[k] = xs[k*D+j]
+		}
+		return out
+	}
+	refs := make([]float64, len(grid)*D)
+	for k, t := range grid {
+		ref.At(r, t)
+		copy(refs[k*D:], r)
+	}
+	diff := func(a, b []float64) []float64 {
+		out := make([]float64, len(a))
+		for i := range a {
+			out[i] = a[i] - b[i]
+		}
+		return out
+	}
+	title := func(s string) string { return p.Name + ": " + s }
+	phase := chart{title: title("error in phase space"), xlabel: "δ" + names[0], ylabel: "δ" + names[d]}
+	dz := diff(z, refs)
+	phase.series = append(phase.series, series{name: "network", x: col(dz, 0), y: col(dz, d)})
+	pos := chart{title: title("positions"), xlabel: "t", ylabel: "position"}
+	for i := 0; i < d; i++ {
+		pos.series = append(pos.series,
+			series{name: names[i] + " network", x: grid, y: col(z, i)},
+			series{name: names[i] + " reference", x: grid, y: col(refs, i), dashed: true})
+	}
+	for fi, f := range factors {
+		steps := f * p.Points
+		tr, err := symplectic.Integrate(h, p.Initial, 0, p.End, steps, m)
+		if err != nil {
+			continue // Euler's failure is reported in the tables; no curve
+		}
+		stride := max(1, steps/n)
+		var ts, es, xs []float64
+		for k := 0; k <= steps; k += stride {
+			t := tr.Time(k)
+			x := tr.State(nil, k)
+			ref.At(r, t)
+			ts = append(ts, t)
+			es = append(es, diff(x, r)...)
+			xs = append(xs, x...)
+		}
+		label := fmt.Sprintf("%s, %d steps", errorbound.EulerMethod(h), steps)
+		phase.series = append(phase.series, series{name: label, x: col(es, 0), y: col(es, d)})
+		if fi == len(factors)-1 {
+			for i := 0; i < d; i++ {
+				pos.series = append(pos.series, series{name: names[i] + " " + label, x: ts, y: col(xs, i)})
+			}
+		}
+	}
+	return map[string]chart{"error_phase": phase, "positions": pos}, nil
+}

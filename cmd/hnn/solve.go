@@ -112,7 +112,7 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 	mon := func(pr solver.Progress) {
 		status := fmt.Sprintf("epoch %d/%d  loss %.2e  best ℓmax %.2e", pr.Epoch, pr.Epochs, pr.Loss, pr.BestLMax)
 		if pr.Phase == "polish" {
-			status = fmt.Sprintf("L-BFGS %d  loss %.2e  best ℓmax %.2e", pr.Epoch-pr.Epochs, pr.Loss, pr.BestLMax)
+			status = fmt.Sprintf("%s %d  loss %.2e  best ℓmax %.2e", polishName(p.Solver.PolishMethod), pr.Epoch-pr.Epochs, pr.Loss, pr.BestLMax)
 		}
 		prog.show(min(pr.Epoch, pr.Epochs), pr.Epochs, pr.Elapsed, status)
 	}
@@ -212,6 +212,7 @@ type solveReport struct {
 type trainingReport struct {
 	Epochs          int    `json:"epochs"`
 	Polish          int    `json:"polish_iterations"`
+	PolishMethod    string `json:"polish_method,omitempty"`
 	Seconds         number `json:"seconds"`
 	FinalLoss       number `json:"final_loss"`
 	BestEpoch       int    `json:"best_epoch"`
@@ -329,7 +330,7 @@ func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solut
 	rep := &solveReport{
 		Problem: p.Name,
 		Training: trainingReport{
-			Epochs: tr.Epochs, Polish: tr.Polish, Seconds: number(tr.Seconds), FinalLoss: number(tr.FinalLoss),
+			Epochs: tr.Epochs, Polish: tr.Polish, PolishMethod: sol.Settings.PolishMethod, Seconds: number(tr.Seconds), FinalLoss: number(tr.FinalLoss),
 			BestEpoch: tr.BestEpoch, BestLMax: number(tr.BestLMax), StoppedBecause: tr.Stopped, Detail: tr.Reason,
 		},
 		Network: networkReport{
@@ -558,6 +559,14 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, rep *solveReport, ro
 	return charts, nil
 }
 
+// polishName is how reports name the polish method of solver settings.
+func polishName(method string) string {
+	if method == "lm" {
+		return "Levenberg–Marquardt"
+	}
+	return "L-BFGS"
+}
+
 func printSolveReport(w io.Writer, p *problems.Problem, r *solveReport) {
 	tr := r.Training
 	kind := "Hamiltonian"
@@ -567,7 +576,7 @@ func printSolveReport(w io.Writer, p *problems.Problem, r *solveReport) {
 	fmt.Fprintf(w, "%s: data-free %s network, K = %d on [0, %.4g]\n", p.Name, kind, p.Points, p.End)
 	fmt.Fprintf(w, "training: %d epochs", tr.Epochs)
 	if tr.Polish > 0 {
-		fmt.Fprintf(w, " + %d L-BFGS", tr.Polish)
+		fmt.Fprintf(w, " + %d %s", tr.Polish, polishName(tr.PolishMethod))
 	}
 	fmt.Fprintf(w, " in %.1f s (%.3g ms/epoch), %s; best model at epoch %d, final loss %.3g\n", float64(tr.Seconds), float64(tr.SecondsPerEpoch), tr.StoppedBecause, tr.BestEpoch, float64(tr.FinalLoss))
 	if tr.Detail != "" {

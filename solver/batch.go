@@ -147,11 +147,11 @@ type forwardParts struct {
 }
 
 type forwardPart struct {
-	lo, hi int
-	ws     *nn.Workspace
-	ones   []float64
-	z, g   []float64 // state and gradient scratch of lmax
-	worst  float64
+	lo, hi   int
+	ws       *nn.Workspace
+	ones     []float64
+	z, dz, g []float64 // state, derivative and gradient scratch of lmax
+	worst    float64
 }
 
 func newForwardParts(ev *evaluator, n int) *forwardParts {
@@ -161,7 +161,7 @@ func newForwardParts(ev *evaluator, n int) *forwardParts {
 	for i := range f.parts {
 		lo, hi := i*n/c, (i+1)*n/c
 		pt := &f.parts[i]
-		*pt = forwardPart{lo: lo, hi: hi, ws: nn.NewWorkspace(ev.arch, hi-lo, 1), ones: make([]float64, hi-lo), z: make([]float64, D), g: make([]float64, D)}
+		*pt = forwardPart{lo: lo, hi: hi, ws: nn.NewWorkspace(ev.arch, hi-lo, 1), ones: make([]float64, hi-lo), z: make([]float64, D), dz: make([]float64, D), g: make([]float64, D)}
 		for j := range pt.ones {
 			pt.ones[j] = 1
 		}
@@ -183,38 +183,44 @@ func (f *forwardParts) lmax(net *nn.Net) float64 {
 	return worst
 }
 
+// residualNorm returns sqrt(‖dz − J∇H(z)‖² + λ(H(z) − E0)²), the quantity
+// whose maximum is ℓmax, using g as scratch for ∇H.
+func (ev *evaluator) residualNorm(z, dz, g []float64) float64 {
+	ev.p.H.Grad(g, z)
+	d := len(z) / 2
+	var l2 float64
+	for i := range z {
+		var v float64
+		if i < d {
+			v = dz[i] - g[d+i]
+		} else {
+			v = dz[i] + g[i-d]
+		}
+		l2 += v * v
+	}
+	if ev.set.EnergyWeight > 0 {
+		e := ev.p.H.H(z) - ev.e0
+		l2 += ev.set.EnergyWeight * e * e
+	}
+	return math.Sqrt(l2)
+}
+
 func (f *forwardParts) lmaxPart(i int) {
 	pt := &f.parts[i]
 	ev := f.ev
 	ts := ev.times[pt.lo:pt.hi]
 	y, dy := pt.ws.Forward(f.net, ts, pt.ones)
 	D := ev.p.H.Dim()
-	d := D / 2
-	z, g := pt.z, pt.g
+	z, dz := pt.z, pt.dz
 	var worst float64
 	for n, t := range ts {
 		f, df := ev.set.Trial.f(t)
 		row := n * D
 		for i := 0; i < D; i++ {
 			z[i] = ev.p.Z0[i] + f*y[row+i]
+			dz[i] = df*y[row+i] + f*dy[row+i]
 		}
-		ev.p.H.Grad(g, z)
-		var l2 float64
-		for i := 0; i < D; i++ {
-			dz := df*y[row+i] + f*dy[row+i]
-			var v float64
-			if i < d {
-				v = dz - g[d+i]
-			} else {
-				v = dz + g[i-d]
-			}
-			l2 += v * v
-		}
-		if ev.set.EnergyWeight > 0 {
-			e := ev.p.H.H(z) - ev.e0
-			l2 += ev.set.EnergyWeight * e * e
-		}
-		l := math.Sqrt(l2)
+		l := ev.residualNorm(z, dz, pt.g)
 		if math.IsNaN(l) {
 			worst = math.Inf(1) // a non-finite model is never the best
 			break

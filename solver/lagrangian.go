@@ -249,21 +249,9 @@ func (f *lagParts) part(i int) {
 	y, dy, ddy := pt.ws.Forward(f.net, ts)
 	lagStates(ev.set.Trial, ev.p.Z0, ts, y, dy, ddy, pt.z, pt.dz)
 	D := ev.p.H.Dim()
-	d := D / 2
 	var worst float64
 	for n := range ts {
-		z, dz := pt.z[n*D:(n+1)*D], pt.dz[n*D:(n+1)*D]
-		ev.p.H.Grad(pt.g, z)
-		var l2 float64
-		for i := 0; i < d; i++ {
-			a, b := dz[i]-pt.g[d+i], dz[d+i]+pt.g[i]
-			l2 += a*a + b*b
-		}
-		if ev.set.EnergyWeight > 0 {
-			e := ev.p.H.H(z) - ev.e0
-			l2 += ev.set.EnergyWeight * e * e
-		}
-		l := math.Sqrt(l2)
+		l := ev.residualNorm(pt.z[n*D:(n+1)*D], pt.dz[n*D:(n+1)*D], pt.g)
 		if math.IsNaN(l) {
 			worst = math.Inf(1) // a non-finite model is never the best
 			break

@@ -22,15 +22,19 @@ func benchEpoch(b *testing.B, src string, q, p []string, z0 []float64, T float64
 		b.Fatal(err)
 	}
 	set, _ := (&Settings{}).resolved(pr)
-	tr := newTrainer(pr, set, sol.net, newRNG(1))
+	timeEpochs(b, newTrainer(pr, set, sol.net, newRNG(1)))
+}
+
+// timeEpochs runs b.N epochs of tr and reports, beside the wall time that
+// other jobs on a shared machine inflate, the processor time per epoch
+// summed over cores.
+func timeEpochs(b *testing.B, tr *trainer) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	cpu := processSeconds()
 	for i := 0; i < b.N; i++ {
 		tr.epoch()
 	}
-	// Processor time per epoch, summed over cores: beside the wall time,
-	// which other jobs on a shared machine inflate.
 	b.ReportMetric((processSeconds()-cpu)*1e9/float64(b.N), "cpu-ns/op")
 }
 

@@ -24,12 +24,5 @@ func BenchmarkEpochLagrangianOscillator(b *testing.B) {
 		b.Fatal(err)
 	}
 	set, _ := s.resolved(pr)
-	tr := newTrainer(pr, set, sol.net, newRNG(1))
-	b.ReportAllocs()
-	b.ResetTimer()
-	cpu := processSeconds()
-	for i := 0; i < b.N; i++ {
-		tr.epoch()
-	}
-	b.ReportMetric((processSeconds()-cpu)*1e9/float64(b.N), "cpu-ns/op")
+	timeEpochs(b, newTrainer(pr, set, sol.net, newRNG(1)))
 }

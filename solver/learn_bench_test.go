@@ -33,7 +33,7 @@ func benchLearnStep(b *testing.B, B, D int, hidden []int) {
 		e.loss(net, target, grad)
 		adam.Step(net.Params, grad)
 	}
-	// Processor time per step, summed over cores (see benchEpoch).
+	// Processor time per step, summed over cores (see timeEpochs).
 	b.ReportMetric((processSeconds()-cpu)*1e9/float64(b.N), "cpu-ns/op")
 }
 

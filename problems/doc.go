@@ -55,10 +55,12 @@
 //	  batch: 0                      # 0: full batch
 //	  weight_decay: 1e-4
 //	  seed: 0
+//	  seeds: 1                      # runs; run i uses data_seed + i and seed + i; medians reported
 //	  energy_trajectories: 15       # the energy metric: fresh initial states,
 //	  energy_init: signed           # data: drawn as the data's | signed: each value ±U[energy_range]
 //	  energy_range: [0.2, 1]
 //	  energy_time: 20               # integrated over [0, energy_time]
+//	  energy_time_growth: 1         # start k covers [0, energy_time·growth^k]
 //	  energy_points: 100            # times at which the energies are compared, ends included
 //	  energy: q^2 + p^2             # optional: the quantity compared (default: the hamiltonian)
 //

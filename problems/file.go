@@ -48,8 +48,10 @@ type fileLearn struct {
 	Batch              *expr   `yaml:"batch"`
 	WeightDecay        *expr   `yaml:"weight_decay"`
 	Seed               *expr   `yaml:"seed"`
+	Seeds              *expr   `yaml:"seeds"`
 	EnergyTrajectories *expr   `yaml:"energy_trajectories"`
 	EnergyTime         *expr   `yaml:"energy_time"`
+	EnergyTimeGrowth   *expr   `yaml:"energy_time_growth"`
 	EnergyPoints       *expr   `yaml:"energy_points"`
 	Energy             *scalar `yaml:"energy"`
 	EnergyInit         *scalar `yaml:"energy_init"`

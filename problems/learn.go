@@ -19,7 +19,11 @@ import (
 const (
 	MaxTrajectories = 100_000
 	MaxLearnPoints  = 10_000_000 // trajectories × points
-	MaxSteps        = 10_000_000
+	// MaxEnergySpan bounds the longest span of the energy metric,
+	// energy_time · energy_time_growth^(energy_trajectories − 1).
+	MaxEnergySpan = 1e6
+	MaxSteps      = 10_000_000
+	MaxSeeds      = 1000 // learn.seeds
 )
 
 // Learn is the learn section of a problem file: how to generate the data
@@ -56,10 +60,20 @@ type Learn struct {
 	DataSeed         uint64
 
 	Settings solver.LearnSettings
+	// Seeds is how many times the task is run: run i (from 0) uses
+	// DataSeed+i and Settings.Seed+i. Default 1. The first run is the
+	// task's report, model and plots; all runs are summarised by their
+	// medians, for a result that does not hang on one draw of the seeds.
+	Seeds int
 
 	EnergyTrajectories int     // fresh initial states for the energy metric; default 15
 	EnergyTime         float64 // default 20
-	EnergyPoints       int     // comparison times, both ends included; default 500
+	// EnergyTimeGrowth lengthens the span from one initial state to the
+	// next: start k (from 0) covers [0, EnergyTime·EnergyTimeGrowth^k].
+	// Default 1 (every start covers [0, EnergyTime]). The reference code's
+	// spring notebook lengthens its span by 1.09 at every start.
+	EnergyTimeGrowth float64
+	EnergyPoints     int // comparison times, both ends included; default 500
 	// EnergyInit is how the energy metric's initial states are drawn:
 	// "data" (default: as the training trajectories start) or "signed"
 	// (every coordinate and momentum independently ±U[EnergyLo, EnergyHi]
@@ -75,7 +89,7 @@ type Learn struct {
 }
 
 func (d *decoder) learn(f *fileLearn, top *yaml.Node) (*Learn, error) {
-	l := &Learn{Trajectories: 50, Points: 30, Time: 3, RadiusLo: 0.1, RadiusHi: 1, EnergyTrajectories: 15, EnergyTime: 20, EnergyPoints: 500, EnergyLo: 0.2, EnergyHi: 1}
+	l := &Learn{Trajectories: 50, Points: 30, Time: 3, RadiusLo: 0.1, RadiusHi: 1, Seeds: 1, EnergyTrajectories: 15, EnergyTime: 20, EnergyTimeGrowth: 1, EnergyPoints: 500, EnergyLo: 0.2, EnergyHi: 1}
 	var err error
 	ints := []struct {
 		e      *expr
@@ -88,6 +102,7 @@ func (d *decoder) learn(f *fileLearn, top *yaml.Node) (*Learn, error) {
 		{f.TestTrajectories, "learn.test_trajectories", &l.TestTrajectories, 1, MaxTrajectories},
 		{f.Steps, "learn.steps", &l.Settings.Steps, 1, MaxSteps},
 		{f.Batch, "learn.batch", &l.Settings.Batch, 0, MaxLearnPoints},
+		{f.Seeds, "learn.seeds", &l.Seeds, 1, MaxSeeds},
 		{f.EnergyTrajectories, "learn.energy_trajectories", &l.EnergyTrajectories, 1, 10_000},
 		{f.EnergyPoints, "learn.energy_points", &l.EnergyPoints, 2, MaxPoints},
 	}
@@ -110,6 +125,7 @@ func (d *decoder) learn(f *fileLearn, top *yaml.Node) (*Learn, error) {
 		{f.LearningRate, "learn.learning_rate", &l.Settings.LearningRate, true},
 		{f.WeightDecay, "learn.weight_decay", &l.Settings.WeightDecay, false},
 		{f.EnergyTime, "learn.energy_time", &l.EnergyTime, true},
+		{f.EnergyTimeGrowth, "learn.energy_time_growth", &l.EnergyTimeGrowth, true},
 	}
 	for _, c := range reals {
 		if c.e == nil {
@@ -170,6 +186,17 @@ func (d *decoder) learn(f *fileLearn, top *yaml.Node) (*Learn, error) {
 		if l.TestPoints, err = d.integer(f.TestPoints, "learn.test_points", 1, MaxObservations); err != nil {
 			return nil, err
 		}
+	}
+	if last := l.EnergyTime * math.Pow(l.EnergyTimeGrowth, float64(l.EnergyTrajectories-1)); !(last <= MaxEnergySpan) {
+		key, e := "learn.energy_time", f.EnergyTime
+		if f.EnergyTimeGrowth != nil {
+			key, e = "learn.energy_time_growth", f.EnergyTimeGrowth
+		}
+		line := keyLine(top, "learn")
+		if e != nil {
+			line = e.Line
+		}
+		return nil, &Error{Key: key, Line: line, Msg: fmt.Sprintf("the energy metric's longest span would be %.3g, over the limit of %g", last, float64(MaxEnergySpan))}
 	}
 	if l.TestTrajectories == 0 {
 		l.TestTrajectories = l.Trajectories / 2
@@ -320,8 +347,10 @@ func (p *Problem) LearnData(ctx context.Context) (train, test solver.Dataset, en
 			ds.N++
 		}
 	}
+	T := l.EnergyTime
 	for k := 0; k < l.EnergyTrajectories; k++ {
-		energy = append(energy, EnergyCase{X0: energyDraw(), T: l.EnergyTime})
+		energy = append(energy, EnergyCase{X0: energyDraw(), T: T})
+		T *= l.EnergyTimeGrowth
 	}
 	return train, test, energy, nil
 }

@@ -344,6 +344,11 @@ func TestLearnErrors(t *testing.T) {
 		{"energy_range: [0, 1]", "learn.energy_range"},
 		{"orbit_position: square", "learn.orbit_position"},
 		{"energy: q^", "learn.energy"},
+		{"energy_time_growth: 0", "learn.energy_time_growth"},
+		{"energy_time_growth: 3", "learn.energy_time_growth"}, // 20·3^14 > MaxEnergySpan
+		{"energy_time: 2e6", "learn.energy_time"},
+		{"seeds: 0", "learn.seeds"},
+		{"seeds: 1001", "learn.seeds"},
 	} {
 		_, err := Parse([]byte(fmt.Sprintf(base, c.body)), "l.yaml", "l")
 		var pe *Error

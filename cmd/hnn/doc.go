@@ -150,6 +150,12 @@
 //	  DIR/hnn.json     the learned Hamiltonian, usable wherever a problem file is:
 //	                   hnn integrate DIR/hnn.json
 //
+//	With learn.seeds: N in the problem file the task runs N times, run i with
+//	data_seed + i and seed + i; the table, model and plots are the first run's,
+//	and a second table lists every run with the medians (report.json: seeds,
+//	seed_summary). The catalogue's learn_mass_spring runs ten, because its
+//	baseline's energy error changes by orders of magnitude with the seeds.
+//
 //	Examples:
 //	  hnn learn learn_mass_spring
 //	  hnn learn learn_pendulum -o out/pend

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"sort"
 	"strings"
 
 	"github.com/hnn-project/hnn/errorbound"
@@ -40,6 +41,12 @@ error). It writes
   DIR/hnn.json     the learned Hamiltonian, usable wherever a problem file is:
                    hnn integrate DIR/hnn.json
 
+With learn.seeds: N in the problem file the task runs N times, run i with
+data_seed + i and seed + i; the table, model and plots are the first run's,
+and a second table lists every run with the medians (report.json: seeds,
+seed_summary). The catalogue's learn_mass_spring runs ten, because its
+baseline's energy error changes by orders of magnitude with the seeds.
+
 Examples:
   hnn learn learn_mass_spring
   hnn learn learn_pendulum -o out/pend
@@ -72,6 +79,33 @@ type learnReport struct {
 	Train       int         `json:"train_states"`
 	Test        int         `json:"test_states"`
 	PlotDropped int         `json:"plot_points_left_out,omitempty"`
+	// With learn.seeds > 1: every run (the first is the one above) and
+	// their medians.
+	Seeds       []seedRun    `json:"seeds,omitempty"`
+	SeedSummary *seedSummary `json:"seed_summary,omitempty"`
+}
+
+// seedRun is one run of a learn task repeated with learn.seeds.
+type seedRun struct {
+	DataSeed          uint64 `json:"data_seed"`
+	Seed              uint64 `json:"seed"`
+	HNNEnergyMSE      number `json:"hnn_energy_mse"`
+	BaselineEnergyMSE number `json:"baseline_energy_mse"`
+	Ratio             number `json:"ratio"` // baseline / HNN energy MSE
+	HNNTestLoss       number `json:"hnn_test_loss"`
+	BaselineTestLoss  number `json:"baseline_test_loss"`
+	HNNSeconds        number `json:"hnn_seconds"`
+}
+
+// seedSummary is the medians of a learn task's runs, and the range of the
+// baseline/HNN ratio.
+type seedSummary struct {
+	Runs                    int    `json:"runs"`
+	HNNEnergyMSEMedian      number `json:"hnn_energy_mse_median"`
+	BaselineEnergyMSEMedian number `json:"baseline_energy_mse_median"`
+	RatioMedian             number `json:"ratio_median"`
+	RatioMin                number `json:"ratio_min"`
+	RatioMax                number `json:"ratio_max"`
 }
 
 // learnOutcome is what one learn task produced: its report, the trained
@@ -80,6 +114,9 @@ type learnOutcome struct {
 	Report learnReport
 	Result *solver.LearnResult
 	Files  map[string][]byte
+	// Interrupted: the context was cancelled during the repeated runs of
+	// learn.seeds; the report covers the runs finished before.
+	Interrupted bool
 }
 
 // learnTask runs the learn task of p: its data, the training of the HNN
@@ -90,32 +127,11 @@ func learnTask(ctx context.Context, p *problems.Problem, plots string, mon solve
 	if p.Learn == nil {
 		return nil, inputError(fmt.Errorf("%s: no learn section: hnn learn needs one (see hnn problems show learn_mass_spring)", p.Source))
 	}
-	train, test, cases, err := p.LearnData(ctx)
+	res, rep, cases, err := learnRun(ctx, p, mon)
 	if err != nil {
 		return nil, err
 	}
-	res, err := solver.Learn(ctx, train, test, &p.Learn.Settings, mon)
-	if err != nil {
-		return nil, inputError(fmt.Errorf("%s: %w", p.Source, err))
-	}
-	if ctx.Err() != nil {
-		return nil, ctx.Err()
-	}
-	hm, hs, err := energyMetric(ctx, p, symplectic.HamiltonianSystem(res.HNN), cases)
-	if err != nil {
-		return nil, err
-	}
-	base := res.Baseline
-	bm, bs, err := energyMetric(ctx, p, func(dst []float64, _ float64, y []float64) { base.VectorField(dst, y) }, cases)
-	if err != nil {
-		return nil, err
-	}
-	out := &learnOutcome{Result: res, Report: learnReport{
-		Task:     p.Name,
-		HNN:      modelReport{number(res.HNNTrain), number(res.HNNTest), number(hm), number(hs), number(res.HNNSeconds), number(res.HNNCPUSeconds)},
-		Baseline: modelReport{number(res.BaselineTrain), number(res.BaselineTest), number(bm), number(bs), number(res.BaselineSeconds), number(res.BaselineCPUSeconds)},
-		Train:    train.N, Test: test.N,
-	}}
+	out := &learnOutcome{Result: res, Report: rep}
 	model, err := problems.SaveLearned(p, res.HNN, cases[0].X0, cases[0].T, p.Learn.EnergyPoints)
 	if err != nil {
 		return nil, err
@@ -134,12 +150,114 @@ func learnTask(ctx context.Context, p *problems.Problem, plots string, mon solve
 			return nil, err
 		}
 	}
+	if n := p.Learn.Seeds; n > 1 {
+		runs := []seedRun{runOf(p.Learn, rep)}
+		for i := 1; i < n; i++ {
+			q := *p
+			l := *p.Learn
+			l.DataSeed += uint64(i)
+			l.Settings.Seed += uint64(i)
+			q.Learn = &l
+			var runMon solver.LearnMonitor
+			if mon != nil {
+				runMon = func(model string, step, steps int, loss float64) {
+					mon(fmt.Sprintf("run %d/%d %s", i+1, n, model), step, steps, loss)
+				}
+			}
+			_, r, _, err := learnRun(ctx, &q, runMon)
+			if err != nil {
+				if ctx.Err() != nil {
+					// Keep the runs finished so far.
+					out.Interrupted = true
+					break
+				}
+				return nil, err
+			}
+			runs = append(runs, runOf(&l, r))
+		}
+		out.Report.Seeds, out.Report.SeedSummary = runs, summarise(runs)
+	}
 	js, err := marshalJSON(out.Report)
 	if err != nil {
 		return nil, err
 	}
 	out.Files["report.json"] = js
 	return out, nil
+}
+
+// learnRun is one run of p's learn task: its data, the training of the
+// HNN and the baseline, and the energy metric. If ctx is cancelled it
+// returns ctx's error.
+func learnRun(ctx context.Context, p *problems.Problem, mon solver.LearnMonitor) (*solver.LearnResult, learnReport, []problems.EnergyCase, error) {
+	var rep learnReport
+	train, test, cases, err := p.LearnData(ctx)
+	if err != nil {
+		return nil, rep, nil, err
+	}
+	res, err := solver.Learn(ctx, train, test, &p.Learn.Settings, mon)
+	if err != nil {
+		return nil, rep, nil, inputError(fmt.Errorf("%s: %w", p.Source, err))
+	}
+	if ctx.Err() != nil {
+		return nil, rep, nil, ctx.Err()
+	}
+	hm, hs, err := energyMetric(ctx, p, symplectic.HamiltonianSystem(res.HNN), cases)
+	if err != nil {
+		return nil, rep, nil, err
+	}
+	base := res.Baseline
+	bm, bs, err := energyMetric(ctx, p, func(dst []float64, _ float64, y []float64) { base.VectorField(dst, y) }, cases)
+	if err != nil {
+		return nil, rep, nil, err
+	}
+	rep = learnReport{
+		Task:     p.Name,
+		HNN:      modelReport{number(res.HNNTrain), number(res.HNNTest), number(hm), number(hs), number(res.HNNSeconds), number(res.HNNCPUSeconds)},
+		Baseline: modelReport{number(res.BaselineTrain), number(res.BaselineTest), number(bm), number(bs), number(res.BaselineSeconds), number(res.BaselineCPUSeconds)},
+		Train:    train.N, Test: test.N,
+	}
+	return res, rep, cases, nil
+}
+
+// runOf is the line of a seed run's report.
+func runOf(l *problems.Learn, r learnReport) seedRun {
+	return seedRun{
+		DataSeed: l.DataSeed, Seed: l.Settings.Seed,
+		HNNEnergyMSE: r.HNN.EnergyMSE, BaselineEnergyMSE: r.Baseline.EnergyMSE,
+		Ratio:       r.Baseline.EnergyMSE / r.HNN.EnergyMSE,
+		HNNTestLoss: r.HNN.TestLoss, BaselineTestLoss: r.Baseline.TestLoss,
+		HNNSeconds: r.HNN.Seconds,
+	}
+}
+
+// summarise takes the medians of the runs.
+func summarise(runs []seedRun) *seedSummary {
+	pick := func(f func(seedRun) number) []float64 {
+		xs := make([]float64, len(runs))
+		for i, r := range runs {
+			xs[i] = float64(f(r))
+		}
+		sort.Float64s(xs)
+		return xs
+	}
+	ratios := pick(func(r seedRun) number { return r.Ratio })
+	return &seedSummary{
+		Runs:                    len(runs),
+		HNNEnergyMSEMedian:      number(median(pick(func(r seedRun) number { return r.HNNEnergyMSE }))),
+		BaselineEnergyMSEMedian: number(median(pick(func(r seedRun) number { return r.BaselineEnergyMSE }))),
+		RatioMedian:             number(median(ratios)),
+		RatioMin:                number(ratios[0]),
+		RatioMax:                number(ratios[len(ratios)-1]),
+	}
+}
+
+// median of sorted values: the middle one, or the mean of the middle two.
+func median(sorted []float64) float64 {
+	n := len(sorted)
+	if n%2 == 1 {
+		return sorted[n/2]
+	}
+	return (sorted[n/2-1] + sorted[n/2]) / 2
 }
 
 func (o *learnOpts) run(ctx context.Context, e *env, args []string) error {
@@ -153,7 +271,7 @@ func (o *learnOpts) run(ctx context.Context, e *env, args []string) error {
 		prog.show(step, steps, 0, fmt.Sprintf("%s step %d/%d  loss %.3g", model, step, steps, loss))
 	})
 	prog.done()
-	if ctx.Err() != nil {
+	if ctx.Err() != nil && (out == nil || !out.Interrupted) {
 		return &exitError{code: exitInterrupted, err: errors.New("interrupted: nothing written")}
 	}
 	if err != nil {
@@ -172,10 +290,21 @@ func (o *learnOpts) run(ctx context.Context, e *env, args []string) error {
 	}{{"baseline", rep.Baseline}, {"HNN", rep.HNN}} {
 		fmt.Fprintf(w, "  %-10s %12.4g %12.4g %12.4g ± %-7.2g %9.3g %9.3g\n", r.name, 1e3*float64(r.m.TrainLoss), 1e3*float64(r.m.TestLoss), 1e3*float64(r.m.EnergyMSE), 1e3*float64(r.m.EnergyMSEStd), float64(r.m.Seconds), float64(r.m.CPUSeconds))
 	}
+	if sm := rep.SeedSummary; sm != nil {
+		fmt.Fprintf(w, "%d runs (energy MSE ×1e3; ratio: baseline/HNN):\n", sm.Runs)
+		fmt.Fprintf(w, "  %9s %6s %18s %14s %12s %9s\n", "data seed", "seed", "baseline energy", "HNN energy", "ratio", "HNN s")
+		for _, r := range rep.Seeds {
+			fmt.Fprintf(w, "  %9d %6d %18.4g %14.4g %12.4g %9.3g\n", r.DataSeed, r.Seed, 1e3*float64(r.BaselineEnergyMSE), 1e3*float64(r.HNNEnergyMSE), float64(r.Ratio), float64(r.HNNSeconds))
+		}
+		fmt.Fprintf(w, "  %16s %18.4g %14.4g %12.4g   (ratio %.3g to %.3g)\n", "median", 1e3*float64(sm.BaselineEnergyMSEMedian), 1e3*float64(sm.HNNEnergyMSEMedian), float64(sm.RatioMedian), float64(sm.RatioMin), float64(sm.RatioMax))
+	}
 	if rep.PlotDropped > 0 {
 		fmt.Fprintf(w, "  plots: %d non-finite points left out\n", rep.PlotDropped)
 	}
 	fmt.Fprintf(w, "wrote %s\n", listFiles(dir, out.Files))
+	if out.Interrupted {
+		return &exitError{code: exitInterrupted, err: fmt.Errorf("interrupted: the report covers the %d of %d runs finished", len(rep.Seeds), p.Learn.Seeds)}
+	}
 	return nil
 }
 
@@ -190,13 +319,13 @@ func energyMetric(ctx context.Context, p *problems.Problem, model symplectic.Sys
 		}
 		return errorbound.EnergyMSEObserved(ctx, e, model, obs)
 	}
-	x0s := make([][]float64, len(cases))
+	starts := make([]errorbound.EnergyStart, len(cases))
 	for i, c := range cases {
-		x0s[i] = c.X0
+		starts[i] = errorbound.EnergyStart{X0: c.X0, T: c.T}
 	}
 	// energy_points counts the comparison times, the ends included, as the
 	// notebooks' np.linspace(0, T, 100): energy_points − 1 intervals.
-	return errorbound.EnergyMSEOf(ctx, p.H, e, model, x0s, cases[0].T, p.Learn.EnergyPoints-1)
+	return errorbound.EnergyMSEOf(ctx, p.H, e, model, starts, p.Learn.EnergyPoints-1)
 }
 
 // energyOf is the quantity the learn task's energy metric compares: its

@@ -99,6 +99,9 @@ func (c chart) build() (*plot.Plot, int) {
 		l.Width = vg.Points(1.2)
 		if s.dashed {
 			l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+		} else if n := len(plotutil.DefaultColors); s.color == nil && i >= n {
+			// The palette repeats after n series: tell them apart by dashes.
+			l.Dashes = plotutil.Dashes(i / n)
 		}
 		p.Add(l)
 		if s.name != "" {

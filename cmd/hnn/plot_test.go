@@ -6,6 +6,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot/plotutil"
 )
 
 // Every chart kind renders to SVG and PNG, with finite input and with NaN,
@@ -69,5 +71,26 @@ func TestCharts(t *testing.T) {
 		if legendRoomFraction(n+1) <= legendRoomFraction(n) {
 			t.Errorf("legend room for %d entries not above that for %d", n+1, n)
 		}
+	}
+}
+
+// Past the palette's colours, series are told apart by dashes.
+func TestChartManySeries(t *testing.T) {
+	x := []float64{0, 1, 2}
+	dashed := func(n int) int {
+		var c chart
+		for i := 0; i < n; i++ {
+			y := []float64{float64(i), float64(i) + 1, float64(i)}
+			c.series = append(c.series, series{name: string(rune('a' + i)), x: x, y: y})
+		}
+		files := map[string][]byte{}
+		if _, err := figures("svg", map[string]chart{"c": c}, nil, files); err != nil {
+			t.Fatal(err)
+		}
+		return strings.Count(string(files["c.svg"]), "stroke-dasharray")
+	}
+	base := dashed(len(plotutil.DefaultColors))
+	if got := dashed(len(plotutil.DefaultColors) + 2); got <= base {
+		t.Errorf("%d series: %d dashed strokes, as many as with %d series (%d)", len(plotutil.DefaultColors)+2, got, len(plotutil.DefaultColors), base)
 	}
 }

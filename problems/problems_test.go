@@ -96,9 +96,12 @@ func TestPaperSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := p.Solver
-	// 003 §III.A: two hidden layers of 50, sin, 5·10^4 epochs, lr 8·10^-3, jitter std 0.06π.
-	if len(s.Hidden) != 2 || s.Hidden[0] != 50 || s.Epochs != 50000 || s.LearningRate != 8e-3 || s.Jitter == nil || math.Abs(*s.Jitter-0.06*math.Pi) > 1e-15 || s.Activation != "sin" || s.Trial != "exp" {
-		t.Errorf("oscillator settings %+v differ from the paper's", s)
+	// 003 §III.A as the paper's code runs it: two hidden layers of 50, sin,
+	// 5·10^4 epochs, lr 8·10^-3, jitter std Δt·0.03·T with Δt = T/(K−1),
+	// energy term weight 1.
+	T := 4 * math.Pi
+	if len(s.Hidden) != 2 || s.Hidden[0] != 50 || s.Epochs != 50000 || s.LearningRate != 8e-3 || s.Jitter == nil || math.Abs(*s.Jitter-T/199*0.03*T) > 1e-15 || s.Activation != "sin" || s.Trial != "exp" || s.EnergyWeight != 1 {
+		t.Errorf("oscillator settings %+v differ from the paper's code", s)
 	}
 	if got := p.Initial; got[0] != 1.3 || got[1] != 1.0 {
 		t.Errorf("initial %v, want (1.3, 1.0)", got)

@@ -425,7 +425,7 @@ func (r *reproducer) why() string {
 	if r.scale.epochs > 1 {
 		return fmt.Sprintf("This run trained with 1/%d of the paper's epochs (%s mode), so a larger residual and error are expected.", r.scale.epochs, r.scale.name)
 	}
-	return "The run has the paper's settings, but its initial weights and time jitter are other draws than the paper's single run, and Adam's final iterates fluctuate (see the loss curve); the paper does not say on which points its ℓmax was taken."
+	return "The run has the settings of the paper's code (the problem file says where they differ from its text), but its initial weights and time jitter are other draws than the paper's single run, and Adam's final iterates fluctuate (see the loss curve); the paper does not say on which points its ℓmax was taken."
 }
 
 // solveFigure trains and analyses one problem and returns its report.

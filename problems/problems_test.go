@@ -447,7 +447,10 @@ func TestOrbitState(t *testing.T) {
 			t.Errorf("n=%d: centre of mass (%g, %g), momentum (%g, %g)", n, cx, cy, px, py)
 		}
 		name := map[int]string{2: "two_body", 3: "three_body"}[n]
-		p, _ := Load(name)
+		p, err := Load(name)
+		if err != nil {
+			t.Fatal(err)
+		}
 		sol, err := (&symplectic.DOP853{}).Solve(context.Background(), symplectic.HamiltonianSystem(p.H), x, 0, 10)
 		if err != nil {
 			t.Fatal(err)

@@ -294,40 +294,26 @@ func crosses(lo, hi, phi float64) bool {
 }
 
 // Sin returns sin a.
-func (a Interval) Sin() Interval {
-	if !a.IsFinite() {
-		return Interval{math.NaN(), math.NaN()}
-	}
-	if a.Hi-a.Lo >= 2*math.Pi || math.Abs(a.Lo) > maxTrigArg || math.Abs(a.Hi) > maxTrigArg {
-		return Interval{-1, 1}
-	}
-	s1, s2 := math.Sin(a.Lo), math.Sin(a.Hi)
-	lo, hi := math.Min(s1, s2), math.Max(s1, s2)
-	r := widen(lo, hi, absMargin)
-	if crosses(a.Lo, a.Hi, math.Pi/2) {
-		r.Hi = 1
-	}
-	if crosses(a.Lo, a.Hi, -math.Pi/2) {
-		r.Lo = -1
-	}
-	return Interval{math.Max(r.Lo, -1), math.Min(r.Hi, 1)}
-}
+func (a Interval) Sin() Interval { return a.trig(math.Sin, math.Pi/2, -math.Pi/2) }
 
 // Cos returns cos a.
-func (a Interval) Cos() Interval {
+func (a Interval) Cos() Interval { return a.trig(math.Cos, 0, math.Pi) }
+
+// trig encloses f = sin or cos over a: f at the ends, widened, and ±1
+// where a contains a point of maximum (top + 2πk) or minimum (bottom + 2πk).
+func (a Interval) trig(f func(float64) float64, top, bottom float64) Interval {
 	if !a.IsFinite() {
 		return Interval{math.NaN(), math.NaN()}
 	}
 	if a.Hi-a.Lo >= 2*math.Pi || math.Abs(a.Lo) > maxTrigArg || math.Abs(a.Hi) > maxTrigArg {
 		return Interval{-1, 1}
 	}
-	c1, c2 := math.Cos(a.Lo), math.Cos(a.Hi)
-	lo, hi := math.Min(c1, c2), math.Max(c1, c2)
-	r := widen(lo, hi, absMargin)
-	if crosses(a.Lo, a.Hi, 0) {
+	f1, f2 := f(a.Lo), f(a.Hi)
+	r := widen(math.Min(f1, f2), math.Max(f1, f2), absMargin)
+	if crosses(a.Lo, a.Hi, top) {
 		r.Hi = 1
 	}
-	if crosses(a.Lo, a.Hi, math.Pi) {
+	if crosses(a.Lo, a.Hi, bottom) {
 		r.Lo = -1
 	}
 	return Interval{math.Max(r.Lo, -1), math.Min(r.Hi, 1)}

@@ -54,6 +54,17 @@ type Arch struct {
 }
 
 // sizes returns the layer widths from input to output.
+// addBias adds bias to every row of the row-major matrix m, whose rows
+// are len(bias) long.
+func addBias(m, bias []float64) {
+	for r := 0; r < len(m); r += len(bias) {
+		row := m[r : r+len(bias)]
+		for j := range row {
+			row[j] += bias[j]
+		}
+	}
+}
+
 func (a Arch) sizes() []int {
 	return append(append([]int{a.In}, a.Hidden...), a.Out)
 }

@@ -1,5 +1,7 @@
 package nn
 
+import "slices"
+
 // GradWorkspace computes the input gradient g = ∇ₓN(x) of a network with a
 // scalar output by one reverse pass, and the gradient of a loss ℓ(g) with
 // respect to the parameters by differentiating that reverse pass (reverse
@@ -51,10 +53,7 @@ func NewGradWorkspace(arch Arch, B int) *GradWorkspace {
 	}
 	ls := arch.layers()
 	w := &GradWorkspace{arch: arch, ls: ls, B: B}
-	widest := 0
-	for _, n := range arch.sizes() {
-		widest = max(widest, n)
-	}
+	widest := slices.Max(arch.sizes())
 	L := len(ls) - 1 // hidden layers
 	for l := 0; l <= L; l++ {
 		width := ls[0].in
@@ -94,13 +93,7 @@ func (w *GradWorkspace) Gradient(n *Net, x []float64) (y, g []float64) {
 		z := w.z[l-1]
 		gemm(B, ly.out, ly.in, w.a[l-1], ly.in, 1, p[ly.w:ly.w+ly.in*ly.out], z)
 		if ly.b >= 0 {
-			bias := p[ly.b : ly.b+ly.out]
-			for r := 0; r < B; r++ {
-				row := z[r*ly.out : (r+1)*ly.out]
-				for j := range row {
-					row[j] += bias[j]
-				}
-			}
+			addBias(z[:B*ly.out], p[ly.b:ly.b+ly.out])
 		}
 		w.arch.Act.apply(z, w.a[l], w.d1[l-1], w.d2[l-1])
 	}

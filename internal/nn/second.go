@@ -1,5 +1,7 @@
 package nn
 
+import "slices"
+
 // SecondWorkspace evaluates a network of one input together with the first
 // and second derivatives of its outputs with respect to that input, and
 // propagates loss gradients back through all three. It holds the buffers
@@ -46,10 +48,7 @@ func NewSecondWorkspace(arch Arch, batch int) *SecondWorkspace {
 		w.g = append(w.g, make([]float64, R*max(l.in, l.out)))
 	}
 	w.y = make([]float64, R*arch.Out)
-	widest := 0
-	for _, n := range arch.sizes() {
-		widest = max(widest, n)
-	}
+	widest := slices.Max(arch.sizes())
 	w.t1 = make([]float64, widest*widest)
 	w.g = append(w.g, make([]float64, R*arch.Out))
 	return w
@@ -77,13 +76,7 @@ func (w *SecondWorkspace) Forward(n *Net, t []float64) (y, dy, ddy []float64) {
 		}
 		pgemm(w.R, l.out, l.in, w.a[li], l.in, 1, p[l.w:l.w+l.in*l.out], out)
 		if l.b >= 0 {
-			bias := p[l.b : l.b+l.out]
-			for r := 0; r < B; r++ {
-				row := out[r*l.out : (r+1)*l.out]
-				for j := range row {
-					row[j] += bias[j]
-				}
-			}
+			addBias(out[:B*l.out], p[l.b:l.b+l.out])
 		}
 		if li+1 == len(w.ls) {
 			break

@@ -1,6 +1,9 @@
 package nn
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // Workspace holds every buffer of forward and backward passes for a batch
 // of B inputs with k tangent directions: R = B·(1+k) stacked rows (B value
@@ -56,10 +59,7 @@ func NewWorkspace(arch Arch, batch, k int) *Workspace {
 		w.g = append(w.g, make([]float64, R*max(l.in, l.out)))
 	}
 	w.y = make([]float64, R*arch.Out)
-	widest := 0
-	for _, n := range arch.sizes() {
-		widest = max(widest, n)
-	}
+	widest := slices.Max(arch.sizes())
 	w.t1 = make([]float64, widest*widest)
 	w.g = append(w.g, make([]float64, R*arch.Out))
 	return w

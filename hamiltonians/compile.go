@@ -150,16 +150,8 @@ func exec(code []instr, s []float64) {
 			r = math.Pow(a, in.c)
 		case opPow:
 			r = math.Pow(a, s[in.b])
-		case opSin:
-			r = math.Sin(a)
-		case opCos:
-			r = math.Cos(a)
-		case opSqrt:
-			r = math.Sqrt(a)
-		case opExp:
-			r = math.Exp(a)
 		default:
-			r = apply1(in.op, a)
+			r = funcs[in.op-opFunc].eval(a)
 		}
 		s[in.dst] = r
 	}

@@ -18,20 +18,21 @@ const (
 	opPowi            // a^n for an integer constant n (stored in c)
 	opPowc            // a^c for a non-integer constant c
 	opPow             // a^b, both expressions
-	opSin
-	opCos
-	opTan
-	opExp
-	opLog
-	opSqrt
-	opSinh
-	opCosh
-	opTanh
-	opAbs
-	opSign // sign(a): the derivative of abs
+	opFunc            // the first function of the table funcs (functions.go): opFunc + i is funcs[i]
 )
 
-var opNames = [...]string{"const", "var", "+", "*", "/", "neg", "powi", "powc", "pow", "sin", "cos", "tan", "exp", "log", "sqrt", "sinh", "cosh", "tanh", "abs", "sign"}
+var opNames = [...]string{"const", "var", "+", "*", "/", "neg", "powi", "powc", "pow"}
+
+// String returns the operation's name.
+func (o op) String() string {
+	switch {
+	case int(o) < len(opNames):
+		return opNames[o]
+	case int(o-opFunc) < len(funcs):
+		return funcs[o-opFunc].name
+	}
+	return fmt.Sprintf("op(%d)", uint8(o))
+}
 
 // node is one vertex of the expression graph. Children are node indices.
 type node struct {
@@ -213,12 +214,12 @@ func (g *graph) pow(a, b int32) int32 {
 			return g.fold(math.Pow(ca, cb), node{op: opPowc, a: a, c: cb})
 		}
 		if cb == 0.5 {
-			return g.fn(opSqrt, a)
+			return g.call("sqrt", a)
 		}
 		return g.make(node{op: opPowc, a: a, c: cb})
 	}
 	if g.isConstVal(a, math.E) {
-		return g.fn(opExp, b)
+		return g.call("exp", b)
 	}
 	return g.make(node{op: opPow, a: a, b: b})
 }
@@ -246,60 +247,23 @@ func (g *graph) powi(a int32, n int) int32 {
 	return g.make(node{op: opPowi, a: a, c: float64(n)})
 }
 
-// fn builds a one-argument function node.
+// fn builds a one-argument function node, simplified by the rules of its
+// table entry.
 func (g *graph) fn(f op, a int32) int32 {
+	spec := f.function()
 	if c, ok := g.isConst(a); ok {
-		return g.fold(apply1(f, c), node{op: f, a: a})
+		return g.fold(spec.eval(c), node{op: f, a: a})
 	}
 	na := g.nodes[a]
 	switch {
-	case f == opAbs && (na.op == opAbs || na.op == opNeg):
-		return g.fn(opAbs, na.a)
-	case f == opLog && na.op == opExp:
-		return na.a
-	case f == opCos && na.op == opNeg:
-		return g.fn(opCos, na.a)
-	case f == opCosh && na.op == opNeg:
-		return g.fn(opCosh, na.a)
-	case (f == opSin || f == opTan || f == opSinh || f == opTanh) && na.op == opNeg:
+	case spec.idempotent && na.op == f, spec.parity == even && na.op == opNeg:
+		return g.fn(f, na.a)
+	case spec.parity == odd && na.op == opNeg:
 		return g.neg(g.fn(f, na.a))
+	case spec.inverts != "" && na.op == funcOps[spec.inverts]:
+		return na.a
 	}
 	return g.make(node{op: f, a: a})
-}
-
-// apply1 evaluates a one-argument function.
-func apply1(f op, x float64) float64 {
-	switch f {
-	case opSin:
-		return math.Sin(x)
-	case opCos:
-		return math.Cos(x)
-	case opTan:
-		return math.Tan(x)
-	case opExp:
-		return math.Exp(x)
-	case opLog:
-		return math.Log(x)
-	case opSqrt:
-		return math.Sqrt(x)
-	case opSinh:
-		return math.Sinh(x)
-	case opCosh:
-		return math.Cosh(x)
-	case opTanh:
-		return math.Tanh(x)
-	case opAbs:
-		return math.Abs(x)
-	case opSign:
-		switch {
-		case x > 0:
-			return 1
-		case x < 0:
-			return -1
-		}
-		return 0
-	}
-	panic("hamiltonians: apply1 of " + opNames[f])
 }
 
 // deriv returns the node of ∂a/∂x_v, built once per (node, variable).
@@ -348,40 +312,13 @@ func (g *graph) derivUncached(a int32, v int) int32 {
 		return g.mul(g.mul(g.constant(n.c), g.pow(n.a, g.constant(n.c-1))), da)
 	case opPow: // (a^b)' = a^b·(b'·log a + b·a'/a)
 		da, db := g.deriv(n.a, v), g.deriv(n.b, v)
-		return g.mul(a, g.add(g.mul(db, g.fn(opLog, n.a)), g.div(g.mul(n.b, da), n.a)))
+		return g.mul(a, g.add(g.mul(db, g.call("log", n.a)), g.div(g.mul(n.b, da), n.a)))
 	}
 	da := g.deriv(n.a, v)
 	if g.isConstVal(da, 0) {
 		return zero
 	}
-	var outer int32
-	switch n.op {
-	case opSin:
-		outer = g.fn(opCos, n.a)
-	case opCos:
-		outer = g.neg(g.fn(opSin, n.a))
-	case opTan: // 1/cos²
-		outer = g.div(g.constant(1), g.powi(g.fn(opCos, n.a), 2))
-	case opExp:
-		outer = a
-	case opLog:
-		return g.div(da, n.a)
-	case opSqrt:
-		return g.div(da, g.mul(g.constant(2), a))
-	case opSinh:
-		outer = g.fn(opCosh, n.a)
-	case opCosh:
-		outer = g.fn(opSinh, n.a)
-	case opTanh: // 1 − tanh²
-		outer = g.sub(g.constant(1), g.powi(a, 2))
-	case opAbs:
-		outer = g.fn(opSign, n.a)
-	case opSign:
-		return zero
-	default:
-		panic("hamiltonians: deriv of " + opNames[n.op])
-	}
-	return g.mul(outer, da)
+	return n.op.function().deriv(g, n.a, a, da)
 }
 
 // uses reports whether node a depends structurally on any variable for

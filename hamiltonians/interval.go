@@ -71,7 +71,7 @@ func (f *Formula) thirdTape() (*tape, error) {
 		}
 		f.box.third = compile(f.g, D, nodes)
 		for _, in := range f.tH.code {
-			f.box.kinks = f.box.kinks || in.op == opAbs || in.op == opSign
+			f.box.kinks = f.box.kinks || in.op.isFunc() && in.op.function().kink
 		}
 	})
 	return f.box.third, f.box.err
@@ -176,32 +176,12 @@ func (t *tape) runBox(box []Interval) (s []Interval, ok bool) {
 			r = a.Powc(in.c)
 		case opPow:
 			r = a.Pow(s[in.b])
-		case opSin:
-			r = a.Sin()
-		case opCos:
-			r = a.Cos()
-		case opTan:
-			r = a.Tan()
-		case opExp:
-			r = a.Exp()
-		case opLog:
-			r = a.Log()
-		case opSqrt:
-			r = a.Sqrt()
-		case opSinh:
-			r = a.Sinh()
-		case opCosh:
-			r = a.Cosh()
-		case opTanh:
-			r = a.Tanh()
-		case opAbs:
-			r = a.Abs()
-			ok = ok && (a.Lo > 0 || a.Hi < 0)
-		case opSign:
-			r = a.Sign()
-			ok = ok && (a.Lo > 0 || a.Hi < 0)
 		default:
-			panic("hamiltonians: interval evaluation of " + opNames[in.op])
+			f := in.op.function()
+			r = f.box(a)
+			if f.kink {
+				ok = ok && (a.Lo > 0 || a.Hi < 0)
+			}
 		}
 		s[in.dst] = r
 	}

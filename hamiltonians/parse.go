@@ -159,14 +159,6 @@ func lex(src string) ([]token, error) {
 	return toks, nil
 }
 
-// function names and their arities.
-var functions = map[string]op{
-	"sin": opSin, "cos": opCos, "tan": opTan, "exp": opExp, "log": opLog, "sqrt": opSqrt,
-	"sinh": opSinh, "cosh": opCosh, "tanh": opTanh, "abs": opAbs, "pow": opPow,
-}
-
-var functionNames = []string{"sin", "cos", "tan", "exp", "log", "sqrt", "sinh", "cosh", "tanh", "abs", "pow"}
-
 var constants = map[string]float64{"pi": math.Pi, "e": math.E}
 
 // parser is a recursive-descent parser over the grammar

@@ -135,19 +135,19 @@ func (a Interval) Abs() Interval {
 	return Interval{0, math.Max(-a.Lo, a.Hi)}
 }
 
-// Sign returns the set of signs of a: [1,1], [−1,−1], [0,0] or their hull.
-func (a Interval) Sign() Interval {
-	s := func(x float64) float64 {
-		switch {
-		case x > 0:
-			return 1
-		case x < 0:
-			return -1
-		}
-		return 0
+// Sign returns the sign of x: 1, −1, or 0 for 0 (either zero) and NaN.
+func Sign(x float64) float64 {
+	switch {
+	case x > 0:
+		return 1
+	case x < 0:
+		return -1
 	}
-	return Interval{s(a.Lo), s(a.Hi)}
+	return 0
 }
+
+// Sign returns the set of signs of a: [1,1], [−1,−1], [0,0] or their hull.
+func (a Interval) Sign() Interval { return Interval{Sign(a.Lo), Sign(a.Hi)} }
 
 // powUp and powDown return x^n for x ≥ 0 and n ≥ 0 rounded up and down:
 // repeated squaring with every product rounded outward.

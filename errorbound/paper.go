@@ -55,13 +55,8 @@ func Residual(dst, z []float64, h hamiltonians.Hamiltonian, s Solution, t float6
 		z = make([]float64, D)
 	}
 	s.At(z, t)
-	s.Deriv(dst, t)
-	g := make([]float64, D)
-	hamiltonians.VectorField(g, h, z)
-	for i := range dst {
-		dst[i] -= g[i]
-	}
-	return dst, z
+	dz := s.Deriv(nil, t)
+	return hamiltonians.Residual(dst, make([]float64, D), h, z, dz), z
 }
 
 // PaperBound is the error bound of Mattheakis et al. Eq. 22: every
@@ -93,6 +88,7 @@ func Paper(h hamiltonians.Hamiltonian, s Solution, e0, lambda float64, times []f
 	}
 	D := h.Dim()
 	res := make([]float64, D)
+	g := make([]float64, D)
 	z := make([]float64, D)
 	hess := mat.NewSymDense(D, nil)
 	var eig mat.EigenSym
@@ -101,10 +97,7 @@ func Paper(h hamiltonians.Hamiltonian, s Solution, e0, lambda float64, times []f
 	zs, dzs := sampled(s, D, times, true)
 	for k, t := range times {
 		copy(z, zs[k*D:(k+1)*D])
-		hamiltonians.VectorField(res, h, z)
-		for i := range res {
-			res[i] = dzs[k*D+i] - res[i]
-		}
+		hamiltonians.Residual(res, g, h, z, dzs[k*D:(k+1)*D])
 		l2 := dot(res, res)
 		if lambda > 0 {
 			r := h.H(z) - e0

@@ -213,7 +213,7 @@ func newLagParts(ev *evaluator) *lagParts {
 	f := &lagParts{ev: ev, parts: make([]lagPart, c)}
 	for i := range f.parts {
 		lo, hi := i*n/c, (i+1)*n/c
-		f.parts[i] = lagPart{lo: lo, hi: hi, ws: nn.NewSecondWorkspace(ev.arch, hi-lo), z: make([]float64, (hi-lo)*D), dz: make([]float64, (hi-lo)*D), g: make([]float64, D)}
+		f.parts[i] = lagPart{lo: lo, hi: hi, ws: nn.NewSecondWorkspace(ev.arch, hi-lo), z: make([]float64, (hi-lo)*D), dz: make([]float64, (hi-lo)*D), g: make([]float64, 2*D)}
 	}
 	f.run = f.part
 	return f

@@ -50,14 +50,11 @@ func (s *Solution) Residual(dst []float64, t float64) []float64 {
 	dst = alloc(dst, D)
 	z := make([]float64, D)
 	g := make([]float64, D)
+	dz := make([]float64, D)
 	s.mu.Lock()
-	s.single().state(s.net, t, z, dst)
+	s.single().state(s.net, t, z, dz)
 	s.mu.Unlock()
-	hamiltonians.VectorField(g, s.Problem.H, z)
-	for i := range dst {
-		dst[i] -= g[i]
-	}
-	return dst
+	return hamiltonians.Residual(dst, g, s.Problem.H, z, dz)
 }
 
 // Sample evaluates ẑ and dẑ/dt at every time of ts in one batch, into z

@@ -309,11 +309,7 @@ func residuals(b *lossBuffers, p Problem, hs hamiltonians.Hesser, set *Settings,
 			z[i] = p.Z0[i] + f*y[row+i]
 			dz[i] = df*y[row+i] + f*dy[row+i]
 		}
-		p.H.Grad(g, z)
-		for i := 0; i < d; i++ {
-			r[i] = dz[i] - g[d+i]
-			r[d+i] = dz[d+i] + g[i]
-		}
+		hamiltonians.Residual(r, g, p.H, z, dz)
 		loss += dot(r, r)
 		hs.Hess(b.hess, z)
 		for i := 0; i < d; i++ {

@@ -95,7 +95,7 @@
 // baseline is a network from x to ẋ trained on the same squared error.
 // Both use Adam, full batch or a random subset of Batch states per step,
 // L2 weight decay, orthogonal initial weights and no bias on the output
-// layer, as the paper's code. The trained H_θ is a hamiltonians.Learned: a
+// layer, as the paper's code. The trained H_θ is a Learned: a
 // Hamiltonian with exact gradient and Hessian through the network.
 //
 // # Solutions

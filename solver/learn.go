@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/hnn-project/hnn/hamiltonians"
 	"github.com/hnn-project/hnn/internal/nn"
 )
 
@@ -68,7 +67,7 @@ func (s *LearnSettings) resolved() (LearnSettings, error) {
 // LearnResult is what Learn trained: the HNN, whose scalar output is a
 // Hamiltonian H_θ, and the baseline, which predicts (q̇, ṗ) directly.
 type LearnResult struct {
-	HNN      *hamiltonians.Learned
+	HNN      *Learned
 	Baseline *Baseline
 	// Mean squared errors of the predicted time derivatives, over all
 	// components of all states (the loss of Greydanus et al. Eq. 3).
@@ -146,7 +145,7 @@ func Learn(ctx context.Context, train, test Dataset, s *LearnSettings, mon Learn
 		secs, cpuSecs := time.Since(start).Seconds(), processSeconds()-cpu
 		trainMSE, testMSE := mse(net, model == "hnn", train), mse(net, model == "hnn", test)
 		if model == "hnn" {
-			res.HNN, err = hamiltonians.NewLearned(net)
+			res.HNN, err = NewLearned(net)
 			if err != nil {
 				return nil, err
 			}

@@ -87,11 +87,11 @@ func parseLearned(data []byte, source string) (*Problem, error) {
 		return nil, bad("%v", err)
 	}
 	p := &Problem{Name: f.Name, Description: f.Description, Source: source, Coordinates: f.Coordinates, Momenta: f.Momenta,
-		Formula: "(learned network)", H: h, Initial: f.Initial, End: f.End, Points: f.Points, YAML: append([]byte(nil), data...)}
-	if len(p.Initial) != p.Dim() || !(p.End > 0) || p.Points < 2 || p.Points > MaxPoints {
+		Formula: "(learned network)", Problem: solver.Problem{H: h, Z0: f.Initial, T: f.End, K: f.Points, Text: append([]byte(nil), data...)}}
+	if len(p.Z0) != p.Dim() || !(p.T > 0) || p.K < 2 || p.K > MaxPoints {
 		return nil, bad("learned model lacks a usable initial state, interval or number of points")
 	}
-	for _, v := range p.Initial {
+	for _, v := range p.Z0 {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil, bad("initial state is not finite")
 		}

@@ -11,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/hnn-project/hnn/hamiltonians"
+	"github.com/hnn-project/hnn/solver"
 )
 
 // Limits on problem files. Each protects the user from a typo that would
@@ -37,18 +38,16 @@ type Problem struct {
 	Momenta     []string // p names, same length
 	Parameters  []Parameter
 	Formula     string // the Hamiltonian as written
-	// H is the compiled Hamiltonian. It implements hamiltonians.Hesser, and
-	// hamiltonians.Separable when H = T(p) + V(q).
-	H       hamiltonians.Hamiltonian
-	Initial []float64 // z0 = [q0, p0]
-	End     float64   // T: the time interval is [0, T]
-	Points  int       // K: number of training points
+	// Problem is what the solver solves: the compiled Hamiltonian H (it
+	// implements hamiltonians.Hesser, and hamiltonians.Separable when
+	// H = T(p) + V(q)), the initial state Z0 = [q0, p0] (nil for a learn
+	// task without one), the interval [0, T], the K training points and the
+	// file's text as read.
+	solver.Problem
 	Solver  Solver
 	Compare Compare
 	// Learn is the learn section, nil when absent.
 	Learn *Learn
-	// YAML is the file's text as read.
-	YAML []byte
 }
 
 // Parameter is a named constant of a problem file.
@@ -148,7 +147,7 @@ func Parse(data []byte, source, defaultName string) (*Problem, error) {
 		return nil, &Error{File: source, Msg: err.Error(), Err: err}
 	}
 	p.Source = source
-	p.YAML = append([]byte(nil), data...)
+	p.Text = append([]byte(nil), data...)
 	return p, nil
 }
 
@@ -238,10 +237,10 @@ func (d *decoder) parse(data []byte, defaultName string) (*Problem, error) {
 	if err := d.compare(p, doc.Compare); err != nil {
 		return nil, err
 	}
-	if p.Initial == nil {
+	if p.Z0 == nil {
 		return p, nil
 	}
-	if e0 := p.H.H(p.Initial); math.IsNaN(e0) || math.IsInf(e0, 0) {
+	if e0 := p.H.H(p.Z0); math.IsNaN(e0) || math.IsInf(e0, 0) {
 		return nil, &Error{Key: "initial", Line: keyLine(top, "initial"), Msg: fmt.Sprintf("the Hamiltonian is not finite at the initial state (H = %v); check for a division by zero or a log of a non-positive number there", e0)}
 	}
 	return p, nil
@@ -331,7 +330,7 @@ func (d *decoder) initial(p *Problem, n *yaml.Node, top *yaml.Node) error {
 	for i, v := range p.Names() {
 		index[v] = i
 	}
-	p.Initial = make([]float64, p.Dim())
+	p.Z0 = make([]float64, p.Dim())
 	set := make([]bool, p.Dim())
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
@@ -350,7 +349,7 @@ func (d *decoder) initial(p *Problem, n *yaml.Node, top *yaml.Node) error {
 		if err != nil {
 			return err
 		}
-		p.Initial[j], set[j] = x, true
+		p.Z0[j], set[j] = x, true
 	}
 	var missing []string
 	for i, v := range p.Names() {
@@ -375,11 +374,11 @@ func (d *decoder) time(p *Problem, t *fileTime, top *yaml.Node) error {
 	if end <= 0 {
 		return &Error{Key: "time.end", Line: t.End.Line, Msg: fmt.Sprintf("must be > 0, got %v", end)}
 	}
-	p.End = end
+	p.T = end
 	if t.Points == nil {
 		return &Error{Key: "time.points", Line: keyLine(top, "time"), Msg: "missing: give the number of training points K, e.g. points: 200"}
 	}
-	p.Points, err = d.integer(t.Points, "time.points", 2, MaxPoints)
+	p.K, err = d.integer(t.Points, "time.points", 2, MaxPoints)
 	return err
 }
 
@@ -489,8 +488,8 @@ func (d *decoder) compare(p *Problem, c *fileCompare) error {
 		if err != nil {
 			return err
 		}
-		if f*p.Points > MaxEulerStep {
-			return &Error{Key: key, Line: e.Line, Msg: fmt.Sprintf("%d·K = %d symplectic Euler steps; the limit is %d", f, f*p.Points, MaxEulerStep)}
+		if f*p.K > MaxEulerStep {
+			return &Error{Key: key, Line: e.Line, Msg: fmt.Sprintf("%d·K = %d symplectic Euler steps; the limit is %d", f, f*p.K, MaxEulerStep)}
 		}
 		p.Compare.EulerFactors = append(p.Compare.EulerFactors, f)
 	}

@@ -2,11 +2,6 @@ package problems
 
 import "github.com/hnn-project/hnn/solver"
 
-// SolverProblem returns the problem in the solver's terms.
-func (p *Problem) SolverProblem() solver.Problem {
-	return solver.Problem{H: p.H, Z0: append([]float64(nil), p.Initial...), T: p.End, K: p.Points, Source: p.YAML}
-}
-
 // SolverSettings returns the solver section as solver settings; fields the
 // file leaves out keep the solver's defaults.
 func (p *Problem) SolverSettings() *solver.Settings {

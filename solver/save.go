@@ -55,7 +55,7 @@ func (s *Solution) Save(w io.Writer) error {
 	}
 	st := s.Settings
 	m := savedModel{
-		Format: modelFormat, Problem: string(s.Problem.Source), Z0: s.Problem.Z0, T: s.Problem.T, K: s.Problem.K,
+		Format: modelFormat, Problem: string(s.Problem.Text), Z0: s.Problem.Z0, T: s.Problem.T, K: s.Problem.K,
 		Settings: savedSettings{
 			Hidden: st.Hidden, Activation: st.Activation, Trial: st.Trial, Formulation: st.Formulation,
 			Epochs: st.Epochs, LearningRate: st.LearningRate, Beta1: st.Beta1, Beta2: st.Beta2, Jitter: st.Jitter,

@@ -15,9 +15,9 @@ type Problem struct {
 	Z0 []float64                // initial state [q0, p0]
 	T  float64                  // end time
 	K  int                      // number of training points
-	// Source is the problem's description as text (the problems package
+	// Text is the problem's description as text (the problems package
 	// stores the YAML file here); Save keeps it so a model can be reloaded.
-	Source []byte
+	Text []byte
 }
 
 // Validate reports what is wrong with p, if anything.

@@ -19,7 +19,7 @@ func oscillator(t *testing.T) Problem {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Problem{H: f, Z0: []float64{1.3, 1.0}, T: math.Pi, K: 50, Source: []byte("oscillator")}
+	return Problem{H: f, Z0: []float64{1.3, 1.0}, T: math.Pi, K: 50, Text: []byte("oscillator")}
 }
 
 // A short run must lower the loss: 300 Adam epochs at the paper's learning

@@ -141,7 +141,7 @@ func (o *benchOpts) run(ctx context.Context, e *env, args []string) error {
 		p   *problems.Problem
 	}{{"oscillator", osc}, {"henon_heiles", hh}} {
 		step("epoch time: " + c.p.Name)
-		ms, err := epochMs(ctx, c.p.SolverProblem(), c.p.SolverSettings(), 2000)
+		ms, err := epochMs(ctx, c.p.Problem, c.p.SolverSettings(), 2000)
 		if err != nil {
 			return err
 		}
@@ -149,7 +149,7 @@ func (o *benchOpts) run(ctx context.Context, e *env, args []string) error {
 	}
 	for _, k := range []int{100, 300, 1000, 3000, 10000} {
 		step(fmt.Sprintf("scaling: K = %d", k))
-		pr := osc.SolverProblem()
+		pr := osc.Problem
 		pr.K = k
 		ms, err := epochMs(ctx, pr, osc.SolverSettings(), max(200, 2_000_000/k/10))
 		if err != nil {
@@ -162,7 +162,7 @@ func (o *benchOpts) run(ctx context.Context, e *env, args []string) error {
 		step(fmt.Sprintf("scaling: width %d", w))
 		set := osc.SolverSettings()
 		set.Hidden = []int{w, w}
-		ms, err := epochMs(ctx, osc.SolverProblem(), set, 500)
+		ms, err := epochMs(ctx, osc.Problem, set, 500)
 		if err != nil {
 			return err
 		}
@@ -311,11 +311,11 @@ func (r accuracyRun) settings(p *problems.Problem) *solver.Settings {
 // phase-space error ≤ run.err against the reference, both on 20 points per
 // training spacing, or nil.
 func timeToAccuracy(ctx context.Context, p *problems.Problem, run accuracyRun, budget float64) (*number, error) {
-	ref, err := (&symplectic.DOP853{}).Solve(ctx, symplectic.HamiltonianSystem(p.H), p.Initial, 0, p.End)
+	ref, err := (&symplectic.DOP853{}).Solve(ctx, symplectic.HamiltonianSystem(p.H), p.Z0, 0, p.T)
 	if err != nil {
 		return nil, err
 	}
-	grid := errorbound.Grid(0, p.End, 20*p.Points)
+	grid := errorbound.Grid(0, p.T, 20*p.K)
 	set := run.settings(p)
 	start := time.Now()
 	var reached *number
@@ -326,14 +326,14 @@ func timeToAccuracy(ctx context.Context, p *problems.Problem, run accuracyRun, b
 			return false, ""
 		}
 		c := errorbound.Compare(p.H, sol, ref, grid)
-		if c.Max > run.err || !math.IsInf(run.lmax, 1) && sol.LMax(20*p.Points) > run.lmax {
+		if c.Max > run.err || !math.IsInf(run.lmax, 1) && sol.LMax(20*p.K) > run.lmax {
 			return false, ""
 		}
 		s := number(time.Since(start).Seconds())
 		reached = &s
 		return true, "accuracy reached"
 	}
-	if _, err := solver.Solve(bctx, p.SolverProblem(), set, nil); err != nil {
+	if _, err := solver.Solve(bctx, p.Problem, set, nil); err != nil {
 		return nil, err
 	}
 	return reached, nil

@@ -92,7 +92,7 @@ func loadModel(path string) (*problems.Problem, *solver.Solution, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	sol, err := solver.Load(data, p.SolverProblem())
+	sol, err := solver.Load(data, p.Problem)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}

@@ -220,14 +220,14 @@ func (r *reproducer) settings(p *problems.Problem) *solver.Settings {
 
 // train solves p with set, reusing an earlier identical run.
 func (r *reproducer) train(p *problems.Problem, set *solver.Settings, label string) (*solver.Solution, error) {
-	key := fmt.Sprintf("%s|%v|%v|%d|%+v", p.Formula, p.Initial, p.End, p.Points, *set)
+	key := fmt.Sprintf("%s|%v|%v|%d|%+v", p.Formula, p.Z0, p.T, p.K, *set)
 	if s, ok := r.cache[key]; ok {
 		return s, nil
 	}
 	mon := func(pr solver.Progress) {
 		r.prog.show(min(pr.Epoch, pr.Epochs), pr.Epochs, pr.Elapsed, fmt.Sprintf("[%d/%d] %s: %s epoch %d/%d  loss %.2e", r.step, r.total, r.stepName, label, pr.Epoch, pr.Epochs, pr.Loss))
 	}
-	sol, err := solver.Solve(r.ctx, p.SolverProblem(), set, mon)
+	sol, err := solver.Solve(r.ctx, p.Problem, set, mon)
 	if err != nil {
 		return nil, inputError(fmt.Errorf("%s: %w", p.Source, err))
 	}
@@ -473,7 +473,7 @@ func eulerAt(rep *solveReport, factor int) *eulerReport {
 func (r *reproducer) header(b *strings.Builder, title string, p *problems.Problem, sol *solver.Solution, rep *solveReport) {
 	tr := sol.Training
 	fmt.Fprintf(b, "## %s\n\nProblem `%s`: K = %d on [0, %.4g], hidden %v, %s, λ = %g; %d Adam epochs in %.1f s (%.3g ms/epoch), best model at epoch %d.\n\n",
-		title, p.Name, p.Points, p.End, sol.Settings.Hidden, sol.Settings.Formulation, sol.Settings.EnergyWeight, tr.Epochs, tr.Seconds, float64(rep.Training.SecondsPerEpoch), tr.BestEpoch)
+		title, p.Name, p.K, p.T, sol.Settings.Hidden, sol.Settings.Formulation, sol.Settings.EnergyWeight, tr.Epochs, tr.Seconds, float64(rep.Training.SecondsPerEpoch), tr.BestEpoch)
 }
 
 // common rows of every solve experiment: our errors beside Euler's.
@@ -526,14 +526,14 @@ func (r *reproducer) fig3() error {
 		bound = float64(*rep.Network.PaperBound)
 	}
 	rows := []row{
-		{what: "E0 = H(z0)", paper: 2.06, text: "2.06", ours: p.H.H(p.Initial)},
+		{what: "E0 = H(z0)", paper: 2.06, text: "2.06", ours: p.H.H(p.Z0)},
 		{what: "ℓmax", paper: 3.3e-3, text: "3.3e-3", ours: float64(rep.Network.LMax), note: fmt.Sprintf("(on %d points)", rep.Grid)},
-		{what: "ℓmax on the K training points", paper: 3.3e-3, text: "3.3e-3", ours: sol.LMax(p.Points - 1)},
+		{what: "ℓmax on the K training points", paper: 3.3e-3, text: "3.3e-3", ours: sol.LMax(p.K - 1)},
 		{what: "σmin of ∇²H along the solution", paper: 1, text: "1", ours: float64(rep.Network.SigmaMin)},
 		{what: "bound ℓmax/σmin on |δx|, |δp|", paper: 3.3e-3, text: "3.3e-3", ours: bound},
 		{what: "network: max |δx|", paper: nan, text: "below the bound (figure)", ours: float64(rep.Network.MaxAbsError[p.Coordinates[0]])},
 		{what: "network: max |δp|", paper: nan, text: "below the bound (figure)", ours: float64(rep.Network.MaxAbsError[p.Momenta[0]])},
-		{what: "Euler steps to match the network's max error", paper: 100 * float64(p.Points), text: fmt.Sprintf("≈ 100·K = %d", 100*p.Points), ours: float64(rep.EulerStepsToMatch), note: matchNote(rep)},
+		{what: "Euler steps to match the network's max error", paper: 100 * float64(p.K), text: fmt.Sprintf("≈ 100·K = %d", 100*p.K), ours: float64(rep.EulerStepsToMatch), note: matchNote(rep)},
 	}
 	rows = append(rows, solveRows(rep, 1, 100)...)
 	b.WriteString(r.table(rows, r.why()))
@@ -591,7 +591,7 @@ func (r *reproducer) fig6() error {
 	r.header(&b, "Mattheakis et al. Fig. 6: Hénon–Heiles on [0, 6π] against symplectic Euler at K and 10·K", p, sol, rep)
 	nan := math.NaN()
 	rows := []row{
-		{what: "E0 = H(z0)", paper: 0.13, text: "0.13", ours: p.H.H(p.Initial)},
+		{what: "E0 = H(z0)", paper: 0.13, text: "0.13", ours: p.H.H(p.Z0)},
 		{what: "ℓmax", paper: nan, text: "—", ours: float64(rep.Network.LMax)},
 	}
 	rows = append(rows, solveRows(rep, 1, 10)...)
@@ -615,7 +615,7 @@ func (r *reproducer) fig7() error {
 	var b strings.Builder
 	r.header(&b, "Mattheakis et al. Fig. 7: Hénon–Heiles on [0, 12π] (2.6 Lyapunov times)", p, sol, rep)
 	nan := math.NaN()
-	rows := []row{{what: "E0 = H(z0)", paper: 0.13, text: "0.13", ours: p.H.H(p.Initial)}}
+	rows := []row{{what: "E0 = H(z0)", paper: 0.13, text: "0.13", ours: p.H.H(p.Z0)}}
 	for _, c := range p.Coordinates {
 		rows = append(rows, row{what: "network: max |δ" + c + "|", paper: nan, text: "— (figure only)", ours: float64(rep.Network.MaxAbsError[c])})
 	}
@@ -686,7 +686,7 @@ func (r *reproducer) costRatio(p *problems.Problem) (float64, error) {
 		for j, form := range []string{solver.FormulationHamiltonian, solver.FormulationLagrangian} {
 			set := p.SolverSettings()
 			set.Formulation, set.Epochs, set.ValidateEvery = form, epochs, epochs
-			s, err := solver.Solve(r.ctx, p.SolverProblem(), set, nil)
+			s, err := solver.Solve(r.ctx, p.Problem, set, nil)
 			if err != nil {
 				return 0, inputError(err)
 			}

@@ -158,7 +158,7 @@ func TestPaperCharts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sol, err := solver.Solve(context.Background(), p.SolverProblem(), p.SolverSettings(), nil)
+		sol, err := solver.Solve(context.Background(), p.Problem, p.SolverSettings(), nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -86,7 +86,7 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if p.Initial == nil {
+	if p.Z0 == nil {
 		return inputError(fmt.Errorf("%s: no initial state and time: this is a learn task (hnn learn %s)", p.Source, args[0]))
 	}
 	set := p.SolverSettings()
@@ -116,7 +116,7 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 		}
 		prog.show(min(pr.Epoch, pr.Epochs), pr.Epochs, pr.Elapsed, status)
 	}
-	sol, err := solver.Solve(ctx, p.SolverProblem(), set, mon)
+	sol, err := solver.Solve(ctx, p.Problem, set, mon)
 	prog.done()
 	if err != nil {
 		// Solve fails only on what it was given (sizes, settings); how
@@ -148,8 +148,8 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 // choosing the accuracy in advance). The report then checks the bound
 // against the actual error like every other bound.
 func paperTarget(p *problems.Problem, target float64) func(*solver.Solution) (bool, string) {
-	grid := errorbound.Grid(0, p.End, 4*p.Points)
-	e0 := p.H.H(p.Initial)
+	grid := errorbound.Grid(0, p.T, 4*p.K)
+	e0 := p.H.H(p.Z0)
 	return func(sol *solver.Solution) (bool, string) {
 		b, err := errorbound.Paper(p.H, sol, e0, sol.Settings.EnergyWeight, grid)
 		if err != nil || !(b.Bound <= target) {
@@ -162,7 +162,7 @@ func paperTarget(p *problems.Problem, target float64) func(*solver.Solution) (bo
 // certifyIntervals is the number of sub-intervals of the certified
 // bound: 20 per training spacing, at least 1000, at most 100 000.
 func certifyIntervals(p *problems.Problem) int {
-	return min(max(20*p.Points, 1000), 100_000)
+	return min(max(20*p.K, 1000), 100_000)
 }
 
 // certifiedTarget stops training once the certified bound on
@@ -174,11 +174,11 @@ func certifyIntervals(p *problems.Problem) int {
 func certifiedTarget(ctx context.Context, p *problems.Problem, target float64) func(*solver.Solution) (bool, string) {
 	ratio := 1.0
 	return func(sol *solver.Solution) (bool, string) {
-		est, err := errorbound.PropagateQuick(p.H, sol, p.End, 4*p.Points)
+		est, err := errorbound.PropagateQuick(p.H, sol, p.T, 4*p.K)
 		if err != nil || !(est*ratio <= target) {
 			return false, ""
 		}
-		c, err := errorbound.Certify(ctx, p.H, sol, p.End, &errorbound.CertifySettings{Intervals: certifyIntervals(p)})
+		c, err := errorbound.Certify(ctx, p.H, sol, p.T, &errorbound.CertifySettings{Intervals: certifyIntervals(p)})
 		if err != nil || !c.Certified || !(c.Bound <= target) {
 			r := 2 * ratio // not certified: wait for a clearly smaller estimate
 			if err == nil && c.Certified && est > 0 {
@@ -313,15 +313,15 @@ type eulerReport struct {
 func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solution, plots string) (*solveReport, map[string][]byte, error) {
 	h := p.H
 	names := p.Names()
-	ref, err := (&symplectic.DOP853{RTol: 1e-12, ATol: 1e-12}).Solve(ctx, symplectic.HamiltonianSystem(h), p.Initial, 0, p.End)
+	ref, err := (&symplectic.DOP853{RTol: 1e-12, ATol: 1e-12}).Solve(ctx, symplectic.HamiltonianSystem(h), p.Z0, 0, p.T)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reference solution: %w", err)
 	}
 	// 20 points per training spacing, at most 400 000.
-	n := min(20*p.Points, 400_000)
-	grid := errorbound.Grid(0, p.End, n)
+	n := min(20*p.K, 400_000)
+	grid := errorbound.Grid(0, p.T, n)
 	cmp := errorbound.Compare(h, sol, ref, grid)
-	e0 := h.H(p.Initial)
+	e0 := h.H(p.Z0)
 	pb, err := errorbound.Paper(h, sol, e0, sol.Settings.EnergyWeight, grid)
 	if err != nil {
 		return nil, nil, err
@@ -350,7 +350,7 @@ func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solut
 	}
 	rep.Bounds.Paper.check(pb.Bound, maxComp)
 	rep.Bounds.Paper.Reason = pb.Reason
-	prop, err := errorbound.Propagate(ctx, h, sol, p.End, 0)
+	prop, err := errorbound.Propagate(ctx, h, sol, p.T, 0)
 	var propRows [][]float64
 	if err != nil {
 		rep.Bounds.Propagation.Reason = err.Error()
@@ -371,7 +371,7 @@ func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solut
 		rep.Bounds.Propagation.PerComp = named(names, est)
 	}
 	start := time.Now()
-	cert, err := errorbound.Certify(ctx, h, sol, p.End, &errorbound.CertifySettings{Intervals: certifyIntervals(p)})
+	cert, err := errorbound.Certify(ctx, h, sol, p.T, &errorbound.CertifySettings{Intervals: certifyIntervals(p)})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -388,14 +388,14 @@ func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solut
 		rep.Network.PaperBoundHeld = &held
 	}
 	for _, f := range p.EulerFactors() {
-		c, err := errorbound.EulerRun(ctx, h, p.Initial, p.End, f*p.Points, ref)
+		c, err := errorbound.EulerRun(ctx, h, p.Z0, p.T, f*p.K, ref)
 		if err != nil {
 			return nil, nil, err
 		}
-		rep.Euler = append(rep.Euler, eulerReport{Factor: f, Steps: f * p.Points, MaxAbsError: named(names, c.MaxAbs), MaxError: number(c.Max), MaxEnergyError: number(c.MaxEnergy)})
+		rep.Euler = append(rep.Euler, eulerReport{Factor: f, Steps: f * p.K, MaxAbsError: named(names, c.MaxAbs), MaxError: number(c.Max), MaxEnergyError: number(c.MaxEnergy)})
 	}
 	if cmp.NonFinite == 0 {
-		steps, ok, err := errorbound.EulerStepsToMatch(ctx, h, p.Initial, p.End, ref, cmp.Max, p.Points)
+		steps, ok, err := errorbound.EulerStepsToMatch(ctx, h, p.Z0, p.T, ref, cmp.Max, p.K)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -469,11 +469,11 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, rep *solveReport, ro
 		shown = append(shown, last)
 	}
 	for _, f := range shown {
-		n := f * p.Points
+		n := f * p.K
 		if n > 2_000_000 {
 			continue // too many nodes to draw usefully; the table has its figures
 		}
-		tr, err := symplectic.Integrate(p.H, p.Initial, 0, p.End, n, m)
+		tr, err := symplectic.Integrate(p.H, p.Z0, 0, p.T, n, m)
 		if err != nil {
 			continue // the comparison already reported Euler's figures; no picture
 		}
@@ -573,7 +573,7 @@ func printSolveReport(w io.Writer, p *problems.Problem, r *solveReport) {
 	if p.Solver.Formulation == solver.FormulationLagrangian {
 		kind = "Lagrangian (Eq. 11–12)"
 	}
-	fmt.Fprintf(w, "%s: data-free %s network, K = %d on [0, %.4g]\n", p.Name, kind, p.Points, p.End)
+	fmt.Fprintf(w, "%s: data-free %s network, K = %d on [0, %.4g]\n", p.Name, kind, p.K, p.T)
 	fmt.Fprintf(w, "training: %d epochs", tr.Epochs)
 	if tr.Polish > 0 {
 		fmt.Fprintf(w, " + %d %s", tr.Polish, polishName(tr.PolishMethod))
@@ -606,7 +606,7 @@ func printSolveReport(w io.Writer, p *problems.Problem, r *solveReport) {
 	case r.EulerStepsToMatch == 0:
 		fmt.Fprintf(w, "%s steps to match the network: not computed (the network is not finite)\n", r.EulerMethod)
 	case r.EulerStepsToMatchReached:
-		fmt.Fprintf(w, "%s steps to match the network: %d (%.3g·K)\n", r.EulerMethod, r.EulerStepsToMatch, float64(r.EulerStepsToMatch)/float64(p.Points))
+		fmt.Fprintf(w, "%s steps to match the network: %d (%.3g·K)\n", r.EulerMethod, r.EulerStepsToMatch, float64(r.EulerStepsToMatch)/float64(p.K))
 	default:
 		fmt.Fprintf(w, "%s steps to match the network: more than %d\n", r.EulerMethod, r.EulerStepsToMatch)
 	}

@@ -82,6 +82,13 @@ const singularTol = 1e-12
 // Paper computes the bound of Eq. 22 on the given times, with energy
 // weight lambda (Eq. 13). h must implement hamiltonians.Hesser.
 func Paper(h hamiltonians.Hamiltonian, s Solution, e0, lambda float64, times []float64) (PaperBound, error) {
+	zs, dzs := sampled(s, h.Dim(), times, true)
+	return paperSampled(h, zs, dzs, e0, lambda, times)
+}
+
+// paperSampled is Paper of the solution's states zs and derivatives dzs
+// at times (row k for times[k]).
+func paperSampled(h hamiltonians.Hamiltonian, zs, dzs []float64, e0, lambda float64, times []float64) (PaperBound, error) {
 	hs, ok := h.(hamiltonians.Hesser)
 	if !ok {
 		return PaperBound{}, fmt.Errorf("errorbound: the paper's bound needs the Hessian of H, which this Hamiltonian does not provide")
@@ -94,7 +101,6 @@ func Paper(h hamiltonians.Hamiltonian, s Solution, e0, lambda float64, times []f
 	var eig mat.EigenSym
 	b := PaperBound{SigmaMin: math.Inf(1)}
 	var sigmaMax float64
-	zs, dzs := sampled(s, D, times, true)
 	for k, t := range times {
 		copy(z, zs[k*D:(k+1)*D])
 		hamiltonians.Residual(res, g, h, z, dzs[k*D:(k+1)*D])

@@ -10,6 +10,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/hnn-project/hnn/errorbound"
 	"github.com/hnn-project/hnn/hamiltonians"
 	"github.com/hnn-project/hnn/solver"
 )
@@ -44,8 +45,12 @@ type Problem struct {
 	// task without one), the interval [0, T], the K training points and the
 	// file's text as read.
 	solver.Problem
-	Solver  Solver
-	Compare Compare
+	// Solver is the solver section; fields the file leaves out are zero,
+	// which means the solver's defaults.
+	Solver solver.Settings
+	// Compare is the compare section: what errorbound.Assess compares the
+	// solution with.
+	Compare errorbound.AssessSettings
 	// Learn is the learn section, nil when absent.
 	Learn *Learn
 }
@@ -54,35 +59,6 @@ type Problem struct {
 type Parameter struct {
 	Name  string
 	Value float64
-}
-
-// Solver holds the solver section. Zero fields mean the solver's documented
-// default; Jitter is a pointer because an explicit 0 (no jitter) differs
-// from "use the default".
-type Solver struct {
-	Hidden           []int
-	Activation       string // sin | tanh | sigmoid | relu
-	Init             string // uniform | glorot
-	Trial            string // exp | linear
-	Formulation      string // hamiltonian | lagrangian
-	Epochs           int
-	LearningRate     float64
-	FinalLR          float64
-	Beta1, Beta2     float64
-	Jitter           *float64
-	EnergyWeight     float64
-	Seed             uint64
-	TargetError      float64
-	TargetBound      string // paper or certified
-	PolishIterations int
-	PolishMethod     string // lbfgs | lm
-}
-
-// Compare holds the compare section.
-type Compare struct {
-	// EulerFactors lists the multiples of K at which symplectic Euler is run
-	// for comparison. Empty means the default 1, 10, 100.
-	EulerFactors []int
 }
 
 // Names returns the state variable names [q..., p...].
@@ -398,22 +374,22 @@ func (d *decoder) solver(p *Problem, s *fileSolver) error {
 	if len(s.Hidden) > MaxLayers {
 		return &Error{Key: "solver.hidden", Line: s.Hidden[0].Line, Msg: fmt.Sprintf("%d hidden layers; the limit is %d", len(s.Hidden), MaxLayers)}
 	}
-	if out.Activation, err = d.choice(s.Activation, "solver.activation", "sin", "tanh", "sigmoid", "relu"); err != nil {
+	if out.Activation, err = choice(s.Activation, "solver.activation", solver.Activations); err != nil {
 		return err
 	}
-	if out.Init, err = d.choice(s.Init, "solver.init", "uniform", "glorot"); err != nil {
+	if out.Init, err = choice(s.Init, "solver.init", solver.Inits); err != nil {
 		return err
 	}
-	if out.Trial, err = d.choice(s.Trial, "solver.trial", "exp", "linear"); err != nil {
+	if out.Trial, err = choice(s.Trial, "solver.trial", solver.Trials); err != nil {
 		return err
 	}
-	if out.Formulation, err = d.choice(s.Formulation, "solver.formulation", "hamiltonian", "lagrangian"); err != nil {
+	if out.Formulation, err = choice(s.Formulation, "solver.formulation", solver.Formulations); err != nil {
 		return err
 	}
-	if out.Formulation == "lagrangian" && !hamiltonians.UnitMass(p.H) {
+	if out.Formulation == solver.FormulationLagrangian && !hamiltonians.UnitMass(p.H) {
 		return &Error{Key: "solver.formulation", Line: s.Formulation.Line, Msg: "lagrangian needs a Hamiltonian of the form H = |p|²/2 + V(q) (separable, unit masses); this one is not: use formulation: hamiltonian"}
 	}
-	if out.TargetBound, err = d.choice(s.TargetBound, "solver.target_bound", "paper", "certified"); err != nil {
+	if out.TargetBound, err = choice(s.TargetBound, "solver.target_bound", solver.TargetBounds); err != nil {
 		return err
 	}
 	if s.Epochs != nil {
@@ -426,7 +402,7 @@ func (d *decoder) solver(p *Problem, s *fileSolver) error {
 			return err
 		}
 	}
-	if out.PolishMethod, err = d.choice(s.PolishMethod, "solver.polish_method", "lbfgs", "lm"); err != nil {
+	if out.PolishMethod, err = choice(s.PolishMethod, "solver.polish_method", solver.PolishMethods); err != nil {
 		return err
 	}
 	if s.Seed != nil {
@@ -445,7 +421,7 @@ func (d *decoder) solver(p *Problem, s *fileSolver) error {
 	var jitter float64
 	reals := []real{
 		{s.LearningRate, "solver.learning_rate", &out.LearningRate, 0, 10, true, false},
-		{s.FinalLR, "solver.final_learning_rate", &out.FinalLR, 0, 10, true, false},
+		{s.FinalLR, "solver.final_learning_rate", &out.FinalLearningRate, 0, 10, true, false},
 		{s.Beta1, "solver.beta1", &out.Beta1, 0, 1, false, true},
 		{s.Beta2, "solver.beta2", &out.Beta2, 0, 1, false, true},
 		{s.Jitter, "solver.jitter", &jitter, 0, math.Inf(1), false, true},
@@ -473,7 +449,7 @@ func (d *decoder) solver(p *Problem, s *fileSolver) error {
 		*r.dst = x
 	}
 	if s.Jitter != nil {
-		out.Jitter = &jitter
+		out.Jitter, out.NoJitter = jitter, jitter == 0
 	}
 	return nil
 }
@@ -543,16 +519,20 @@ func (d *decoder) seed(e *expr) (uint64, error) {
 	return uint64(x), err
 }
 
-func (d *decoder) choice(s *scalar, key string, allowed ...string) (string, error) {
+// choice reads a key whose value is one of allowed (a string type of the
+// library's settings); an absent key is the zero value, the default.
+func choice[T ~string](s *scalar, key string, allowed []T) (T, error) {
 	if s == nil {
 		return "", nil
 	}
-	for _, a := range allowed {
-		if s.Value == a {
+	names := make([]string, len(allowed))
+	for i, a := range allowed {
+		if s.Value == string(a) {
 			return a, nil
 		}
+		names[i] = string(a)
 	}
-	return "", &Error{Key: key, Line: s.Line, Msg: fmt.Sprintf("unknown value %q; expected one of %s", s.Value, strings.Join(allowed, ", "))}
+	return "", &Error{Key: key, Line: s.Line, Msg: fmt.Sprintf("unknown value %q; expected one of %s", s.Value, strings.Join(names, ", "))}
 }
 
 // keyLine returns the line of key in mapping n, or n's own line.

@@ -164,9 +164,10 @@ func TestFormulationErrors(t *testing.T) {
 	}
 	osc := oscillator(t)
 	for _, c := range []struct {
-		h            hamiltonians.Hamiltonian
-		form, polish string
-		want         string
+		h      hamiltonians.Hamiltonian
+		form   Formulation
+		polish PolishMethod
+		want   string
 	}{
 		{osc.H, "newtonian", "", `unknown formulation "newtonian"`},
 		{nonsep, FormulationLagrangian, "", "H = |p|²/2 + V(q)"},

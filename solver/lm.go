@@ -140,7 +140,7 @@ func (j *jacobian) part(c int) {
 // from the best model so far, for at most
 // PolishIterations steps (accepted or rejected), judging each accepted step
 // as a candidate model.
-func (tr *trainer) polishLM(ctx context.Context, report func(epoch int, loss, lmax float64, phase string)) {
+func (tr *trainer) polishLM(ctx context.Context, report func(epoch int, loss, lmax float64, phase Phase)) {
 	times := tr.polishTimes()
 	n := float64(len(times))
 	jac := newJacobian(tr, times)
@@ -256,13 +256,10 @@ func (tr *trainer) polishLM(ctx context.Context, report func(epoch int, loss, lm
 		}
 		epoch := tr.train.Epochs + iter
 		lmax, improved := tr.consider(epoch)
-		report(epoch, cost/n, lmax, "polish")
-		if improved && tr.set.Target != nil {
-			if ok, why := tr.set.Target(tr.solution(0)); ok {
-				tr.train.Stopped, tr.train.Reason = StoppedTarget, why
-				tr.train.PolishStatus = "target reached"
-				break
-			}
+		report(epoch, cost/n, lmax, PhasePolish)
+		if improved && tr.targetReached(0) {
+			tr.train.PolishStatus = string(StoppedTarget)
+			break
 		}
 		jac.eval()
 	}

@@ -12,7 +12,7 @@ import (
 // concurrent use.
 type Solution struct {
 	Problem  Problem
-	Settings Settings // as resolved, defaults filled in (Target is not kept)
+	Settings Settings // as resolved, defaults filled in (StopWhen is not kept)
 	Training Training
 
 	net *nn.Net
@@ -21,9 +21,13 @@ type Solution struct {
 }
 
 func newSolution(p Problem, set Settings, net *nn.Net, t Training) *Solution {
-	set.Target = nil
+	set.StopWhen = nil
 	return &Solution{Problem: p, Settings: set, Training: t, net: net}
 }
+
+// TrainingPoints returns K, the number of training points (errorbound
+// takes its default resolution from it).
+func (s *Solution) TrainingPoints() int { return s.Problem.K }
 
 // At stores ẑ(t) in dst and returns it; nil dst allocates.
 func (s *Solution) At(dst []float64, t float64) []float64 {

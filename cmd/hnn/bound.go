@@ -56,7 +56,7 @@ func (o *boundOpts) run(ctx context.Context, e *env, args []string) error {
 		return inputError(err)
 	}
 	dir := outDir(o.dir, p.Name)
-	rep, files, err := analyseSolution(ctx, p, sol, o.plots)
+	rep, files, err := analyseSolution(ctx, p, sol, o.plots, newProgress(e))
 	if err != nil {
 		return fmt.Errorf("problem %s: %w", p.Name, err)
 	}

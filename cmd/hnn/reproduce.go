@@ -206,7 +206,7 @@ func (r *reproducer) load(name string) (*problems.Problem, error) {
 
 // settings returns the problem's solver settings with the epochs scaled.
 func (r *reproducer) settings(p *problems.Problem) *solver.Settings {
-	set := p.SolverSettings()
+	set := p.Solver
 	ep := set.Epochs
 	if ep == 0 {
 		ep = 20000 // the solver's default
@@ -215,7 +215,7 @@ func (r *reproducer) settings(p *problems.Problem) *solver.Settings {
 		ep = max(r.scale.minEpochs, ep/r.scale.epochs)
 	}
 	set.Epochs = ep
-	return set
+	return &set
 }
 
 // train solves p with set, reusing an earlier identical run.
@@ -239,7 +239,7 @@ func (r *reproducer) train(p *problems.Problem, set *solver.Settings, label stri
 // DIR/<name>/; it returns the report.
 func (r *reproducer) analyse(p *problems.Problem, sol *solver.Solution) (*solveReport, error) {
 	r.prog.show(0, 1, 0, fmt.Sprintf("[%d/%d] %s: comparing with the reference and symplectic Euler", r.step, r.total, r.stepName))
-	rep, files, err := analyseSolution(context.WithoutCancel(r.ctx), p, sol, r.plots)
+	rep, files, err := analyseSolution(context.WithoutCancel(r.ctx), p, sol, r.plots, r.prog)
 	if err != nil {
 		return nil, fmt.Errorf("problem %s: %w", p.Name, err)
 	}
@@ -290,7 +290,7 @@ func (r *reproducer) lossFigure(s lossSpec) error {
 		loss float64
 	}
 	var res []result
-	for _, act := range []string{"sin", "sigmoid"} {
+	for _, act := range []solver.Activation{solver.ActivationSin, solver.ActivationSigmoid} {
 		for _, trial := range []solver.Trial{solver.TrialExp, solver.TrialLinear} {
 			set := r.settings(p)
 			set.Activation, set.Trial = act, trial
@@ -298,7 +298,7 @@ func (r *reproducer) lossFigure(s lossSpec) error {
 			if trial == solver.TrialLinear {
 				fname = "t"
 			}
-			label := act + ", f = " + fname
+			label := string(act) + ", f = " + fname
 			sol, err := r.train(p, set, label)
 			if err != nil {
 				return err
@@ -443,8 +443,8 @@ func (r *reproducer) solveFigure(name string) (*problems.Problem, *solver.Soluti
 }
 
 // extra renders the named charts of paperCharts into DIR/<problem>/.
-func (r *reproducer) extra(p *problems.Problem, sol *solver.Solution, factors []int, names ...string) error {
-	all, err := paperCharts(context.WithoutCancel(r.ctx), p, sol, factors)
+func (r *reproducer) extra(p *problems.Problem, sol *solver.Solution, rep *solveReport, factors []int, names ...string) error {
+	all, err := paperCharts(p, sol, rep.assessment.Reference, factors)
 	if err != nil {
 		return err
 	}
@@ -545,7 +545,7 @@ func (r *reproducer) fig3() error {
 		claim(&b, "the network conserves the energy better than symplectic Euler.", float64(rep.Network.MaxEnergyError) < float64(e100.MaxEnergyError),
 			fmt.Sprintf("max |H − E0| %.3g for the network, %.3g for Euler at 100·K", float64(rep.Network.MaxEnergyError), float64(e100.MaxEnergyError)))
 	}
-	if err := r.extra(p, sol, []int{100}, "error_phase"); err != nil {
+	if err := r.extra(p, sol, rep, []int{100}, "error_phase"); err != nil {
 		return err
 	}
 	b.WriteString(r.img(p.Name, "error_phase", "The paper's left panel: the error in phase space, δp(t) against δx(t) over [0, 4π], for the network and for symplectic Euler at 100·K steps; the smaller the curve, the smaller the error. Euler at K steps is left out to keep the scale (its error reaches the value in the table)."))
@@ -573,7 +573,7 @@ func (r *reproducer) fig4() error {
 		claim(&b, "the network's error grows much more slowly than that of symplectic Euler with 5·10^4 points, while both conserve the energy comparably.", float64(rep.Network.MaxError) < float64(e.MaxError),
 			fmt.Sprintf("max ‖δz‖ %.3g for the network, %.3g for Euler with %d points; max |H − E0| %.3g and %.3g", float64(rep.Network.MaxError), float64(e.MaxError), e.Steps, float64(rep.Network.MaxEnergyError), float64(e.MaxEnergyError)))
 	}
-	if err := r.extra(p, sol, []int{100}, "error_phase"); err != nil {
+	if err := r.extra(p, sol, rep, []int{100}, "error_phase"); err != nil {
 		return err
 	}
 	b.WriteString(r.img(p.Name, "error_phase", "The paper's right panel: the error in phase space, δp(t) against δx(t) over [0, 20π], for the network and for symplectic Euler with 5·10^4 steps."))
@@ -635,7 +635,7 @@ func (r *reproducer) fig7() error {
 		}
 	}
 	b.WriteString(r.img(p.Name, "overview", "Hénon–Heiles on [0, 12π] with λ = 0.5: phase portrait (x, px), the network's error per component with the paper's bound, the energy along network, reference and Euler with 10·K steps, and the training loss."))
-	if err := r.extra(p, sol, []int{10}, "positions"); err != nil {
+	if err := r.extra(p, sol, rep, []int{10}, "positions"); err != nil {
 		return err
 	}
 	b.WriteString(r.img(p.Name, "positions", "The paper's right panels: the positions x(t) and y(t) of the network, the reference (dashed) and symplectic Euler with 10·K steps; the errors δx, δy are in the overview's error panel."))
@@ -683,10 +683,10 @@ func (r *reproducer) costRatio(p *problems.Problem) (float64, error) {
 	var ratios []float64
 	for i := 0; i < rounds && r.ctx.Err() == nil; i++ {
 		var secs [2]float64
-		for j, form := range []string{solver.FormulationHamiltonian, solver.FormulationLagrangian} {
-			set := p.SolverSettings()
+		for j, form := range []solver.Formulation{solver.FormulationHamiltonian, solver.FormulationLagrangian} {
+			set := p.Solver
 			set.Formulation, set.Epochs, set.ValidateEvery = form, epochs, epochs
-			s, err := solver.Solve(r.ctx, p.Problem, set, nil)
+			s, err := solver.Solve(r.ctx, p.Problem, &set, nil)
 			if err != nil {
 				return 0, inputError(err)
 			}

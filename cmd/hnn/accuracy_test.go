@@ -1,11 +1,16 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/hnn-project/hnn/problems"
+	"github.com/hnn-project/hnn/solver"
 )
 
 // TestPaperAccuracy reproduces the data-free solver's results on the
@@ -143,5 +148,51 @@ func TestLearnSameBits(t *testing.T) {
 	}
 	if r.HNN.EnergyMSE != 2.4503326290793606e-3 || r.Baseline.EnergyMSE != 9.639109807483562e-2 {
 		t.Errorf("energy MSE: HNN %v (want 2.4503326290793606e-3), baseline %v (want 9.639109807483562e-2)", r.HNN.EnergyMSE, r.Baseline.EnergyMSE)
+	}
+}
+
+// TestLibraryMatchesCLI: the calls of solver's ExampleSolution_Assess
+// (exported APIs only) give the report of `hnn solve` bit for bit, timings
+// aside.
+func TestLibraryMatchesCLI(t *testing.T) {
+	if testing.Short() {
+		t.Skip("two trainings")
+	}
+	t.Chdir(t.TempDir())
+	if code, _, stderr := hnn(t, "solve", "mass_spring", "--epochs", "500", "--plots", "none"); code != 0 {
+		t.Fatalf("hnn solve: %d %s", code, stderr)
+	}
+	cli, _ := os.ReadFile(filepath.Join("out", "mass_spring", "report.json"))
+
+	ctx := context.Background()
+	p, err := problems.Load("mass_spring")
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := p.Solver
+	set.Epochs = 500
+	sol, err := solver.Solve(ctx, p.Problem, &set, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := sol.Assess(ctx, &p.Compare)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := marshalJSON(reportOf(p, sol, a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	untimed := func(b []byte) string {
+		var keep []string
+		for _, l := range strings.Split(string(b), "\n") {
+			if !strings.Contains(l, `"seconds"`) && !strings.Contains(l, `"ms_per_epoch"`) {
+				keep = append(keep, l)
+			}
+		}
+		return strings.Join(keep, "\n")
+	}
+	if got, want := untimed(lib), untimed(cli); got != want {
+		t.Errorf("library report\n%s\ndiffers from hnn solve's\n%s", got, want)
 	}
 }

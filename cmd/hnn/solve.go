@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot/plotutil"
@@ -57,7 +58,14 @@ Examples:
 		setup: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			o := &solveOpts{}
 			fs.StringVar(&o.dir, "o", "", "output directory (default out/<problem name>)")
-			fs.IntVar(&o.epochs, "epochs", 0, "number of Adam epochs (default: the problem's solver.epochs)")
+			fs.Func("epochs", "number of Adam epochs, at least 1 (default: the problem's solver.epochs)", func(s string) error {
+				n, err := strconv.Atoi(s)
+				if err != nil {
+					return fmt.Errorf("not a whole number")
+				}
+				o.epochs = &n
+				return nil
+			})
 			fs.Func("seed", "random seed (default: the problem's solver.seed)", func(s string) error {
 				var v uint64
 				if _, err := fmt.Sscan(s, &v); err != nil {
@@ -75,7 +83,7 @@ Examples:
 
 type solveOpts struct {
 	dir    string
-	epochs int
+	epochs *int
 	seed   *uint64
 	quiet  bool
 	plots  string
@@ -90,11 +98,11 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 		return inputError(fmt.Errorf("%s: no initial state and time: this is a learn task (hnn learn %s)", p.Source, args[0]))
 	}
 	set := p.Solver
-	if o.epochs != 0 {
-		if o.epochs < 1 || o.epochs > problems.MaxEpochs {
-			return usageError("", "solve: --epochs %d is out of range [1, %d]", o.epochs, problems.MaxEpochs)
+	if o.epochs != nil {
+		if *o.epochs < 1 || *o.epochs > problems.MaxEpochs {
+			return usageError("", "solve: --epochs %d is out of range [1, %d]", *o.epochs, problems.MaxEpochs)
 		}
-		set.Epochs = o.epochs
+		set.Epochs = *o.epochs
 	}
 	if o.seed != nil {
 		set.Seed = *o.seed

@@ -26,8 +26,9 @@ type Encloser interface {
 // CertifySettings controls Certify. The zero value means the defaults.
 type CertifySettings struct {
 	// Intervals is the number N of sub-intervals of [0, T] of the first
-	// attempt. Default 4000. Callers with a training grid of K points use
-	// at least 20·K.
+	// attempt. Default 20 per training spacing: 20·K clamped to
+	// [1000, 100 000], where K is the solution's TrainingPoints() when it
+	// has that method (solver.Solution does) and 200 otherwise.
 	Intervals int
 	// MaxIntervals caps the refinement: when the residual part of the
 	// bound (which falls like N⁻² to N⁻³) is more than 3 % of the linear
@@ -38,6 +39,19 @@ type CertifySettings struct {
 	// Tol is the tolerance (rtol = atol) of DOP853 on the linear systems.
 	// Default 1e-12.
 	Tol float64
+}
+
+// trained is a solution that knows its number of training points.
+type trained interface{ TrainingPoints() int }
+
+// defaultIntervals is the default of CertifySettings.Intervals: 20 per
+// training spacing, at least 1000, at most 100 000.
+func defaultIntervals(s Solution) int {
+	K := 200
+	if t, ok := s.(trained); ok {
+		K = t.TrainingPoints()
+	}
+	return min(max(20*K, 1000), 100_000)
 }
 
 // Certified is the result of Certify.
@@ -81,7 +95,7 @@ func Certify(ctx context.Context, h hamiltonians.Hamiltonian, s Solution, T floa
 		cs = *set
 	}
 	if cs.Intervals == 0 {
-		cs.Intervals = 4000
+		cs.Intervals = defaultIntervals(s)
 	}
 	if cs.Tol == 0 {
 		cs.Tol = 1e-12

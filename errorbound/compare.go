@@ -47,13 +47,19 @@ type Comparison struct {
 // Compare evaluates path and ref at each of times and summarises their
 // difference. E0 is taken from ref at times[0].
 func Compare(h hamiltonians.Hamiltonian, path, ref Path, times []float64) Comparison {
+	xs, _ := sampled(path, h.Dim(), times, false)
+	return compareSampled(h, xs, ref, times)
+}
+
+// compareSampled is Compare of the path's states xs at times (row k for
+// times[k]).
+func compareSampled(h hamiltonians.Hamiltonian, xs []float64, ref Path, times []float64) Comparison {
 	D := h.Dim()
 	x := make([]float64, D)
 	z := make([]float64, D)
 	c := Comparison{MaxAbs: make([]float64, D)}
 	e0 := h.H(ref.At(z, times[0]))
 	var sum float64
-	xs, _ := sampled(path, D, times, false)
 	for k, t := range times {
 		copy(x, xs[k*D:(k+1)*D])
 		ref.At(z, t)

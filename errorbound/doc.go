@@ -6,6 +6,17 @@
 // Eq. 14) and e = z − ẑ the error, with e(0) = 0 because the network's
 // trial solution fixes the initial state.
 //
+// # The assessment
+//
+// Assess does all of the below for one solution, as 'hnn solve' reports
+// it: the reference (DOP853 at rtol = atol = 1e-12) computed once, the
+// solution evaluated once on GridPoints(K)+1 equally spaced times (20 per
+// training spacing), its comparison, the paper's bound, the
+// error-propagation estimate and the certified bound, each checked against
+// the actual error (Check: value, held, tightness), symplectic Euler at
+// each factor of AssessSettings (the problem file's compare section) and
+// the Euler steps to match. It returns an Assessment of figures only.
+//
 // # Comparison
 //
 // Compare evaluates a Path and a reference on a grid (Grid gives

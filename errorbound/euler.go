@@ -67,8 +67,8 @@ func euler(h hamiltonians.Hamiltonian) symplectic.Method {
 	return symplectic.ImplicitEuler
 }
 
-// EulerMethod names the symplectic Euler variant EulerRun uses for h.
-func EulerMethod(h hamiltonians.Hamiltonian) string { return euler(h).Name() }
+// EulerMethod is the symplectic Euler variant EulerRun uses for h.
+func EulerMethod(h hamiltonians.Hamiltonian) symplectic.Method { return euler(h) }
 
 // EulerStepsToMatch finds the smallest number of symplectic Euler steps on
 // [0, T] whose maximum phase-space error against ref is at most target. The

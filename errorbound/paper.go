@@ -55,13 +55,8 @@ func Residual(dst, z []float64, h hamiltonians.Hamiltonian, s Solution, t float6
 		z = make([]float64, D)
 	}
 	s.At(z, t)
-	s.Deriv(dst, t)
-	g := make([]float64, D)
-	hamiltonians.VectorField(g, h, z)
-	for i := range dst {
-		dst[i] -= g[i]
-	}
-	return dst, z
+	dz := s.Deriv(nil, t)
+	return hamiltonians.Residual(dst, make([]float64, D), h, z, dz), z
 }
 
 // PaperBound is the error bound of Mattheakis et al. Eq. 22: every
@@ -87,24 +82,28 @@ const singularTol = 1e-12
 // Paper computes the bound of Eq. 22 on the given times, with energy
 // weight lambda (Eq. 13). h must implement hamiltonians.Hesser.
 func Paper(h hamiltonians.Hamiltonian, s Solution, e0, lambda float64, times []float64) (PaperBound, error) {
+	zs, dzs := sampled(s, h.Dim(), times, true)
+	return paperSampled(h, zs, dzs, e0, lambda, times)
+}
+
+// paperSampled is Paper of the solution's states zs and derivatives dzs
+// at times (row k for times[k]).
+func paperSampled(h hamiltonians.Hamiltonian, zs, dzs []float64, e0, lambda float64, times []float64) (PaperBound, error) {
 	hs, ok := h.(hamiltonians.Hesser)
 	if !ok {
 		return PaperBound{}, fmt.Errorf("errorbound: the paper's bound needs the Hessian of H, which this Hamiltonian does not provide")
 	}
 	D := h.Dim()
 	res := make([]float64, D)
+	g := make([]float64, D)
 	z := make([]float64, D)
 	hess := mat.NewSymDense(D, nil)
 	var eig mat.EigenSym
 	b := PaperBound{SigmaMin: math.Inf(1)}
 	var sigmaMax float64
-	zs, dzs := sampled(s, D, times, true)
 	for k, t := range times {
 		copy(z, zs[k*D:(k+1)*D])
-		hamiltonians.VectorField(res, h, z)
-		for i := range res {
-			res[i] = dzs[k*D+i] - res[i]
-		}
+		hamiltonians.Residual(res, g, h, z, dzs[k*D:(k+1)*D])
 		l2 := dot(res, res)
 		if lambda > 0 {
 			r := h.H(z) - e0

@@ -33,10 +33,7 @@ func PropagateQuick(h hamiltonians.Hamiltonian, s Solution, T float64, n int) (f
 	g := make([]float64, D)
 	for k := range times {
 		z := zs[k*D : (k+1)*D]
-		hamiltonians.VectorField(g, h, z)
-		for i := 0; i < D; i++ {
-			res[k*D+i] = dzs[k*D+i] - g[i]
-		}
+		hamiltonians.Residual(res[k*D:(k+1)*D], g, h, z, dzs[k*D:(k+1)*D])
 		hess[k] = mat.NewSymDense(D, nil)
 		hs.Hess(hess[k], z)
 	}

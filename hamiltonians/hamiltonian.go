@@ -32,6 +32,20 @@ type Separable interface {
 	GradV(dst, q []float64)
 }
 
+// Residual stores ∇H(z) in g and the residual of Hamilton's equations
+// ℓ = dz − J∇H(z) (Mattheakis et al. Eq. 14) in dst, and returns dst: the
+// one place where ℓ is formed, for a state z and its time derivative dz.
+// dst and g have length Dim() and must not overlap each other or z.
+func Residual(dst, g []float64, h Hamiltonian, z, dz []float64) []float64 {
+	h.Grad(g, z)
+	d := len(z) / 2
+	for i := 0; i < d; i++ {
+		dst[i] = dz[i] - g[d+i]
+		dst[d+i] = dz[d+i] + g[i]
+	}
+	return dst
+}
+
 // VectorField stores Hamilton's vector field ż = J∇H(z) at x in dst, that is
 // q̇ = ∂H/∂p and ṗ = −∂H/∂q. dst and x must not overlap.
 func VectorField(dst []float64, h Hamiltonian, x []float64) {

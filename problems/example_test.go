@@ -12,7 +12,7 @@ func ExampleLoad() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Printf("%s: %v %v, E0 = %.4g, T = %.4g, K = %d\n", p.Name, p.Coordinates, p.Momenta, p.H.H(p.Initial), p.End, p.Points)
+	fmt.Printf("%s: %v %v, E0 = %.4g, T = %.4g, K = %d\n", p.Name, p.Coordinates, p.Momenta, p.H.H(p.Z0), p.T, p.K)
 	// Output: henon_heiles: [x y] [px py], E0 = 0.1282, T = 18.85, K = 100
 }
 

@@ -36,16 +36,16 @@ func FuzzParse(f *testing.F) {
 		if len(p.Momenta) != len(p.Coordinates) {
 			t.Fatalf("inconsistent problem accepted: %+v", p)
 		}
-		if p.Learn != nil && p.Initial == nil { // a learn task needs no initial state
+		if p.Learn != nil && p.Z0 == nil { // a learn task needs no initial state
 			if p.Learn.TestTrajectories >= p.Learn.Trajectories || p.Learn.RadiusLo <= 0 {
 				t.Fatalf("inconsistent learn section accepted: %+v", p.Learn)
 			}
 			return
 		}
-		if len(p.Initial) != p.Dim() || p.Points < 2 || !(p.End > 0) {
+		if len(p.Z0) != p.Dim() || p.K < 2 || !(p.T > 0) {
 			t.Fatalf("inconsistent problem accepted: %+v", p)
 		}
 		g := make([]float64, p.Dim())
-		p.H.Grad(g, p.Initial)
+		p.H.Grad(g, p.Z0)
 	})
 }

@@ -26,6 +26,32 @@ const (
 	MaxSeeds      = 1000 // learn.seeds
 )
 
+// StateInit is how a learn task draws the initial states of its
+// trajectories (learn.init).
+type StateInit string
+
+const (
+	InitRadius StateInit = "radius" // a random direction scaled to a radius
+	InitOrbits StateInit = "orbits" // bodies on circular orbits in the plane
+)
+
+// OrbitPosition places the first body of an orbit (learn.orbit_position).
+type OrbitPosition string
+
+const (
+	OrbitCircle OrbitPosition = "circle" // at a random angle on a circle
+	OrbitBox    OrbitPosition = "box"    // x1, y1 each uniform in a range
+)
+
+// EnergyInit is how the energy metric draws its initial states
+// (learn.energy_init).
+type EnergyInit string
+
+const (
+	EnergyFromData EnergyInit = "data"   // as the training trajectories start
+	EnergySigned   EnergyInit = "signed" // each component ±U[lo, hi]
+)
+
 // Learn is the learn section of a problem file: how to generate the data
 // from the file's Hamiltonian (Greydanus et al. §4 and their code), the
 // model and training settings, and the energy metric. Zero fields mean the
@@ -49,13 +75,13 @@ type Learn struct {
 	// (N equal bodies in the plane on a regular polygon about their centre
 	// of mass, on circular orbits, speeds scaled by 1 + VelocityNoise·N(0, 1);
 	// state [x1, y1, …, px1, py1, …]).
-	Init          string
+	Init          StateInit
 	VelocityNoise float64
 	// OrbitPosition places the first body of an orbit: "circle" (at a
 	// radius uniform in [RadiusLo, RadiusHi], at a uniformly random angle)
 	// or "box" (each of x1, y1 uniform in [RadiusLo, RadiusHi], as the
 	// reference code of Greydanus et al. draws its two-body orbits).
-	OrbitPosition    string
+	OrbitPosition    OrbitPosition
 	TestTrajectories int // the last ones are the test set; default half
 	DataSeed         uint64
 
@@ -79,7 +105,7 @@ type Learn struct {
 	// (every coordinate and momentum independently ±U[EnergyLo, EnergyHi]
 	// with a random sign, as the reference code's analysis notebooks draw
 	// them for the spring and the pendulum).
-	EnergyInit         string
+	EnergyInit         EnergyInit
 	EnergyLo, EnergyHi float64 // default [0.2, 1]
 	// Energy, when not nil, is the quantity the energy metric compares
 	// instead of the problem's Hamiltonian (learn.energy, a formula of the
@@ -140,23 +166,23 @@ func (d *decoder) learn(f *fileLearn, top *yaml.Node) (*Learn, error) {
 		}
 		*c.dst = v
 	}
-	if l.Init, err = d.choice(f.Init, "learn.init", "radius", "orbits"); err != nil {
+	if l.Init, err = choice(f.Init, "learn.init", []StateInit{InitRadius, InitOrbits}); err != nil {
 		return nil, err
 	}
 	if l.Init == "" {
-		l.Init = "radius"
+		l.Init = InitRadius
 	}
-	if l.OrbitPosition, err = d.choice(f.OrbitPosition, "learn.orbit_position", "circle", "box"); err != nil {
+	if l.OrbitPosition, err = choice(f.OrbitPosition, "learn.orbit_position", []OrbitPosition{OrbitCircle, OrbitBox}); err != nil {
 		return nil, err
 	}
 	if l.OrbitPosition == "" {
-		l.OrbitPosition = "circle"
+		l.OrbitPosition = OrbitCircle
 	}
-	if l.EnergyInit, err = d.choice(f.EnergyInit, "learn.energy_init", "data", "signed"); err != nil {
+	if l.EnergyInit, err = choice(f.EnergyInit, "learn.energy_init", []EnergyInit{EnergyFromData, EnergySigned}); err != nil {
 		return nil, err
 	}
 	if l.EnergyInit == "" {
-		l.EnergyInit = "data"
+		l.EnergyInit = EnergyFromData
 	}
 	if len(f.EnergyRange) > 0 {
 		if l.EnergyLo, l.EnergyHi, err = d.interval(f.EnergyRange, "learn.energy_range"); err != nil {
@@ -214,7 +240,7 @@ func (d *decoder) learn(f *fileLearn, top *yaml.Node) (*Learn, error) {
 		}
 		l.Settings.Hidden = append(l.Settings.Hidden, w)
 	}
-	if l.Settings.Activation, err = d.choice(f.Activation, "learn.activation", "tanh", "sin", "sigmoid", "relu"); err != nil {
+	if l.Settings.Activation, err = choice(f.Activation, "learn.activation", solver.Activations); err != nil {
 		return nil, err
 	}
 	if f.Seed != nil {
@@ -300,16 +326,16 @@ func (p *Problem) LearnData(ctx context.Context) (train, test solver.Dataset, en
 		}
 		return x
 	}
-	if l.Init == "orbits" {
+	if l.Init == InitOrbits {
 		if D%4 != 0 {
 			return train, test, nil, &Error{File: p.Source, Key: "learn.init", Msg: fmt.Sprintf("orbits need bodies in the plane: 4 state values per body, got a state of %d", D)}
 		}
 		draw = func() []float64 {
-			return orbitState(rng, D/4, l.OrbitPosition == "box", l.RadiusLo, l.RadiusHi, l.VelocityNoise)
+			return orbitState(rng, D/4, l.OrbitPosition == OrbitBox, l.RadiusLo, l.RadiusHi, l.VelocityNoise)
 		}
 	}
 	energyDraw := draw
-	if l.EnergyInit == "signed" {
+	if l.EnergyInit == EnergySigned {
 		energyDraw = func() []float64 {
 			x := make([]float64, D)
 			for i := range x {

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/hnn-project/hnn/hamiltonians"
 	"github.com/hnn-project/hnn/internal/nn"
+	"github.com/hnn-project/hnn/solver"
 )
 
 // learnedFormat identifies a learned-Hamiltonian file (hnn.json).
@@ -34,7 +34,7 @@ type learnedFile struct {
 // SaveLearned writes a learned Hamiltonian as JSON, with the coordinate
 // names of p and the given initial state and interval [0, end] sampled at
 // points, so that the file can stand in for a problem file.
-func SaveLearned(p *Problem, h *hamiltonians.Learned, initial []float64, end float64, points int) ([]byte, error) {
+func SaveLearned(p *Problem, h *solver.Learned, initial []float64, end float64, points int) ([]byte, error) {
 	net := h.Net()
 	for _, v := range net.Params {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -82,16 +82,16 @@ func parseLearned(data []byte, source string) (*Problem, error) {
 		return nil, bad("%d weights for a network that has %d", len(f.Params), len(net.Params))
 	}
 	copy(net.Params, f.Params)
-	h, err := hamiltonians.NewLearned(net)
+	h, err := solver.NewLearned(net)
 	if err != nil {
 		return nil, bad("%v", err)
 	}
 	p := &Problem{Name: f.Name, Description: f.Description, Source: source, Coordinates: f.Coordinates, Momenta: f.Momenta,
-		Formula: "(learned network)", H: h, Initial: f.Initial, End: f.End, Points: f.Points, YAML: append([]byte(nil), data...)}
-	if len(p.Initial) != p.Dim() || !(p.End > 0) || p.Points < 2 || p.Points > MaxPoints {
+		Formula: "(learned network)", Problem: solver.Problem{H: h, Z0: f.Initial, T: f.End, K: f.Points, Text: append([]byte(nil), data...)}}
+	if len(p.Z0) != p.Dim() || !(p.T > 0) || p.K < 2 || p.K > MaxPoints {
 		return nil, bad("learned model lacks a usable initial state, interval or number of points")
 	}
-	for _, v := range p.Initial {
+	for _, v := range p.Z0 {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil, bad("initial state is not finite")
 		}

@@ -10,7 +10,9 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/hnn-project/hnn/errorbound"
 	"github.com/hnn-project/hnn/hamiltonians"
+	"github.com/hnn-project/hnn/solver"
 )
 
 // Limits on problem files. Each protects the user from a typo that would
@@ -37,53 +39,26 @@ type Problem struct {
 	Momenta     []string // p names, same length
 	Parameters  []Parameter
 	Formula     string // the Hamiltonian as written
-	// H is the compiled Hamiltonian. It implements hamiltonians.Hesser, and
-	// hamiltonians.Separable when H = T(p) + V(q).
-	H       hamiltonians.Hamiltonian
-	Initial []float64 // z0 = [q0, p0]
-	End     float64   // T: the time interval is [0, T]
-	Points  int       // K: number of training points
-	Solver  Solver
-	Compare Compare
+	// Problem is what the solver solves: the compiled Hamiltonian H (it
+	// implements hamiltonians.Hesser, and hamiltonians.Separable when
+	// H = T(p) + V(q)), the initial state Z0 = [q0, p0] (nil for a learn
+	// task without one), the interval [0, T], the K training points and the
+	// file's text as read.
+	solver.Problem
+	// Solver is the solver section; fields the file leaves out are zero,
+	// which means the solver's defaults.
+	Solver solver.Settings
+	// Compare is the compare section: what errorbound.Assess compares the
+	// solution with.
+	Compare errorbound.AssessSettings
 	// Learn is the learn section, nil when absent.
 	Learn *Learn
-	// YAML is the file's text as read.
-	YAML []byte
 }
 
 // Parameter is a named constant of a problem file.
 type Parameter struct {
 	Name  string
 	Value float64
-}
-
-// Solver holds the solver section. Zero fields mean the solver's documented
-// default; Jitter is a pointer because an explicit 0 (no jitter) differs
-// from "use the default".
-type Solver struct {
-	Hidden           []int
-	Activation       string // sin | tanh | sigmoid | relu
-	Init             string // uniform | glorot
-	Trial            string // exp | linear
-	Formulation      string // hamiltonian | lagrangian
-	Epochs           int
-	LearningRate     float64
-	FinalLR          float64
-	Beta1, Beta2     float64
-	Jitter           *float64
-	EnergyWeight     float64
-	Seed             uint64
-	TargetError      float64
-	TargetBound      string // paper or certified
-	PolishIterations int
-	PolishMethod     string // lbfgs | lm
-}
-
-// Compare holds the compare section.
-type Compare struct {
-	// EulerFactors lists the multiples of K at which symplectic Euler is run
-	// for comparison. Empty means the default 1, 10, 100.
-	EulerFactors []int
 }
 
 // Names returns the state variable names [q..., p...].
@@ -148,7 +123,7 @@ func Parse(data []byte, source, defaultName string) (*Problem, error) {
 		return nil, &Error{File: source, Msg: err.Error(), Err: err}
 	}
 	p.Source = source
-	p.YAML = append([]byte(nil), data...)
+	p.Text = append([]byte(nil), data...)
 	return p, nil
 }
 
@@ -238,10 +213,10 @@ func (d *decoder) parse(data []byte, defaultName string) (*Problem, error) {
 	if err := d.compare(p, doc.Compare); err != nil {
 		return nil, err
 	}
-	if p.Initial == nil {
+	if p.Z0 == nil {
 		return p, nil
 	}
-	if e0 := p.H.H(p.Initial); math.IsNaN(e0) || math.IsInf(e0, 0) {
+	if e0 := p.H.H(p.Z0); math.IsNaN(e0) || math.IsInf(e0, 0) {
 		return nil, &Error{Key: "initial", Line: keyLine(top, "initial"), Msg: fmt.Sprintf("the Hamiltonian is not finite at the initial state (H = %v); check for a division by zero or a log of a non-positive number there", e0)}
 	}
 	return p, nil
@@ -331,7 +306,7 @@ func (d *decoder) initial(p *Problem, n *yaml.Node, top *yaml.Node) error {
 	for i, v := range p.Names() {
 		index[v] = i
 	}
-	p.Initial = make([]float64, p.Dim())
+	p.Z0 = make([]float64, p.Dim())
 	set := make([]bool, p.Dim())
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
@@ -350,7 +325,7 @@ func (d *decoder) initial(p *Problem, n *yaml.Node, top *yaml.Node) error {
 		if err != nil {
 			return err
 		}
-		p.Initial[j], set[j] = x, true
+		p.Z0[j], set[j] = x, true
 	}
 	var missing []string
 	for i, v := range p.Names() {
@@ -375,11 +350,11 @@ func (d *decoder) time(p *Problem, t *fileTime, top *yaml.Node) error {
 	if end <= 0 {
 		return &Error{Key: "time.end", Line: t.End.Line, Msg: fmt.Sprintf("must be > 0, got %v", end)}
 	}
-	p.End = end
+	p.T = end
 	if t.Points == nil {
 		return &Error{Key: "time.points", Line: keyLine(top, "time"), Msg: "missing: give the number of training points K, e.g. points: 200"}
 	}
-	p.Points, err = d.integer(t.Points, "time.points", 2, MaxPoints)
+	p.K, err = d.integer(t.Points, "time.points", 2, MaxPoints)
 	return err
 }
 
@@ -399,22 +374,22 @@ func (d *decoder) solver(p *Problem, s *fileSolver) error {
 	if len(s.Hidden) > MaxLayers {
 		return &Error{Key: "solver.hidden", Line: s.Hidden[0].Line, Msg: fmt.Sprintf("%d hidden layers; the limit is %d", len(s.Hidden), MaxLayers)}
 	}
-	if out.Activation, err = d.choice(s.Activation, "solver.activation", "sin", "tanh", "sigmoid", "relu"); err != nil {
+	if out.Activation, err = choice(s.Activation, "solver.activation", solver.Activations); err != nil {
 		return err
 	}
-	if out.Init, err = d.choice(s.Init, "solver.init", "uniform", "glorot"); err != nil {
+	if out.Init, err = choice(s.Init, "solver.init", solver.Inits); err != nil {
 		return err
 	}
-	if out.Trial, err = d.choice(s.Trial, "solver.trial", "exp", "linear"); err != nil {
+	if out.Trial, err = choice(s.Trial, "solver.trial", solver.Trials); err != nil {
 		return err
 	}
-	if out.Formulation, err = d.choice(s.Formulation, "solver.formulation", "hamiltonian", "lagrangian"); err != nil {
+	if out.Formulation, err = choice(s.Formulation, "solver.formulation", solver.Formulations); err != nil {
 		return err
 	}
-	if out.Formulation == "lagrangian" && !hamiltonians.UnitMass(p.H) {
+	if out.Formulation == solver.FormulationLagrangian && !hamiltonians.UnitMass(p.H) {
 		return &Error{Key: "solver.formulation", Line: s.Formulation.Line, Msg: "lagrangian needs a Hamiltonian of the form H = |p|²/2 + V(q) (separable, unit masses); this one is not: use formulation: hamiltonian"}
 	}
-	if out.TargetBound, err = d.choice(s.TargetBound, "solver.target_bound", "paper", "certified"); err != nil {
+	if out.TargetBound, err = choice(s.TargetBound, "solver.target_bound", solver.TargetBounds); err != nil {
 		return err
 	}
 	if s.Epochs != nil {
@@ -427,7 +402,7 @@ func (d *decoder) solver(p *Problem, s *fileSolver) error {
 			return err
 		}
 	}
-	if out.PolishMethod, err = d.choice(s.PolishMethod, "solver.polish_method", "lbfgs", "lm"); err != nil {
+	if out.PolishMethod, err = choice(s.PolishMethod, "solver.polish_method", solver.PolishMethods); err != nil {
 		return err
 	}
 	if s.Seed != nil {
@@ -446,7 +421,7 @@ func (d *decoder) solver(p *Problem, s *fileSolver) error {
 	var jitter float64
 	reals := []real{
 		{s.LearningRate, "solver.learning_rate", &out.LearningRate, 0, 10, true, false},
-		{s.FinalLR, "solver.final_learning_rate", &out.FinalLR, 0, 10, true, false},
+		{s.FinalLR, "solver.final_learning_rate", &out.FinalLearningRate, 0, 10, true, false},
 		{s.Beta1, "solver.beta1", &out.Beta1, 0, 1, false, true},
 		{s.Beta2, "solver.beta2", &out.Beta2, 0, 1, false, true},
 		{s.Jitter, "solver.jitter", &jitter, 0, math.Inf(1), false, true},
@@ -474,7 +449,7 @@ func (d *decoder) solver(p *Problem, s *fileSolver) error {
 		*r.dst = x
 	}
 	if s.Jitter != nil {
-		out.Jitter = &jitter
+		out.Jitter, out.NoJitter = jitter, jitter == 0
 	}
 	return nil
 }
@@ -489,8 +464,8 @@ func (d *decoder) compare(p *Problem, c *fileCompare) error {
 		if err != nil {
 			return err
 		}
-		if f*p.Points > MaxEulerStep {
-			return &Error{Key: key, Line: e.Line, Msg: fmt.Sprintf("%d·K = %d symplectic Euler steps; the limit is %d", f, f*p.Points, MaxEulerStep)}
+		if f*p.K > MaxEulerStep {
+			return &Error{Key: key, Line: e.Line, Msg: fmt.Sprintf("%d·K = %d symplectic Euler steps; the limit is %d", f, f*p.K, MaxEulerStep)}
 		}
 		p.Compare.EulerFactors = append(p.Compare.EulerFactors, f)
 	}
@@ -544,16 +519,20 @@ func (d *decoder) seed(e *expr) (uint64, error) {
 	return uint64(x), err
 }
 
-func (d *decoder) choice(s *scalar, key string, allowed ...string) (string, error) {
+// choice reads a key whose value is one of allowed (a string type of the
+// library's settings); an absent key is the zero value, the default.
+func choice[T ~string](s *scalar, key string, allowed []T) (T, error) {
 	if s == nil {
 		return "", nil
 	}
-	for _, a := range allowed {
-		if s.Value == a {
+	names := make([]string, len(allowed))
+	for i, a := range allowed {
+		if s.Value == string(a) {
 			return a, nil
 		}
+		names[i] = string(a)
 	}
-	return "", &Error{Key: key, Line: s.Line, Msg: fmt.Sprintf("unknown value %q; expected one of %s", s.Value, strings.Join(allowed, ", "))}
+	return "", &Error{Key: key, Line: s.Line, Msg: fmt.Sprintf("unknown value %q; expected one of %s", s.Value, strings.Join(names, ", "))}
 }
 
 // keyLine returns the line of key in mapping n, or n's own line.

@@ -72,10 +72,10 @@ func TestCatalog(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", ent.Name, err)
 		}
-		if p.Dim() != w.dim || p.Points != w.points || math.Abs(p.End-w.end) > 1e-12 {
-			t.Errorf("%s: dim %d points %d end %v, want %d %d %v", ent.Name, p.Dim(), p.Points, p.End, w.dim, w.points, w.end)
+		if p.Dim() != w.dim || p.K != w.points || math.Abs(p.T-w.end) > 1e-12 {
+			t.Errorf("%s: dim %d points %d end %v, want %d %d %v", ent.Name, p.Dim(), p.K, p.T, w.dim, w.points, w.end)
 		}
-		if e0 := p.H.H(p.Initial); math.Abs(e0-w.e0) > w.tol {
+		if e0 := p.H.H(p.Z0); math.Abs(e0-w.e0) > w.tol {
 			t.Errorf("%s: H(z0) = %v, want %v ± %v", ent.Name, e0, w.e0, w.tol)
 		}
 		if _, ok := p.H.(hamiltonians.Separable); ok != w.sep {
@@ -100,10 +100,10 @@ func TestPaperSettings(t *testing.T) {
 	// 5·10^4 epochs, lr 8·10^-3, jitter std Δt·0.03·T with Δt = T/(K−1),
 	// energy term weight 1.
 	T := 4 * math.Pi
-	if len(s.Hidden) != 2 || s.Hidden[0] != 50 || s.Epochs != 50000 || s.LearningRate != 8e-3 || s.Jitter == nil || math.Abs(*s.Jitter-T/199*0.03*T) > 1e-15 || s.Activation != "sin" || s.Trial != "exp" || s.EnergyWeight != 1 {
+	if len(s.Hidden) != 2 || s.Hidden[0] != 50 || s.Epochs != 50000 || s.LearningRate != 8e-3 || math.Abs(s.Jitter-T/199*0.03*T) > 1e-15 || s.Activation != "sin" || s.Trial != "exp" || s.EnergyWeight != 1 {
 		t.Errorf("oscillator settings %+v differ from the paper's code", s)
 	}
-	if got := p.Initial; got[0] != 1.3 || got[1] != 1.0 {
+	if got := p.Z0; got[0] != 1.3 || got[1] != 1.0 {
 		t.Errorf("initial %v, want (1.3, 1.0)", got)
 	}
 }
@@ -129,16 +129,16 @@ solver: {epochs: 1e3, seed: 18446744073709551615, jitter: 0, hidden: [8*2]}
 	}
 	want := []float64{0.5, -0.5, 0, 1}
 	for i := range want {
-		if p.Initial[i] != want[i] {
-			t.Errorf("initial %v, want %v", p.Initial, want)
+		if p.Z0[i] != want[i] {
+			t.Errorf("initial %v, want %v", p.Z0, want)
 			break
 		}
 	}
-	if p.End != 6*math.Pi || p.Points != 100 || p.Solver.Epochs != 1000 || p.Solver.Seed != math.MaxUint64 || p.Solver.Hidden[0] != 16 {
-		t.Errorf("got end %v points %d epochs %d seed %d hidden %v", p.End, p.Points, p.Solver.Epochs, p.Solver.Seed, p.Solver.Hidden)
+	if p.T != 6*math.Pi || p.K != 100 || p.Solver.Epochs != 1000 || p.Solver.Seed != math.MaxUint64 || p.Solver.Hidden[0] != 16 {
+		t.Errorf("got end %v points %d epochs %d seed %d hidden %v", p.T, p.K, p.Solver.Epochs, p.Solver.Seed, p.Solver.Hidden)
 	}
-	if p.Solver.Jitter == nil || *p.Solver.Jitter != 0 {
-		t.Errorf("explicit jitter 0 lost: %v", p.Solver.Jitter)
+	if !p.Solver.NoJitter || p.Solver.Jitter != 0 {
+		t.Errorf("explicit jitter 0 lost: %v, no jitter %v", p.Solver.Jitter, p.Solver.NoJitter)
 	}
 	if len(p.Parameters) != 2 || p.Parameters[1].Value != 6 {
 		t.Errorf("parameters %+v, want g=3, h=6", p.Parameters)

@@ -3,6 +3,7 @@ package solver
 import (
 	"math"
 
+	"github.com/hnn-project/hnn/hamiltonians"
 	"github.com/hnn-project/hnn/internal/nn"
 )
 
@@ -161,7 +162,7 @@ func newForwardParts(ev *evaluator, n int) *forwardParts {
 	for i := range f.parts {
 		lo, hi := i*n/c, (i+1)*n/c
 		pt := &f.parts[i]
-		*pt = forwardPart{lo: lo, hi: hi, ws: nn.NewWorkspace(ev.arch, hi-lo, 1), ones: make([]float64, hi-lo), z: make([]float64, D), dz: make([]float64, D), g: make([]float64, D)}
+		*pt = forwardPart{lo: lo, hi: hi, ws: nn.NewWorkspace(ev.arch, hi-lo, 1), ones: make([]float64, hi-lo), z: make([]float64, D), dz: make([]float64, D), g: make([]float64, 2*D)}
 		for j := range pt.ones {
 			pt.ones[j] = 1
 		}
@@ -184,18 +185,12 @@ func (f *forwardParts) lmax(net *nn.Net) float64 {
 }
 
 // residualNorm returns sqrt(‖dz − J∇H(z)‖² + λ(H(z) − E0)²), the quantity
-// whose maximum is ℓmax, using g as scratch for ∇H.
+// whose maximum is ℓmax, using g (of length 2D) as scratch for ∇H and ℓ.
 func (ev *evaluator) residualNorm(z, dz, g []float64) float64 {
-	ev.p.H.Grad(g, z)
-	d := len(z) / 2
+	D := len(z)
+	r := hamiltonians.Residual(g[D:2*D], g[:D], ev.p.H, z, dz)
 	var l2 float64
-	for i := range z {
-		var v float64
-		if i < d {
-			v = dz[i] - g[d+i]
-		} else {
-			v = dz[i] + g[i-d]
-		}
+	for _, v := range r {
 		l2 += v * v
 	}
 	if ev.set.EnergyWeight > 0 {

@@ -66,8 +66,11 @@
 // evaluated from several goroutines at once and must be safe for
 // concurrent use, as the Hamiltonians of package hamiltonians are.
 //
-// Training stops after the epochs, when Settings.Target says the error is
-// small enough, when the loss becomes non-finite ("diverged": the best model
+// Training stops after the epochs; when the bound Settings.TargetBound
+// names (the paper's ℓmax/σmin on 4K+1 points, or errorbound.Certify's
+// certified bound, tried only when the quick error-propagation estimate is
+// within reach) is at most Settings.TargetError, or Settings.StopWhen says
+// so ("target reached"); when the loss becomes non-finite ("diverged": the best model
 // is kept), or when the context is cancelled ("interrupted": the best model
 // so far is returned with a nil error).
 //
@@ -95,7 +98,7 @@
 // baseline is a network from x to ẋ trained on the same squared error.
 // Both use Adam, full batch or a random subset of Batch states per step,
 // L2 weight decay, orthogonal initial weights and no bias on the output
-// layer, as the paper's code. The trained H_θ is a hamiltonians.Learned: a
+// layer, as the paper's code. The trained H_θ is a Learned: a
 // Hamiltonian with exact gradient and Hessian through the network.
 //
 // # Solutions

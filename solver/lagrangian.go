@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 
@@ -8,18 +9,6 @@ import (
 
 	"github.com/hnn-project/hnn/hamiltonians"
 	"github.com/hnn-project/hnn/internal/nn"
-)
-
-// Formulations of the trial solution.
-const (
-	// FormulationHamiltonian trains ẑ = z0 + f(t)·N(t) on Hamilton's
-	// equations (Mattheakis et al. Eq. 6–8), one network with D outputs.
-	FormulationHamiltonian = "hamiltonian"
-	// FormulationLagrangian trains q̂ = q0 + f1(t)·q̇0 + f2(t)·N_L(t) on the
-	// Euler–Lagrange equations q̈ = −∇V(q) (Mattheakis et al. Eq. 11–12), one
-	// network with d outputs, for H = |p|²/2 + V(q); the momentum is
-	// p̂ = dq̂/dt.
-	FormulationLagrangian = "lagrangian"
 )
 
 // outputs returns the number of network outputs for a phase space of
@@ -34,19 +23,14 @@ func (s *Settings) outputs(D int) int {
 
 // checkFormulation resolves and checks s.Formulation against p.
 func (s *Settings) checkFormulation(p Problem) error {
-	switch s.Formulation {
-	case "":
-		s.Formulation = FormulationHamiltonian
-	case FormulationHamiltonian:
-	case FormulationLagrangian:
+	s.Formulation = cmp.Or(s.Formulation, FormulationHamiltonian)
+	if s.Formulation == FormulationLagrangian {
 		if !hamiltonians.UnitMass(p.H) {
 			return fmt.Errorf("solver: formulation %q needs a Hamiltonian of the form H = |p|²/2 + V(q) (separable, unit masses); this one is not", FormulationLagrangian)
 		}
-		if s.PolishMethod == "lm" {
-			return fmt.Errorf("solver: polish method lm fits the Hamiltonian residuals; with formulation %q use the lbfgs polish", FormulationLagrangian)
+		if s.PolishMethod == PolishLM {
+			return fmt.Errorf("solver: polish method %s fits the Hamiltonian residuals; with formulation %s use the %s polish", PolishLM, FormulationLagrangian, PolishLBFGS)
 		}
-	default:
-		return fmt.Errorf("solver: unknown formulation %q; expected %s or %s", s.Formulation, FormulationHamiltonian, FormulationLagrangian)
 	}
 	return nil
 }
@@ -213,7 +197,7 @@ func newLagParts(ev *evaluator) *lagParts {
 	f := &lagParts{ev: ev, parts: make([]lagPart, c)}
 	for i := range f.parts {
 		lo, hi := i*n/c, (i+1)*n/c
-		f.parts[i] = lagPart{lo: lo, hi: hi, ws: nn.NewSecondWorkspace(ev.arch, hi-lo), z: make([]float64, (hi-lo)*D), dz: make([]float64, (hi-lo)*D), g: make([]float64, D)}
+		f.parts[i] = lagPart{lo: lo, hi: hi, ws: nn.NewSecondWorkspace(ev.arch, hi-lo), z: make([]float64, (hi-lo)*D), dz: make([]float64, (hi-lo)*D), g: make([]float64, 2*D)}
 	}
 	f.run = f.part
 	return f

@@ -15,7 +15,7 @@ func henonHeiles(t *testing.T) Problem {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Problem{H: f, Z0: []float64{0.3, -0.3, 0.3, 0.15}, T: 2, K: 20, Source: []byte("henon-heiles")}
+	return Problem{H: f, Z0: []float64{0.3, -0.3, 0.3, 0.15}, T: 2, K: 20, Text: []byte("henon-heiles")}
 }
 
 // The gradient of the Lagrangian loss (Eq. 11–12, with and without the
@@ -164,9 +164,10 @@ func TestFormulationErrors(t *testing.T) {
 	}
 	osc := oscillator(t)
 	for _, c := range []struct {
-		h            hamiltonians.Hamiltonian
-		form, polish string
-		want         string
+		h      hamiltonians.Hamiltonian
+		form   Formulation
+		polish PolishMethod
+		want   string
 	}{
 		{osc.H, "newtonian", "", `unknown formulation "newtonian"`},
 		{nonsep, FormulationLagrangian, "", "H = |p|²/2 + V(q)"},

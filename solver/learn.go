@@ -9,8 +9,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/hnn-project/hnn/hamiltonians"
 	"github.com/hnn-project/hnn/internal/nn"
+	"github.com/hnn-project/hnn/symplectic"
 )
 
 // Dataset holds observations of a Hamiltonian system: N states X (N×D,
@@ -32,12 +32,12 @@ func (d Dataset) Validate() error {
 // and its baseline. Zero fields mean the defaults, which are the settings
 // of Greydanus et al.'s code.
 type LearnSettings struct {
-	Hidden       []int   // default [200, 200]
-	Activation   string  // default tanh
-	Steps        int     // Adam steps; default 2000
-	LearningRate float64 // default 1e-3
-	Batch        int     // states per step; 0 means all (full batch)
-	WeightDecay  float64 // L2 weight decay added to the gradient; default 0
+	Hidden       []int      // default [200, 200]
+	Activation   Activation // default ActivationTanh
+	Steps        int        // Adam steps; default 2000
+	LearningRate float64    // default 1e-3
+	Batch        int        // states per step; 0 means all (full batch)
+	WeightDecay  float64    // L2 weight decay added to the gradient; default 0
 	Seed         uint64
 }
 
@@ -51,7 +51,7 @@ func (s *LearnSettings) resolved() (LearnSettings, error) {
 	}
 	r.Hidden = append([]int(nil), r.Hidden...)
 	if r.Activation == "" {
-		r.Activation = "tanh"
+		r.Activation = ActivationTanh
 	}
 	if r.Steps == 0 {
 		r.Steps = 2000
@@ -68,7 +68,7 @@ func (s *LearnSettings) resolved() (LearnSettings, error) {
 // LearnResult is what Learn trained: the HNN, whose scalar output is a
 // Hamiltonian H_θ, and the baseline, which predicts (q̇, ṗ) directly.
 type LearnResult struct {
-	HNN      *hamiltonians.Learned
+	HNN      *Learned
 	Baseline *Baseline
 	// Mean squared errors of the predicted time derivatives, over all
 	// components of all states (the loss of Greydanus et al. Eq. 3).
@@ -120,7 +120,7 @@ func Learn(ctx context.Context, train, test Dataset, s *LearnSettings, mon Learn
 	if err != nil {
 		return nil, err
 	}
-	act, err := nn.ParseActivation(set.Activation)
+	act, err := nn.ParseActivation(string(set.Activation))
 	if err != nil {
 		return nil, fmt.Errorf("solver: %w", err)
 	}
@@ -146,7 +146,7 @@ func Learn(ctx context.Context, train, test Dataset, s *LearnSettings, mon Learn
 		secs, cpuSecs := time.Since(start).Seconds(), processSeconds()-cpu
 		trainMSE, testMSE := mse(net, model == "hnn", train), mse(net, model == "hnn", test)
 		if model == "hnn" {
-			res.HNN, err = hamiltonians.NewLearned(net)
+			res.HNN, err = NewLearned(net)
 			if err != nil {
 				return nil, err
 			}
@@ -388,4 +388,10 @@ func mse(net *nn.Net, hnn bool, data Dataset) float64 {
 		sum += e.loss(net, data.DX[lo*D:(lo+n)*D], nil) * float64(n)
 	}
 	return sum / float64(data.N)
+}
+
+// System returns the baseline's predicted vector field as an ODE system,
+// for integration (not safe for concurrent use).
+func (b *Baseline) System() symplectic.System {
+	return func(dst []float64, _ float64, y []float64) { b.VectorField(dst, y) }
 }

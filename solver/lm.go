@@ -6,6 +6,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/hnn-project/hnn/hamiltonians"
 	"github.com/hnn-project/hnn/internal/nn"
 )
 
@@ -105,18 +106,12 @@ func (j *jacobian) part(c int) {
 			pt.z[i] = p.Z0[i] + f*y[i]
 			pt.dz[i] = df*y[i] + f*dy[i]
 		}
-		p.H.Grad(pt.g, pt.z)
+		hamiltonians.Residual(pt.r, pt.g, p.H, pt.z, pt.dz)
 		tr.hess.Hess(pt.buf.hess, pt.z)
 		for i := 0; i < D; i++ {
-			// (J∇H)_i and row i of J∇²H.
-			var jg float64
-			if i < d {
-				jg = pt.g[d+i]
-			} else {
-				jg = -pt.g[i-d]
-			}
+			// ℓ_i and row i of J∇²H.
 			row := n*j.rows + i
-			j.rho[row] = pt.dz[i] - jg
+			j.rho[row] = pt.r[i]
 			for k := 0; k < D; k++ {
 				var jh float64
 				if i < d {
@@ -145,7 +140,7 @@ func (j *jacobian) part(c int) {
 // from the best model so far, for at most
 // PolishIterations steps (accepted or rejected), judging each accepted step
 // as a candidate model.
-func (tr *trainer) polishLM(ctx context.Context, report func(epoch int, loss, lmax float64, phase string)) {
+func (tr *trainer) polishLM(ctx context.Context, report func(epoch int, loss, lmax float64, phase Phase)) {
 	times := tr.polishTimes()
 	n := float64(len(times))
 	jac := newJacobian(tr, times)
@@ -261,13 +256,10 @@ func (tr *trainer) polishLM(ctx context.Context, report func(epoch int, loss, lm
 		}
 		epoch := tr.train.Epochs + iter
 		lmax, improved := tr.consider(epoch)
-		report(epoch, cost/n, lmax, "polish")
-		if improved && tr.set.Target != nil {
-			if ok, why := tr.set.Target(tr.solution(0)); ok {
-				tr.train.Stopped, tr.train.Reason = StoppedTarget, why
-				tr.train.PolishStatus = "target reached"
-				break
-			}
+		report(epoch, cost/n, lmax, PhasePolish)
+		if improved && tr.targetReached(0) {
+			tr.train.PolishStatus = string(StoppedTarget)
+			break
 		}
 		jac.eval()
 	}

@@ -11,7 +11,7 @@ import (
 // validates better. Without jitter the loss is
 // deterministic, which is what a quasi-Newton method needs; the denser grid
 // keeps the network from fitting the residual only at the training points.
-func (tr *trainer) polish(ctx context.Context, report func(epoch int, loss, lmax float64, phase string)) {
+func (tr *trainer) polish(ctx context.Context, report func(epoch int, loss, lmax float64, phase Phase)) {
 	times := tr.polishTimes()
 	b := newBatch(tr, len(times))
 	params := tr.net.Params
@@ -44,12 +44,9 @@ func (tr *trainer) polish(ctx context.Context, report func(epoch int, loss, lmax
 				// lowers the mean squared residual, not always ℓmax.
 				copy(tr.net.Params, loc.X)
 				lmax, improved := tr.consider(tr.train.Epochs + iter)
-				report(tr.train.Epochs+iter, loc.F, lmax, "polish")
-				if improved && tr.set.Target != nil {
-					if ok, why := tr.set.Target(tr.solution(0)); ok {
-						tr.train.Stopped, tr.train.Reason = StoppedTarget, why
-						targetHit = true
-					}
+				report(tr.train.Epochs+iter, loc.F, lmax, PhasePolish)
+				if improved && tr.targetReached(0) {
+					targetHit = true
 				}
 			}
 		}
@@ -77,7 +74,7 @@ func (tr *trainer) polish(ctx context.Context, report func(epoch int, loss, lmax
 	}
 	copy(tr.net.Params, res.X)
 	lmax, _ := tr.consider(tr.train.Epochs + iter)
-	report(tr.train.Epochs+iter, lastLoss, lmax, "polish")
+	report(tr.train.Epochs+iter, lastLoss, lmax, PhasePolish)
 }
 
 // polishTimes returns the times the polish minimises the loss on: the

@@ -14,33 +14,15 @@ const modelFormat = "hnn-model/1"
 
 // savedModel is the JSON layout of a saved solution.
 type savedModel struct {
-	Format   string        `json:"format"`
-	Problem  string        `json:"problem"` // the problem file, as given in Problem.Source
-	Z0       []float64     `json:"z0"`
-	T        float64       `json:"t_end"`
-	K        int           `json:"points"`
-	Settings savedSettings `json:"settings"`
-	Training Training      `json:"training"`
-	Layers   []int         `json:"layers"` // widths from input to output
-	Params   []float64     `json:"params"`
-}
-
-type savedSettings struct {
-	Hidden           []int   `json:"hidden"`
-	Activation       string  `json:"activation"`
-	Trial            Trial   `json:"trial"`
-	Formulation      string  `json:"formulation,omitempty"`
-	Epochs           int     `json:"epochs"`
-	LearningRate     float64 `json:"learning_rate"`
-	Beta1            float64 `json:"beta1"`
-	Beta2            float64 `json:"beta2"`
-	Jitter           float64 `json:"jitter"`
-	EnergyWeight     float64 `json:"energy_weight"`
-	Seed             uint64  `json:"seed"`
-	ValidationPoints int     `json:"validation_points"`
-	ValidateEvery    int     `json:"validate_every"`
-	PolishIterations int     `json:"polish_iterations"`
-	PolishMethod     string  `json:"polish_method,omitempty"`
+	Format   string    `json:"format"`
+	Problem  string    `json:"problem"` // the problem file, as given in Problem.Source
+	Z0       []float64 `json:"z0"`
+	T        float64   `json:"t_end"`
+	K        int       `json:"points"`
+	Settings Settings  `json:"settings"`
+	Training Training  `json:"training"`
+	Layers   []int     `json:"layers"` // widths from input to output
+	Params   []float64 `json:"params"`
 }
 
 // Save writes the solution as JSON: the problem's source text, the settings,
@@ -53,17 +35,11 @@ func (s *Solution) Save(w io.Writer) error {
 			return fmt.Errorf("solver: save: the model has non-finite weights")
 		}
 	}
-	st := s.Settings
 	m := savedModel{
-		Format: modelFormat, Problem: string(s.Problem.Source), Z0: s.Problem.Z0, T: s.Problem.T, K: s.Problem.K,
-		Settings: savedSettings{
-			Hidden: st.Hidden, Activation: st.Activation, Trial: st.Trial, Formulation: st.Formulation,
-			Epochs: st.Epochs, LearningRate: st.LearningRate, Beta1: st.Beta1, Beta2: st.Beta2, Jitter: st.Jitter,
-			EnergyWeight: st.EnergyWeight, Seed: st.Seed, ValidationPoints: st.ValidationPoints,
-			ValidateEvery: st.ValidateEvery, PolishIterations: st.PolishIterations, PolishMethod: st.PolishMethod,
-		},
+		Format: modelFormat, Problem: string(s.Problem.Text), Z0: s.Problem.Z0, T: s.Problem.T, K: s.Problem.K,
+		Settings: s.Settings,
 		Training: s.Training,
-		Layers:   append(append([]int{1}, st.Hidden...), st.outputs(s.Problem.H.Dim())),
+		Layers:   append(append([]int{1}, s.Settings.Hidden...), s.Settings.outputs(s.Problem.H.Dim())),
 		Params:   s.net.Params,
 	}
 	m.Training.BestLMax = finiteOr(m.Training.BestLMax)
@@ -119,18 +95,13 @@ func Load(data []byte, p Problem) (*Solution, error) {
 			return nil, fmt.Errorf("saved model does not match its problem: initial state differs in component %d", i)
 		}
 	}
-	ss := m.Settings
-	set := Settings{
-		Hidden: ss.Hidden, Activation: ss.Activation, Trial: ss.Trial, Formulation: ss.Formulation, Epochs: ss.Epochs,
-		LearningRate: ss.LearningRate, Beta1: ss.Beta1, Beta2: ss.Beta2, Jitter: ss.Jitter, NoJitter: ss.Jitter == 0,
-		EnergyWeight: ss.EnergyWeight, Seed: ss.Seed, ValidationPoints: ss.ValidationPoints,
-		ValidateEvery: ss.ValidateEvery, PolishIterations: ss.PolishIterations, PolishMethod: ss.PolishMethod,
-	}
+	set := m.Settings
+	set.NoJitter = set.Jitter == 0
 	set, err := set.resolved(p)
 	if err != nil {
 		return nil, fmt.Errorf("saved model: %w", err)
 	}
-	act, err := nn.ParseActivation(set.Activation)
+	act, err := nn.ParseActivation(string(set.Activation))
 	if err != nil {
 		return nil, fmt.Errorf("saved model: %w", err)
 	}

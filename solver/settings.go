@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"strings"
@@ -15,9 +16,9 @@ type Problem struct {
 	Z0 []float64                // initial state [q0, p0]
 	T  float64                  // end time
 	K  int                      // number of training points
-	// Source is the problem's description as text (the problems package
+	// Text is the problem's description as text (the problems package
 	// stores the YAML file here); Save keeps it so a model can be reloaded.
-	Source []byte
+	Text []byte
 }
 
 // Validate reports what is wrong with p, if anything.
@@ -64,62 +65,66 @@ func (tr Trial) f(t float64) (f, df float64) {
 }
 
 // Settings controls training. The zero value of every field means the
-// documented default, so a nil *Settings trains with the defaults.
+// documented default, so a nil *Settings trains with the defaults. The
+// problem file's solver section decodes into it (problems.Problem.Solver),
+// and Save writes it into the model file, with the JSON names below.
 type Settings struct {
 	// Hidden lists the widths of the hidden layers. Default [50, 50].
-	Hidden []int
-	// Activation is sin, tanh, sigmoid or relu. Default sin.
-	Activation string
-	// Init is the weight initialisation: "uniform" (the default: weights
-	// and biases from ±1/sqrt(fan-in), as PyTorch's nn.Linear, which the
-	// paper's code used) or "glorot" (Glorot-uniform weights, zero biases).
-	Init string
+	Hidden []int `json:"hidden"`
+	// Activation of the hidden layers. Default ActivationSin.
+	Activation Activation `json:"activation"`
+	// Init is the weight initialisation. Default InitUniform.
+	Init Init `json:"init"`
 	// Trial is the parametric function. Default TrialExp.
-	Trial Trial
-	// Formulation is FormulationHamiltonian (the default) or
-	// FormulationLagrangian, which needs H = |p|²/2 + V(q).
-	Formulation string
+	Trial Trial `json:"trial"`
+	// Formulation is the trial solution's form. Default
+	// FormulationHamiltonian; FormulationLagrangian needs H = |p|²/2 + V(q).
+	Formulation Formulation `json:"formulation,omitempty"`
 	// Epochs is the number of Adam epochs. Default 20000.
-	Epochs int
+	Epochs int `json:"epochs"`
 	// LearningRate of Adam. Default 8e-3 (the paper's).
-	LearningRate float64
+	LearningRate float64 `json:"learning_rate"`
 	// FinalLearningRate, when set, makes the learning rate decay
 	// exponentially from LearningRate to it over the epochs. Zero keeps it
 	// constant, as in the paper.
-	FinalLearningRate float64
+	FinalLearningRate float64 `json:"final_learning_rate,omitempty"`
 	// Beta1 and Beta2 are Adam's moment decay rates. Default 0.999 and
 	// 0.9999, the values of the paper's reference code: on the oscillator
 	// they reach a ten times smaller error in 10^4 epochs than the usual
 	// 0.9 and 0.999.
-	Beta1, Beta2 float64
+	Beta1 float64 `json:"beta1"`
+	Beta2 float64 `json:"beta2"`
 	// Jitter is the standard deviation of the Gaussian perturbation of the
 	// training times in every epoch. Default 3·T/K, the ratio of both of the
 	// paper's experiments (0.06π at spacing 0.02π; 0.18π at 0.06π). Set
 	// NoJitter to train on the fixed grid.
-	Jitter   float64
-	NoJitter bool
+	Jitter   float64 `json:"jitter"`
+	NoJitter bool    `json:"-"` // saved as jitter 0
 	// EnergyWeight is λ of Eq. 7–8. Default 0.
-	EnergyWeight float64
+	EnergyWeight float64 `json:"energy_weight"`
 	// Seed makes training reproducible: the same seed and problem give the
 	// same bits.
-	Seed uint64
+	Seed uint64 `json:"seed"`
 	// ValidationPoints is the size of the fixed grid on which the best
-	// model is judged. Default 4·K+1.
-	ValidationPoints int
+	// model is judged. Default 4·K+1, at most MaxValidationPoints.
+	ValidationPoints int `json:"validation_points"`
 	// ValidateEvery is the number of epochs between validations. Default 50.
-	ValidateEvery int
+	ValidateEvery int `json:"validate_every"`
 	// PolishIterations is the number of iterations of the polish run after
 	// Adam on the validation grid. Default 0 (none).
-	PolishIterations int
-	// PolishMethod is the optimiser of the polish: "lbfgs" (the default,
-	// gonum/optimize's L-BFGS on the loss) or "lm" (Levenberg–Marquardt on
-	// the residuals, far faster to high accuracy for networks of up to a
-	// few thousand parameters; each iteration solves a system with one
-	// unknown per parameter).
-	PolishMethod string
-	// Target, if set, is asked after every validation that improved the
-	// best model whether training may stop; it returns a reason when it may.
-	Target func(s *Solution) (stop bool, reason string)
+	PolishIterations int `json:"polish_iterations"`
+	// PolishMethod is the optimiser of the polish. Default PolishLBFGS.
+	PolishMethod PolishMethod `json:"polish_method,omitempty"`
+	// TargetError, when positive, stops training once the bound named by
+	// TargetBound is at most TargetError. It is checked after every
+	// validation that improved the best model.
+	TargetError float64 `json:"target_error,omitempty"`
+	// TargetBound is the bound TargetError applies to. Default TargetPaper.
+	TargetBound TargetBound `json:"target_bound,omitempty"`
+	// StopWhen, if set, is asked after every validation that improved the
+	// best model whether training may stop (besides TargetError); it
+	// returns a reason when it may.
+	StopWhen func(s *Solution) (stop bool, reason string) `json:"-"`
 }
 
 // resolved returns a copy with defaults filled in, checked.
@@ -132,26 +137,24 @@ func (s *Settings) resolved(p Problem) (Settings, error) {
 		r.Hidden = []int{50, 50}
 	}
 	r.Hidden = append([]int(nil), r.Hidden...)
-	if r.Activation == "" {
-		r.Activation = "sin"
+	for _, err := range []error{
+		oneOf("activation", r.Activation, Activations),
+		oneOf("init", r.Init, Inits),
+		oneOf("trial", r.Trial, Trials),
+		oneOf("formulation", r.Formulation, Formulations),
+		oneOf("polish method", r.PolishMethod, PolishMethods),
+		oneOf("target bound", r.TargetBound, TargetBounds),
+	} {
+		if err != nil {
+			return r, err
+		}
 	}
-	if r.Init == "" {
-		r.Init = "uniform"
-	}
-	if r.Init != "uniform" && r.Init != "glorot" {
-		return r, fmt.Errorf("solver: unknown init %q; expected uniform or glorot", r.Init)
-	}
-	if r.PolishMethod == "" {
-		r.PolishMethod = "lbfgs"
-	}
-	if r.PolishMethod != "lbfgs" && r.PolishMethod != "lm" {
-		return r, fmt.Errorf("solver: unknown polish method %q; expected lbfgs or lm", r.PolishMethod)
-	}
-	if r.Trial == "" {
-		r.Trial = TrialExp
-	}
-	if r.Trial != TrialExp && r.Trial != TrialLinear {
-		return r, fmt.Errorf("solver: unknown trial %q; expected exp or linear", r.Trial)
+	r.Activation = cmp.Or(r.Activation, ActivationSin)
+	r.Init = cmp.Or(r.Init, InitUniform)
+	r.PolishMethod = cmp.Or(r.PolishMethod, PolishLBFGS)
+	r.Trial = cmp.Or(r.Trial, TrialExp)
+	if r.TargetError > 0 {
+		r.TargetBound = cmp.Or(r.TargetBound, TargetPaper)
 	}
 	if err := r.checkFormulation(p); err != nil {
 		return r, err
@@ -195,6 +198,9 @@ func (s *Settings) resolved(p Problem) (Settings, error) {
 	}
 	if !(r.Jitter >= 0) || math.IsInf(r.Jitter, 0) {
 		bad = append(bad, fmt.Sprintf("jitter %v", r.Jitter))
+	}
+	if !(r.TargetError >= 0) || math.IsInf(r.TargetError, 0) {
+		bad = append(bad, fmt.Sprintf("target error %v", r.TargetError))
 	}
 	if !(r.EnergyWeight >= 0) || math.IsInf(r.EnergyWeight, 0) {
 		bad = append(bad, fmt.Sprintf("energy weight %v", r.EnergyWeight))

@@ -12,7 +12,7 @@ import (
 // concurrent use.
 type Solution struct {
 	Problem  Problem
-	Settings Settings // as resolved, defaults filled in (Target is not kept)
+	Settings Settings // as resolved, defaults filled in (StopWhen is not kept)
 	Training Training
 
 	net *nn.Net
@@ -21,9 +21,13 @@ type Solution struct {
 }
 
 func newSolution(p Problem, set Settings, net *nn.Net, t Training) *Solution {
-	set.Target = nil
+	set.StopWhen = nil
 	return &Solution{Problem: p, Settings: set, Training: t, net: net}
 }
+
+// TrainingPoints returns K, the number of training points (errorbound
+// takes its default resolution from it).
+func (s *Solution) TrainingPoints() int { return s.Problem.K }
 
 // At stores ẑ(t) in dst and returns it; nil dst allocates.
 func (s *Solution) At(dst []float64, t float64) []float64 {
@@ -50,14 +54,11 @@ func (s *Solution) Residual(dst []float64, t float64) []float64 {
 	dst = alloc(dst, D)
 	z := make([]float64, D)
 	g := make([]float64, D)
+	dz := make([]float64, D)
 	s.mu.Lock()
-	s.single().state(s.net, t, z, dst)
+	s.single().state(s.net, t, z, dz)
 	s.mu.Unlock()
-	hamiltonians.VectorField(g, s.Problem.H, z)
-	for i := range dst {
-		dst[i] -= g[i]
-	}
-	return dst
+	return hamiltonians.Residual(dst, g, s.Problem.H, z, dz)
 }
 
 // Sample evaluates ẑ and dẑ/dt at every time of ts in one batch, into z

@@ -19,7 +19,7 @@ func oscillator(t *testing.T) Problem {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Problem{H: f, Z0: []float64{1.3, 1.0}, T: math.Pi, K: 50, Source: []byte("oscillator")}
+	return Problem{H: f, Z0: []float64{1.3, 1.0}, T: math.Pi, K: 50, Text: []byte("oscillator")}
 }
 
 // A short run must lower the loss: 300 Adam epochs at the paper's learning
@@ -55,7 +55,7 @@ func TestTrainingLowersLoss(t *testing.T) {
 // learn at all.
 func TestAblationsTrain(t *testing.T) {
 	p := oscillator(t)
-	for _, act := range []string{"sin", "tanh", "sigmoid"} {
+	for _, act := range []Activation{ActivationSin, ActivationTanh, ActivationSigmoid} {
 		for _, trial := range []Trial{TrialExp, TrialLinear} {
 			sol, err := Solve(context.Background(), p, &Settings{Hidden: []int{16, 16}, Activation: act, Trial: trial, Epochs: 400, Seed: 3}, nil)
 			if err != nil {
@@ -139,7 +139,7 @@ func TestInterrupt(t *testing.T) {
 func TestLossGradient(t *testing.T) {
 	p := oscillator(t)
 	for _, c := range []struct {
-		act    string
+		act    Activation
 		lambda float64
 		trial  Trial
 	}{

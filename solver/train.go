@@ -13,14 +13,6 @@ import (
 	"github.com/hnn-project/hnn/internal/nn"
 )
 
-// Stop reasons reported in Training.Stopped.
-const (
-	StoppedCompleted   = "completed"
-	StoppedInterrupted = "interrupted"
-	StoppedDiverged    = "diverged"
-	StoppedTarget      = "target reached"
-)
-
 // Progress is what a Monitor receives after every validation.
 type Progress struct {
 	Epoch, Epochs int
@@ -29,7 +21,7 @@ type Progress struct {
 	BestLMax      float64 // best ℓmax so far, on the validation grid
 	BestEpoch     int
 	Elapsed       time.Duration
-	Phase         string // "adam" or "polish"
+	Phase         Phase
 }
 
 // Monitor receives progress during training. It is called from the
@@ -46,7 +38,7 @@ type Training struct {
 	FinalLoss    float64 // training loss of the last epoch
 	BestEpoch    int     // epoch of the kept model (Epochs+Polish when the polish improved it)
 	BestLMax     float64 // ℓmax of the kept model on the validation grid
-	Stopped      string  // one of the Stopped* constants
+	Stopped      Status  // how training ended
 	Reason       string  // details, e.g. which bound reached the target
 	// Loss is the training loss of every Adam epoch, for loss curves.
 	Loss []float64 `json:"-"`
@@ -65,7 +57,7 @@ func Solve(ctx context.Context, p Problem, s *Settings, mon Monitor) (*Solution,
 	if err != nil {
 		return nil, err
 	}
-	act, err := nn.ParseActivation(set.Activation)
+	act, err := nn.ParseActivation(string(set.Activation))
 	if err != nil {
 		return nil, fmt.Errorf("solver: %w", err)
 	}
@@ -76,16 +68,29 @@ func Solve(ctx context.Context, p Problem, s *Settings, mon Monitor) (*Solution,
 		return nil, fmt.Errorf("solver: %w", err)
 	}
 	rng := newRNG(set.Seed)
-	switch set.Init {
-	case "glorot":
+	if set.Init == InitGlorot {
 		net.InitGlorot(rng)
-	default:
+	} else {
 		net.InitUniform(rng)
 	}
 
 	tr := newTrainer(p, set, net, rng)
+	tr.stop = set.stopRule(ctx, p)
 	sol := tr.run(ctx, mon)
 	return sol, nil
+}
+
+// targetReached asks the stop rule about the model just validated as the
+// best, and records the reason when training may stop.
+func (tr *trainer) targetReached(elapsed time.Duration) bool {
+	if tr.stop == nil {
+		return false
+	}
+	ok, why := tr.stop(tr.solution(elapsed))
+	if ok {
+		tr.train.Stopped, tr.train.Reason = StoppedTarget, why
+	}
+	return ok
 }
 
 // newRNG returns the generator of a training run: PCG seeded by seed.
@@ -107,8 +112,9 @@ type trainer struct {
 	adam   *nn.Adam
 	stepFn func(int) // tr.step, allocated once
 
-	val   *evaluator // validation grid
-	best  []float64  // parameters of the best model
+	stop  func(*Solution) (bool, string) // TargetError and StopWhen; nil: none
+	val   *evaluator                     // validation grid
+	best  []float64                      // parameters of the best model
 	train Training
 }
 
@@ -136,7 +142,7 @@ func newTrainer(p Problem, set Settings, net *nn.Net, rng *rand.Rand) *trainer {
 func (tr *trainer) run(ctx context.Context, mon Monitor) *Solution {
 	start := time.Now()
 	tr.train = Training{BestLMax: math.Inf(1), Stopped: StoppedCompleted, Loss: make([]float64, 0, tr.set.Epochs)}
-	report := func(epoch int, loss, lmax float64, phase string) {
+	report := func(epoch int, loss, lmax float64, phase Phase) {
 		if mon != nil {
 			mon(Progress{Epoch: epoch, Epochs: tr.set.Epochs, Loss: loss, LMax: lmax, BestLMax: tr.train.BestLMax, BestEpoch: tr.train.BestEpoch, Elapsed: time.Since(start), Phase: phase})
 		}
@@ -163,17 +169,14 @@ func (tr *trainer) run(ctx context.Context, mon Monitor) *Solution {
 		}
 		if epoch%tr.set.ValidateEvery == 0 || epoch == tr.set.Epochs {
 			lmax, improved := tr.consider(epoch)
-			report(epoch, loss, lmax, "adam")
-			if improved && tr.set.Target != nil {
-				if ok, why := tr.set.Target(tr.solution(time.Since(start))); ok {
-					tr.train.Stopped, tr.train.Reason = StoppedTarget, why
-					stop = true
-				}
+			report(epoch, loss, lmax, PhaseAdam)
+			if improved && tr.targetReached(time.Since(start)) {
+				stop = true
 			}
 		}
 	}
 	if tr.set.PolishIterations > 0 && tr.train.Stopped == StoppedCompleted {
-		if tr.set.PolishMethod == "lm" {
+		if tr.set.PolishMethod == PolishLM {
 			tr.polishLM(ctx, report)
 		} else {
 			tr.polish(ctx, report)
@@ -309,11 +312,7 @@ func residuals(b *lossBuffers, p Problem, hs hamiltonians.Hesser, set *Settings,
 			z[i] = p.Z0[i] + f*y[row+i]
 			dz[i] = df*y[row+i] + f*dy[row+i]
 		}
-		p.H.Grad(g, z)
-		for i := 0; i < d; i++ {
-			r[i] = dz[i] - g[d+i]
-			r[d+i] = dz[d+i] + g[i]
-		}
+		hamiltonians.Residual(r, g, p.H, z, dz)
 		loss += dot(r, r)
 		hs.Hess(b.hess, z)
 		for i := 0; i < d; i++ {

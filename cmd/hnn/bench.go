@@ -141,7 +141,7 @@ func (o *benchOpts) run(ctx context.Context, e *env, args []string) error {
 		p   *problems.Problem
 	}{{"oscillator", osc}, {"henon_heiles", hh}} {
 		step("epoch time: " + c.p.Name)
-		ms, err := epochMs(ctx, c.p.SolverProblem(), c.p.SolverSettings(), 2000)
+		ms, err := epochMs(ctx, c.p.Problem, &c.p.Solver, 2000)
 		if err != nil {
 			return err
 		}
@@ -149,9 +149,9 @@ func (o *benchOpts) run(ctx context.Context, e *env, args []string) error {
 	}
 	for _, k := range []int{100, 300, 1000, 3000, 10000} {
 		step(fmt.Sprintf("scaling: K = %d", k))
-		pr := osc.SolverProblem()
+		pr := osc.Problem
 		pr.K = k
-		ms, err := epochMs(ctx, pr, osc.SolverSettings(), max(200, 2_000_000/k/10))
+		ms, err := epochMs(ctx, pr, &osc.Solver, max(200, 2_000_000/k/10))
 		if err != nil {
 			return err
 		}
@@ -160,9 +160,9 @@ func (o *benchOpts) run(ctx context.Context, e *env, args []string) error {
 	rep.ScalingK.fit()
 	for _, w := range []int{16, 32, 64, 128, 256} {
 		step(fmt.Sprintf("scaling: width %d", w))
-		set := osc.SolverSettings()
+		set := osc.Solver
 		set.Hidden = []int{w, w}
-		ms, err := epochMs(ctx, osc.SolverProblem(), set, 500)
+		ms, err := epochMs(ctx, osc.Problem, &set, 500)
 		if err != nil {
 			return err
 		}
@@ -227,7 +227,7 @@ func epochMs(ctx context.Context, p solver.Problem, set *solver.Settings, epochs
 	const warm, block = 200, 100
 	epochs = max(epochs, block) / block * block
 	s := *set
-	s.Epochs, s.ValidateEvery, s.ValidationPoints, s.PolishIterations, s.Target = warm+epochs, block, 2, 0, nil
+	s.Epochs, s.ValidateEvery, s.ValidationPoints, s.PolishIterations, s.TargetError, s.StopWhen = warm+epochs, block, 2, 0, 0, nil
 	var marks []time.Duration
 	_, err := solver.Solve(ctx, p, &s, func(pr solver.Progress) {
 		if pr.Epoch >= warm {
@@ -300,10 +300,10 @@ func (r accuracyRun) describe() string {
 
 // settings returns the run's training settings.
 func (r accuracyRun) settings(p *problems.Problem) *solver.Settings {
-	set := p.SolverSettings()
+	set := p.Solver
 	set.Hidden = append([]int(nil), r.hidden...)
-	set.Epochs, set.PolishIterations, set.PolishMethod, set.ValidationPoints = r.epochs, r.polish, "lm", r.grid
-	return set
+	set.Epochs, set.PolishIterations, set.PolishMethod, set.ValidationPoints = r.epochs, r.polish, solver.PolishLM, r.grid
+	return &set
 }
 
 // timeToAccuracy trains the oscillator as run says and returns the wall
@@ -311,29 +311,29 @@ func (r accuracyRun) settings(p *problems.Problem) *solver.Settings {
 // phase-space error ≤ run.err against the reference, both on 20 points per
 // training spacing, or nil.
 func timeToAccuracy(ctx context.Context, p *problems.Problem, run accuracyRun, budget float64) (*number, error) {
-	ref, err := (&symplectic.DOP853{}).Solve(ctx, symplectic.HamiltonianSystem(p.H), p.Initial, 0, p.End)
+	ref, err := (&symplectic.DOP853{}).Solve(ctx, symplectic.HamiltonianSystem(p.H), p.Z0, 0, p.T)
 	if err != nil {
 		return nil, err
 	}
-	grid := errorbound.Grid(0, p.End, 20*p.Points)
+	grid := errorbound.Grid(0, p.T, 20*p.K)
 	set := run.settings(p)
 	start := time.Now()
 	var reached *number
 	bctx, cancel := context.WithTimeout(ctx, time.Duration(budget*float64(time.Second)))
 	defer cancel()
-	set.Target = func(sol *solver.Solution) (bool, string) {
+	set.StopWhen = func(sol *solver.Solution) (bool, string) {
 		if sol.Training.BestLMax > run.lmax {
 			return false, ""
 		}
 		c := errorbound.Compare(p.H, sol, ref, grid)
-		if c.Max > run.err || !math.IsInf(run.lmax, 1) && sol.LMax(20*p.Points) > run.lmax {
+		if c.Max > run.err || !math.IsInf(run.lmax, 1) && sol.LMax(20*p.K) > run.lmax {
 			return false, ""
 		}
 		s := number(time.Since(start).Seconds())
 		reached = &s
 		return true, "accuracy reached"
 	}
-	if _, err := solver.Solve(bctx, p.SolverProblem(), set, nil); err != nil {
+	if _, err := solver.Solve(bctx, p.Problem, set, nil); err != nil {
 		return nil, err
 	}
 	return reached, nil

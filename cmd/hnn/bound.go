@@ -1,10 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/hnn-project/hnn/problems"
 	"github.com/hnn-project/hnn/solver"
@@ -24,8 +26,9 @@ error-propagation estimate (Eq. 18) and the certified bound on max‖δz‖
 (errorbound.Certify: interval arithmetic over the network and the formula,
 a tube closed around the solution; "not certified" with the reason when it
 cannot be closed), each checked against the actual error (held or
-violated, and the ratio to the actual error). It writes
-report.json, solution.csv, model.json and the plots into DIR.
+violated, and the ratio to the actual error). It writes report.json,
+solution.csv and the plots beside the model, or into DIR with -o (with a
+copy of the model there).
 
 Examples:
   hnn bound out/henon_heiles/model.json
@@ -33,7 +36,7 @@ Examples:
 `,
 		setup: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			o := &boundOpts{}
-			fs.StringVar(&o.dir, "o", "", "output directory (default out/<problem name>)")
+			fs.StringVar(&o.dir, "o", "", "output directory (default: the model's directory)")
 			fs.StringVar(&o.plots, "plots", "png", "plot format: png, svg or none")
 			return o.run
 		},
@@ -55,10 +58,13 @@ func (o *boundOpts) run(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return inputError(err)
 	}
-	dir := outDir(o.dir, p.Name)
-	rep, files, err := analyseSolution(ctx, p, sol, o.plots)
+	dir := cmp.Or(o.dir, filepath.Dir(args[0]))
+	rep, files, err := analyseSolution(ctx, p, sol, o.plots, newProgress(e))
 	if err != nil {
 		return fmt.Errorf("problem %s: %w", p.Name, err)
+	}
+	if o.dir == "" {
+		delete(files, "model.json") // the model read is there already
 	}
 	if err := writeFiles(dir, files); err != nil {
 		return err
@@ -92,7 +98,7 @@ func loadModel(path string) (*problems.Problem, *solver.Solution, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	sol, err := solver.Load(data, p.SolverProblem())
+	sol, err := solver.Load(data, p.Problem)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}

@@ -32,7 +32,8 @@
 //	  hnn problems
 //	  hnn help solve
 //
-//	Run 'hnn help <command>' for details and examples of each command.
+//	Run 'hnn help <command>' for details and examples of each command, and
+//	'hnn --version' for the version and revision of this binary.
 //
 //	Usage: hnn bench [--json] [-o DIR] [--budget SECONDS]
 //
@@ -84,8 +85,9 @@
 //	(errorbound.Certify: interval arithmetic over the network and the formula,
 //	a tube closed around the solution; "not certified" with the reason when it
 //	cannot be closed), each checked against the actual error (held or
-//	violated, and the ratio to the actual error). It writes
-//	report.json, solution.csv, model.json and the plots into DIR.
+//	violated, and the ratio to the actual error). It writes report.json,
+//	solution.csv and the plots beside the model, or into DIR with -o (with a
+//	copy of the model there).
 //
 //	Examples:
 //	  hnn bound out/henon_heiles/model.json
@@ -93,7 +95,7 @@
 //
 //	Flags:
 //	  -o string
-//	    	output directory (default out/<problem name>)
+//	    	output directory (default: the model's directory)
 //	  -plots string
 //	    	plot format: png, svg or none (default "png")
 //
@@ -253,8 +255,8 @@
 //	  hnn solve mine.yaml --seed 7 --quiet > report.txt
 //
 //	Flags:
-//	  -epochs int
-//	    	number of Adam epochs (default: the problem's solver.epochs)
+//	  -epochs value
+//	    	number of Adam epochs, at least 1 (default: the problem's solver.epochs)
 //	  -o string
 //	    	output directory (default out/<problem name>)
 //	  -plots string

@@ -80,12 +80,12 @@ func (o *integrateOpts) run(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if p.Initial == nil {
+	if p.Z0 == nil {
 		return inputError(fmt.Errorf("%s: no initial state and time: this is a learn task (hnn learn %s)", p.Source, args[0]))
 	}
 	steps := o.steps
 	if steps == 0 {
-		steps = p.Points
+		steps = p.K
 	}
 	if steps < 1 || steps > problems.MaxEulerStep {
 		return usageError("", "integrate: --steps %d is out of range [1, %d]", steps, problems.MaxEulerStep)
@@ -101,12 +101,12 @@ func (o *integrateOpts) run(ctx context.Context, e *env, args []string) error {
 	}
 	dir := outDir(o.dir, p.Name)
 
-	rep := integrateReport{Problem: p.Name, Method: o.method, Steps: steps, End: number(p.End), Energy0: number(p.H.H(p.Initial))}
+	rep := integrateReport{Problem: p.Name, Method: o.method, Steps: steps, End: number(p.T), Energy0: number(p.H.H(p.Z0))}
 	start := time.Now()
 	var at func(dst []float64, t float64) []float64
 	if m == nil {
 		d := &symplectic.DOP853{RTol: o.rtol, ATol: o.rtol}
-		sol, err := d.Solve(ctx, symplectic.HamiltonianSystem(p.H), p.Initial, 0, p.End)
+		sol, err := d.Solve(ctx, symplectic.HamiltonianSystem(p.H), p.Z0, 0, p.T)
 		if err != nil {
 			return integrateError(p, err)
 		}
@@ -115,7 +115,7 @@ func (o *integrateOpts) run(ctx context.Context, e *env, args []string) error {
 		r := number(o.rtol)
 		rep.RTol, rep.Evaluations, rep.AcceptedSteps, rep.RejectedSteps = &r, st.Evaluations, st.Accepted, st.Rejected
 	} else {
-		tr, err := symplectic.Integrate(p.H, p.Initial, 0, p.End, steps, m)
+		tr, err := symplectic.Integrate(p.H, p.Z0, 0, p.T, steps, m)
 		if err != nil {
 			return integrateError(p, err)
 		}
@@ -124,10 +124,10 @@ func (o *integrateOpts) run(ctx context.Context, e *env, args []string) error {
 	header := append(append([]string{"t"}, p.Names()...), "H")
 	rows := make([][]float64, steps+1)
 	x := make([]float64, p.Dim())
-	e0 := p.H.H(p.Initial)
+	e0 := p.H.H(p.Z0)
 	var maxErr float64
 	for k := 0; k <= steps; k++ {
-		t := p.End * float64(k) / float64(steps)
+		t := p.T * float64(k) / float64(steps)
 		at(x, t)
 		h := p.H.H(x)
 		if d := math.Abs(h - e0); d > maxErr || math.IsNaN(d) {
@@ -170,7 +170,7 @@ func (o *integrateOpts) run(ctx context.Context, e *env, args []string) error {
 	if err := writeFiles(dir, files); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%s: %s, %d steps on [0, %.6g] in %.3g s\n", p.Name, o.method, steps, p.End, float64(rep.Seconds))
+	fmt.Fprintf(e.stdout, "%s: %s, %d steps on [0, %.6g] in %.3g s\n", p.Name, o.method, steps, p.T, float64(rep.Seconds))
 	fmt.Fprintf(e.stdout, "  max |H - H(z0)| = %.3g (H(z0) = %.10g)\n", maxErr, e0)
 	fmt.Fprintf(e.stdout, "  final state:")
 	for i, n := range p.Names() {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"image/color"
 	"math"
-	"sort"
 	"strings"
 
 	"github.com/hnn-project/hnn/errorbound"
@@ -111,34 +110,35 @@ type seedSummary struct {
 // learnOutcome is what one learn task produced: its report, the trained
 // models and the files to write (report.json, hnn.json, the plots).
 type learnOutcome struct {
+	*problems.LearnOutcome
 	Report learnReport
-	Result *solver.LearnResult
+	Result *solver.LearnResult // the first run's models
 	Files  map[string][]byte
-	// Interrupted: the context was cancelled during the repeated runs of
-	// learn.seeds; the report covers the runs finished before.
-	Interrupted bool
 }
 
-// learnTask runs the learn task of p: its data, the training of the HNN
-// and the baseline, the energy metric, the model file and, unless plots is
-// "none", the charts in that format. mon may be nil. If ctx is cancelled
-// it returns ctx's error.
+// learnTask runs the learn task of p (problems.RunLearn) and renders its
+// report, model file and, unless plots is "none", the charts in that
+// format. mon may be nil. If ctx is cancelled during the first run it
+// returns ctx's error.
 func learnTask(ctx context.Context, p *problems.Problem, plots string, mon solver.LearnMonitor) (*learnOutcome, error) {
-	if p.Learn == nil {
-		return nil, inputError(fmt.Errorf("%s: no learn section: hnn learn needs one (see hnn problems show learn_mass_spring)", p.Source))
+	lo, err := p.RunLearn(ctx, mon)
+	var pe *problems.Error
+	if errors.Is(err, problems.ErrNoLearn) || errors.As(err, &pe) {
+		return nil, inputError(err)
 	}
-	res, rep, cases, err := learnRun(ctx, p, mon)
 	if err != nil {
 		return nil, err
 	}
-	out := &learnOutcome{Result: res, Report: rep}
-	model, err := problems.SaveLearned(p, res.HNN, cases[0].X0, cases[0].T, p.Learn.EnergyPoints)
+	first := &lo.Runs[0]
+	out := &learnOutcome{LearnOutcome: lo, Result: first.Result, Report: reportOfRun(p, first)}
+	c := first.Cases[0]
+	model, err := problems.SaveLearned(p, first.Result.HNN, c.X0, c.T, p.Learn.EnergyPoints)
 	if err != nil {
 		return nil, err
 	}
 	out.Files = map[string][]byte{"hnn.json": model}
 	if plots != "none" {
-		charts, err := learnCharts(ctx, p, res, cases[0])
+		charts, err := learnCharts(ctx, p, first.Result, c)
 		if err != nil {
 			return nil, err
 		}
@@ -150,114 +150,36 @@ func learnTask(ctx context.Context, p *problems.Problem, plots string, mon solve
 			return nil, err
 		}
 	}
-	if n := p.Learn.Seeds; n > 1 {
-		runs := []seedRun{runOf(p.Learn, rep)}
-		for i := 1; i < n; i++ {
-			q := *p
-			l := *p.Learn
-			l.DataSeed += uint64(i)
-			l.Settings.Seed += uint64(i)
-			q.Learn = &l
-			var runMon solver.LearnMonitor
-			if mon != nil {
-				runMon = func(model string, step, steps int, loss float64) {
-					mon(fmt.Sprintf("run %d/%d %s", i+1, n, model), step, steps, loss)
-				}
-			}
-			_, r, _, err := learnRun(ctx, &q, runMon)
-			if err != nil {
-				if ctx.Err() != nil {
-					// Keep the runs finished so far.
-					out.Interrupted = true
-					break
-				}
-				return nil, err
-			}
-			runs = append(runs, runOf(&l, r))
+	if sm := lo.Summary; sm != nil {
+		for i := range lo.Runs {
+			r := &lo.Runs[i]
+			res := r.Result
+			out.Report.Seeds = append(out.Report.Seeds, seedRun{
+				DataSeed: r.DataSeed, Seed: r.Seed,
+				HNNEnergyMSE: number(r.HNN.Mean), BaselineEnergyMSE: number(r.Baseline.Mean), Ratio: number(r.Ratio()),
+				HNNTestLoss: number(res.HNNTest), BaselineTestLoss: number(res.BaselineTest), HNNSeconds: number(res.HNNSeconds),
+			})
 		}
-		out.Report.Seeds, out.Report.SeedSummary = runs, summarise(runs)
+		out.Report.SeedSummary = &seedSummary{
+			Runs: sm.Runs, HNNEnergyMSEMedian: number(sm.HNNMedian), BaselineEnergyMSEMedian: number(sm.BaselineMedian),
+			RatioMedian: number(sm.RatioMedian), RatioMin: number(sm.RatioMin), RatioMax: number(sm.RatioMax),
+		}
 	}
-	js, err := marshalJSON(out.Report)
-	if err != nil {
+	if out.Files["report.json"], err = marshalJSON(out.Report); err != nil {
 		return nil, err
 	}
-	out.Files["report.json"] = js
 	return out, nil
 }
 
-// learnRun is one run of p's learn task: its data, the training of the
-// HNN and the baseline, and the energy metric. If ctx is cancelled it
-// returns ctx's error.
-func learnRun(ctx context.Context, p *problems.Problem, mon solver.LearnMonitor) (*solver.LearnResult, learnReport, []problems.EnergyCase, error) {
-	var rep learnReport
-	train, test, cases, err := p.LearnData(ctx)
-	if err != nil {
-		return nil, rep, nil, err
-	}
-	res, err := solver.Learn(ctx, train, test, &p.Learn.Settings, mon)
-	if err != nil {
-		return nil, rep, nil, inputError(fmt.Errorf("%s: %w", p.Source, err))
-	}
-	if ctx.Err() != nil {
-		return nil, rep, nil, ctx.Err()
-	}
-	hm, hs, err := energyMetric(ctx, p, symplectic.HamiltonianSystem(res.HNN), cases)
-	if err != nil {
-		return nil, rep, nil, err
-	}
-	base := res.Baseline
-	bm, bs, err := energyMetric(ctx, p, func(dst []float64, _ float64, y []float64) { base.VectorField(dst, y) }, cases)
-	if err != nil {
-		return nil, rep, nil, err
-	}
-	rep = learnReport{
+// reportOfRun is report.json of one learn run.
+func reportOfRun(p *problems.Problem, r *problems.LearnRun) learnReport {
+	res := r.Result
+	return learnReport{
 		Task:     p.Name,
-		HNN:      modelReport{number(res.HNNTrain), number(res.HNNTest), number(hm), number(hs), number(res.HNNSeconds), number(res.HNNCPUSeconds)},
-		Baseline: modelReport{number(res.BaselineTrain), number(res.BaselineTest), number(bm), number(bs), number(res.BaselineSeconds), number(res.BaselineCPUSeconds)},
-		Train:    train.N, Test: test.N,
+		HNN:      modelReport{number(res.HNNTrain), number(res.HNNTest), number(r.HNN.Mean), number(r.HNN.Stderr), number(res.HNNSeconds), number(res.HNNCPUSeconds)},
+		Baseline: modelReport{number(res.BaselineTrain), number(res.BaselineTest), number(r.Baseline.Mean), number(r.Baseline.Stderr), number(res.BaselineSeconds), number(res.BaselineCPUSeconds)},
+		Train:    r.Train, Test: r.Test,
 	}
-	return res, rep, cases, nil
-}
-
-// runOf is the line of a seed run's report.
-func runOf(l *problems.Learn, r learnReport) seedRun {
-	return seedRun{
-		DataSeed: l.DataSeed, Seed: l.Settings.Seed,
-		HNNEnergyMSE: r.HNN.EnergyMSE, BaselineEnergyMSE: r.Baseline.EnergyMSE,
-		Ratio:       r.Baseline.EnergyMSE / r.HNN.EnergyMSE,
-		HNNTestLoss: r.HNN.TestLoss, BaselineTestLoss: r.Baseline.TestLoss,
-		HNNSeconds: r.HNN.Seconds,
-	}
-}
-
-// summarise takes the medians of the runs.
-func summarise(runs []seedRun) *seedSummary {
-	pick := func(f func(seedRun) number) []float64 {
-		xs := make([]float64, len(runs))
-		for i, r := range runs {
-			xs[i] = float64(f(r))
-		}
-		sort.Float64s(xs)
-		return xs
-	}
-	ratios := pick(func(r seedRun) number { return r.Ratio })
-	return &seedSummary{
-		Runs:                    len(runs),
-		HNNEnergyMSEMedian:      number(median(pick(func(r seedRun) number { return r.HNNEnergyMSE }))),
-		BaselineEnergyMSEMedian: number(median(pick(func(r seedRun) number { return r.BaselineEnergyMSE }))),
-		RatioMedian:             number(median(ratios)),
-		RatioMin:                number(ratios[0]),
-		RatioMax:                number(ratios[len(ratios)-1]),
-	}
-}
-
-// median of sorted values: the middle one, or the mean of the middle two.
-func median(sorted []float64) float64 {
-	n := len(sorted)
-	if n%2 == 1 {
-		return sorted[n/2]
-	}
-	return (sorted[n/2-1] + sorted[n/2]) / 2
 }
 
 func (o *learnOpts) run(ctx context.Context, e *env, args []string) error {
@@ -306,35 +228,6 @@ func (o *learnOpts) run(ctx context.Context, e *env, args []string) error {
 		return &exitError{code: exitInterrupted, err: fmt.Errorf("interrupted: the report covers the %d of %d runs finished", len(rep.Seeds), p.Learn.Seeds)}
 	}
 	return nil
-}
-
-// energyMetric is the paper's energy metric over the learn task's cases:
-// against trajectories of the true H, or against measured ones.
-func energyMetric(ctx context.Context, p *problems.Problem, model symplectic.System, cases []problems.EnergyCase) (mean, stderr float64, err error) {
-	e := energyOf(p)
-	if cases[0].Observed != nil {
-		obs := make([]errorbound.Observed, len(cases))
-		for i, c := range cases {
-			obs[i] = *c.Observed
-		}
-		return errorbound.EnergyMSEObserved(ctx, e, model, obs)
-	}
-	starts := make([]errorbound.EnergyStart, len(cases))
-	for i, c := range cases {
-		starts[i] = errorbound.EnergyStart{X0: c.X0, T: c.T}
-	}
-	// energy_points counts the comparison times, the ends included, as the
-	// notebooks' np.linspace(0, T, 100): energy_points − 1 intervals.
-	return errorbound.EnergyMSEOf(ctx, p.H, e, model, starts, p.Learn.EnergyPoints-1)
-}
-
-// energyOf is the quantity the learn task's energy metric compares: its
-// learn.energy, or its Hamiltonian.
-func energyOf(p *problems.Problem) hamiltonians.Hamiltonian {
-	if p.Learn.Energy != nil {
-		return p.Learn.Energy
-	}
-	return p.H
 }
 
 // The learn charts' models, in drawing order, with the colours of
@@ -388,7 +281,7 @@ func learnCharts(ctx context.Context, p *problems.Problem, res *solver.LearnResu
 	base := res.Baseline
 	fields := map[string]symplectic.System{
 		"HNN":      symplectic.HamiltonianSystem(res.HNN),
-		"baseline": func(dst []float64, _ float64, y []float64) { base.VectorField(dst, y) },
+		"baseline": base.System(),
 	}
 	paths := map[string][]float64{"true": truth}
 	for name, f := range fields {
@@ -444,7 +337,7 @@ func learnCharts(ctx context.Context, p *problems.Problem, res *solver.LearnResu
 			ch.series = append(ch.series, s)
 		}
 		add(&traj, comp(xs, 0), comp(xs, d))
-		add(&en, times, along(energyOf(p), xs, 0))
+		add(&en, times, along(p.LearnEnergy(), xs, 0))
 		add(&hq, times, along(res.HNN, xs, h0))
 		if m.key == "true" {
 			continue

@@ -206,7 +206,7 @@ func (r *reproducer) load(name string) (*problems.Problem, error) {
 
 // settings returns the problem's solver settings with the epochs scaled.
 func (r *reproducer) settings(p *problems.Problem) *solver.Settings {
-	set := p.SolverSettings()
+	set := p.Solver
 	ep := set.Epochs
 	if ep == 0 {
 		ep = 20000 // the solver's default
@@ -215,19 +215,19 @@ func (r *reproducer) settings(p *problems.Problem) *solver.Settings {
 		ep = max(r.scale.minEpochs, ep/r.scale.epochs)
 	}
 	set.Epochs = ep
-	return set
+	return &set
 }
 
 // train solves p with set, reusing an earlier identical run.
 func (r *reproducer) train(p *problems.Problem, set *solver.Settings, label string) (*solver.Solution, error) {
-	key := fmt.Sprintf("%s|%v|%v|%d|%+v", p.Formula, p.Initial, p.End, p.Points, *set)
+	key := fmt.Sprintf("%s|%v|%v|%d|%+v", p.Formula, p.Z0, p.T, p.K, *set)
 	if s, ok := r.cache[key]; ok {
 		return s, nil
 	}
 	mon := func(pr solver.Progress) {
 		r.prog.show(min(pr.Epoch, pr.Epochs), pr.Epochs, pr.Elapsed, fmt.Sprintf("[%d/%d] %s: %s epoch %d/%d  loss %.2e", r.step, r.total, r.stepName, label, pr.Epoch, pr.Epochs, pr.Loss))
 	}
-	sol, err := solver.Solve(r.ctx, p.SolverProblem(), set, mon)
+	sol, err := solver.Solve(r.ctx, p.Problem, set, mon)
 	if err != nil {
 		return nil, inputError(fmt.Errorf("%s: %w", p.Source, err))
 	}
@@ -239,7 +239,7 @@ func (r *reproducer) train(p *problems.Problem, set *solver.Settings, label stri
 // DIR/<name>/; it returns the report.
 func (r *reproducer) analyse(p *problems.Problem, sol *solver.Solution) (*solveReport, error) {
 	r.prog.show(0, 1, 0, fmt.Sprintf("[%d/%d] %s: comparing with the reference and symplectic Euler", r.step, r.total, r.stepName))
-	rep, files, err := analyseSolution(context.WithoutCancel(r.ctx), p, sol, r.plots)
+	rep, files, err := analyseSolution(context.WithoutCancel(r.ctx), p, sol, r.plots, r.prog)
 	if err != nil {
 		return nil, fmt.Errorf("problem %s: %w", p.Name, err)
 	}
@@ -290,7 +290,7 @@ func (r *reproducer) lossFigure(s lossSpec) error {
 		loss float64
 	}
 	var res []result
-	for _, act := range []string{"sin", "sigmoid"} {
+	for _, act := range []solver.Activation{solver.ActivationSin, solver.ActivationSigmoid} {
 		for _, trial := range []solver.Trial{solver.TrialExp, solver.TrialLinear} {
 			set := r.settings(p)
 			set.Activation, set.Trial = act, trial
@@ -298,7 +298,7 @@ func (r *reproducer) lossFigure(s lossSpec) error {
 			if trial == solver.TrialLinear {
 				fname = "t"
 			}
-			label := act + ", f = " + fname
+			label := string(act) + ", f = " + fname
 			sol, err := r.train(p, set, label)
 			if err != nil {
 				return err
@@ -443,8 +443,8 @@ func (r *reproducer) solveFigure(name string) (*problems.Problem, *solver.Soluti
 }
 
 // extra renders the named charts of paperCharts into DIR/<problem>/.
-func (r *reproducer) extra(p *problems.Problem, sol *solver.Solution, factors []int, names ...string) error {
-	all, err := paperCharts(context.WithoutCancel(r.ctx), p, sol, factors)
+func (r *reproducer) extra(p *problems.Problem, sol *solver.Solution, rep *solveReport, factors []int, names ...string) error {
+	all, err := paperCharts(p, sol, rep.assessment.Reference, factors)
 	if err != nil {
 		return err
 	}
@@ -473,7 +473,7 @@ func eulerAt(rep *solveReport, factor int) *eulerReport {
 func (r *reproducer) header(b *strings.Builder, title string, p *problems.Problem, sol *solver.Solution, rep *solveReport) {
 	tr := sol.Training
 	fmt.Fprintf(b, "## %s\n\nProblem `%s`: K = %d on [0, %.4g], hidden %v, %s, λ = %g; %d Adam epochs in %.1f s (%.3g ms/epoch), best model at epoch %d.\n\n",
-		title, p.Name, p.Points, p.End, sol.Settings.Hidden, sol.Settings.Formulation, sol.Settings.EnergyWeight, tr.Epochs, tr.Seconds, float64(rep.Training.SecondsPerEpoch), tr.BestEpoch)
+		title, p.Name, p.K, p.T, sol.Settings.Hidden, sol.Settings.Formulation, sol.Settings.EnergyWeight, tr.Epochs, tr.Seconds, float64(rep.Training.SecondsPerEpoch), tr.BestEpoch)
 }
 
 // common rows of every solve experiment: our errors beside Euler's.
@@ -526,14 +526,14 @@ func (r *reproducer) fig3() error {
 		bound = float64(*rep.Network.PaperBound)
 	}
 	rows := []row{
-		{what: "E0 = H(z0)", paper: 2.06, text: "2.06", ours: p.H.H(p.Initial)},
+		{what: "E0 = H(z0)", paper: 2.06, text: "2.06", ours: p.H.H(p.Z0)},
 		{what: "ℓmax", paper: 3.3e-3, text: "3.3e-3", ours: float64(rep.Network.LMax), note: fmt.Sprintf("(on %d points)", rep.Grid)},
-		{what: "ℓmax on the K training points", paper: 3.3e-3, text: "3.3e-3", ours: sol.LMax(p.Points - 1)},
+		{what: "ℓmax on the K training points", paper: 3.3e-3, text: "3.3e-3", ours: sol.LMax(p.K - 1)},
 		{what: "σmin of ∇²H along the solution", paper: 1, text: "1", ours: float64(rep.Network.SigmaMin)},
 		{what: "bound ℓmax/σmin on |δx|, |δp|", paper: 3.3e-3, text: "3.3e-3", ours: bound},
 		{what: "network: max |δx|", paper: nan, text: "below the bound (figure)", ours: float64(rep.Network.MaxAbsError[p.Coordinates[0]])},
 		{what: "network: max |δp|", paper: nan, text: "below the bound (figure)", ours: float64(rep.Network.MaxAbsError[p.Momenta[0]])},
-		{what: "Euler steps to match the network's max error", paper: 100 * float64(p.Points), text: fmt.Sprintf("≈ 100·K = %d", 100*p.Points), ours: float64(rep.EulerStepsToMatch), note: matchNote(rep)},
+		{what: "Euler steps to match the network's max error", paper: 100 * float64(p.K), text: fmt.Sprintf("≈ 100·K = %d", 100*p.K), ours: float64(rep.EulerStepsToMatch), note: matchNote(rep)},
 	}
 	rows = append(rows, solveRows(rep, 1, 100)...)
 	b.WriteString(r.table(rows, r.why()))
@@ -545,7 +545,7 @@ func (r *reproducer) fig3() error {
 		claim(&b, "the network conserves the energy better than symplectic Euler.", float64(rep.Network.MaxEnergyError) < float64(e100.MaxEnergyError),
 			fmt.Sprintf("max |H − E0| %.3g for the network, %.3g for Euler at 100·K", float64(rep.Network.MaxEnergyError), float64(e100.MaxEnergyError)))
 	}
-	if err := r.extra(p, sol, []int{100}, "error_phase"); err != nil {
+	if err := r.extra(p, sol, rep, []int{100}, "error_phase"); err != nil {
 		return err
 	}
 	b.WriteString(r.img(p.Name, "error_phase", "The paper's left panel: the error in phase space, δp(t) against δx(t) over [0, 4π], for the network and for symplectic Euler at 100·K steps; the smaller the curve, the smaller the error. Euler at K steps is left out to keep the scale (its error reaches the value in the table)."))
@@ -573,7 +573,7 @@ func (r *reproducer) fig4() error {
 		claim(&b, "the network's error grows much more slowly than that of symplectic Euler with 5·10^4 points, while both conserve the energy comparably.", float64(rep.Network.MaxError) < float64(e.MaxError),
 			fmt.Sprintf("max ‖δz‖ %.3g for the network, %.3g for Euler with %d points; max |H − E0| %.3g and %.3g", float64(rep.Network.MaxError), float64(e.MaxError), e.Steps, float64(rep.Network.MaxEnergyError), float64(e.MaxEnergyError)))
 	}
-	if err := r.extra(p, sol, []int{100}, "error_phase"); err != nil {
+	if err := r.extra(p, sol, rep, []int{100}, "error_phase"); err != nil {
 		return err
 	}
 	b.WriteString(r.img(p.Name, "error_phase", "The paper's right panel: the error in phase space, δp(t) against δx(t) over [0, 20π], for the network and for symplectic Euler with 5·10^4 steps."))
@@ -591,7 +591,7 @@ func (r *reproducer) fig6() error {
 	r.header(&b, "Mattheakis et al. Fig. 6: Hénon–Heiles on [0, 6π] against symplectic Euler at K and 10·K", p, sol, rep)
 	nan := math.NaN()
 	rows := []row{
-		{what: "E0 = H(z0)", paper: 0.13, text: "0.13", ours: p.H.H(p.Initial)},
+		{what: "E0 = H(z0)", paper: 0.13, text: "0.13", ours: p.H.H(p.Z0)},
 		{what: "ℓmax", paper: nan, text: "—", ours: float64(rep.Network.LMax)},
 	}
 	rows = append(rows, solveRows(rep, 1, 10)...)
@@ -615,7 +615,7 @@ func (r *reproducer) fig7() error {
 	var b strings.Builder
 	r.header(&b, "Mattheakis et al. Fig. 7: Hénon–Heiles on [0, 12π] (2.6 Lyapunov times)", p, sol, rep)
 	nan := math.NaN()
-	rows := []row{{what: "E0 = H(z0)", paper: 0.13, text: "0.13", ours: p.H.H(p.Initial)}}
+	rows := []row{{what: "E0 = H(z0)", paper: 0.13, text: "0.13", ours: p.H.H(p.Z0)}}
 	for _, c := range p.Coordinates {
 		rows = append(rows, row{what: "network: max |δ" + c + "|", paper: nan, text: "— (figure only)", ours: float64(rep.Network.MaxAbsError[c])})
 	}
@@ -635,7 +635,7 @@ func (r *reproducer) fig7() error {
 		}
 	}
 	b.WriteString(r.img(p.Name, "overview", "Hénon–Heiles on [0, 12π] with λ = 0.5: phase portrait (x, px), the network's error per component with the paper's bound, the energy along network, reference and Euler with 10·K steps, and the training loss."))
-	if err := r.extra(p, sol, []int{10}, "positions"); err != nil {
+	if err := r.extra(p, sol, rep, []int{10}, "positions"); err != nil {
 		return err
 	}
 	b.WriteString(r.img(p.Name, "positions", "The paper's right panels: the positions x(t) and y(t) of the network, the reference (dashed) and symplectic Euler with 10·K steps; the errors δx, δy are in the overview's error panel."))
@@ -683,10 +683,10 @@ func (r *reproducer) costRatio(p *problems.Problem) (float64, error) {
 	var ratios []float64
 	for i := 0; i < rounds && r.ctx.Err() == nil; i++ {
 		var secs [2]float64
-		for j, form := range []string{solver.FormulationHamiltonian, solver.FormulationLagrangian} {
-			set := p.SolverSettings()
+		for j, form := range []solver.Formulation{solver.FormulationHamiltonian, solver.FormulationLagrangian} {
+			set := p.Solver
 			set.Formulation, set.Epochs, set.ValidateEvery = form, epochs, epochs
-			s, err := solver.Solve(r.ctx, p.SolverProblem(), set, nil)
+			s, err := solver.Solve(r.ctx, p.Problem, &set, nil)
 			if err != nil {
 				return 0, inputError(err)
 			}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/hnn-project/hnn/errorbound"
@@ -16,20 +15,13 @@ import (
 // freedom: the first coordinate and momentum), and the positions q_i(t)
 // of network, reference and Euler with the largest factor (Fig. 7 right).
 // At most 4000 points of each curve are drawn.
-func paperCharts(ctx context.Context, p *problems.Problem, sol *solver.Solution, factors []int) (map[string]chart, error) {
+func paperCharts(p *problems.Problem, sol *solver.Solution, ref errorbound.Path, factors []int) (map[string]chart, error) {
 	h := p.H
-	ref, err := (&symplectic.DOP853{RTol: 1e-12, ATol: 1e-12}).Solve(ctx, symplectic.HamiltonianSystem(h), p.Initial, 0, p.End)
-	if err != nil {
-		return nil, fmt.Errorf("reference solution: %w", err)
-	}
-	m, err := symplectic.MethodByName(errorbound.EulerMethod(h))
-	if err != nil {
-		return nil, err
-	}
+	m := errorbound.EulerMethod(h)
 	D, d := p.Dim(), len(p.Coordinates)
 	names := p.Names()
 	const n = 4000
-	grid := errorbound.Grid(0, p.End, n)
+	grid := errorbound.Grid(0, p.T, n)
 	z := make([]float64, len(grid)*D)
 	sol.Sample(grid, z, nil)
 	r := make([]float64, D)
@@ -63,8 +55,8 @@ func paperCharts(ctx context.Context, p *problems.Problem, sol *solver.Solution,
 			series{name: names[i] + " reference", x: grid, y: col(refs, i), dashed: true})
 	}
 	for fi, f := range factors {
-		steps := f * p.Points
-		tr, err := symplectic.Integrate(h, p.Initial, 0, p.End, steps, m)
+		steps := f * p.K
+		tr, err := symplectic.Integrate(h, p.Z0, 0, p.T, steps, m)
 		if err != nil {
 			continue // Euler's failure is reported in the tables; no curve
 		}

@@ -9,8 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hnn-project/hnn/errorbound"
 	"github.com/hnn-project/hnn/problems"
 	"github.com/hnn-project/hnn/solver"
+	"github.com/hnn-project/hnn/symplectic"
 )
 
 // hnn reproduce --quick runs every experiment end to end (about a minute on
@@ -158,11 +160,15 @@ func TestPaperCharts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sol, err := solver.Solve(context.Background(), p.SolverProblem(), p.SolverSettings(), nil)
+		sol, err := solver.Solve(context.Background(), p.Problem, &p.Solver, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		charts, err := paperCharts(context.Background(), p, sol, []int{1, 2})
+		ref, err := errorbound.Reference.Solve(context.Background(), symplectic.HamiltonianSystem(p.H), p.Z0, 0, p.T)
+		if err != nil {
+			t.Fatal(err)
+		}
+		charts, err := paperCharts(p, sol, ref, []int{1, 2})
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}

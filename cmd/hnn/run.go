@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 
@@ -103,6 +104,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	name := args[0]
 	switch name {
+	case "version", "-version", "--version":
+		fmt.Fprintln(stdout, version())
+		return nil
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 && name == "help" {
 			c := lookup(args[1])
@@ -126,6 +130,31 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return err
 	}
 	return body(ctx, e, pos)
+}
+
+// version is the module version and the VCS revision the binary was
+// built from, as the Go toolchain recorded them.
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "hnn (no build information)"
+	}
+	v := "hnn " + bi.Main.Version
+	var rev, modified string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				modified = ", modified"
+			}
+		}
+	}
+	if rev != "" {
+		v += fmt.Sprintf(" (revision %s%s)", rev, modified)
+	}
+	return v + ", " + bi.GoVersion
 }
 
 // isTerminal reports whether w is a character device (a terminal), the
@@ -191,7 +220,8 @@ Examples:
   hnn problems
   hnn help solve
 
-Run 'hnn help <command>' for details and examples of each command.
+Run 'hnn help <command>' for details and examples of each command, and
+'hnn --version' for the version and revision of this binary.
 `)
 	return b.String()
 }

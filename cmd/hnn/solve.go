@@ -2,14 +2,15 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
-	"time"
 
 	"gonum.org/v1/plot/plotutil"
 
@@ -57,7 +58,14 @@ Examples:
 		setup: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			o := &solveOpts{}
 			fs.StringVar(&o.dir, "o", "", "output directory (default out/<problem name>)")
-			fs.IntVar(&o.epochs, "epochs", 0, "number of Adam epochs (default: the problem's solver.epochs)")
+			fs.Func("epochs", "number of Adam epochs, at least 1 (default: the problem's solver.epochs)", func(s string) error {
+				n, err := strconv.Atoi(s)
+				if err != nil {
+					return fmt.Errorf("not a whole number")
+				}
+				o.epochs = &n
+				return nil
+			})
 			fs.Func("seed", "random seed (default: the problem's solver.seed)", func(s string) error {
 				var v uint64
 				if _, err := fmt.Sscan(s, &v); err != nil {
@@ -75,7 +83,7 @@ Examples:
 
 type solveOpts struct {
 	dir    string
-	epochs int
+	epochs *int
 	seed   *uint64
 	quiet  bool
 	plots  string
@@ -86,37 +94,31 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if p.Initial == nil {
+	if p.Z0 == nil {
 		return inputError(fmt.Errorf("%s: no initial state and time: this is a learn task (hnn learn %s)", p.Source, args[0]))
 	}
-	set := p.SolverSettings()
-	if o.epochs != 0 {
-		if o.epochs < 1 || o.epochs > problems.MaxEpochs {
-			return usageError("", "solve: --epochs %d is out of range [1, %d]", o.epochs, problems.MaxEpochs)
+	set := p.Solver
+	if o.epochs != nil {
+		if *o.epochs < 1 || *o.epochs > problems.MaxEpochs {
+			return usageError("", "solve: --epochs %d is out of range [1, %d]", *o.epochs, problems.MaxEpochs)
 		}
-		set.Epochs = o.epochs
+		set.Epochs = *o.epochs
 	}
 	if o.seed != nil {
 		set.Seed = *o.seed
 	}
 	dir := outDir(o.dir, p.Name)
-	if target := p.Solver.TargetError; target > 0 {
-		set.Target = paperTarget(p, target)
-		if p.Solver.TargetBound == "certified" {
-			set.Target = certifiedTarget(ctx, p, target)
-		}
-	}
 
 	prog := newProgress(e)
 	prog.on = prog.on && !o.quiet
 	mon := func(pr solver.Progress) {
 		status := fmt.Sprintf("epoch %d/%d  loss %.2e  best ℓmax %.2e", pr.Epoch, pr.Epochs, pr.Loss, pr.BestLMax)
-		if pr.Phase == "polish" {
-			status = fmt.Sprintf("%s %d  loss %.2e  best ℓmax %.2e", polishName(p.Solver.PolishMethod), pr.Epoch-pr.Epochs, pr.Loss, pr.BestLMax)
+		if pr.Phase == solver.PhasePolish {
+			status = fmt.Sprintf("%s %d  loss %.2e  best ℓmax %.2e", cmp.Or(set.PolishMethod, solver.PolishLBFGS).Name(), pr.Epoch-pr.Epochs, pr.Loss, pr.BestLMax)
 		}
 		prog.show(min(pr.Epoch, pr.Epochs), pr.Epochs, pr.Elapsed, status)
 	}
-	sol, err := solver.Solve(ctx, p.SolverProblem(), set, mon)
+	sol, err := solver.Solve(ctx, p.Problem, &set, mon)
 	prog.done()
 	if err != nil {
 		// Solve fails only on what it was given (sizes, settings); how
@@ -124,8 +126,7 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 		return inputError(fmt.Errorf("%s: %w", p.Source, err))
 	}
 	// The report is computed even after Ctrl-C, for the best model so far.
-	rctx := context.WithoutCancel(ctx)
-	rep, files, err := analyseSolution(rctx, p, sol, o.plots)
+	rep, files, err := analyseSolution(context.WithoutCancel(ctx), p, sol, o.plots, prog)
 	if err != nil {
 		return fmt.Errorf("problem %s: %w", p.Name, err)
 	}
@@ -141,54 +142,6 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 		return &exitError{code: exitInterrupted, err: errors.New("interrupted: wrote the results for the best model so far")}
 	}
 	return nil
-}
-
-// paperTarget stops training once the paper's bound ℓmax/σmin (Eq. 22),
-// evaluated on 4K+1 points, is at most target (Mattheakis et al. §II.B:
-// choosing the accuracy in advance). The report then checks the bound
-// against the actual error like every other bound.
-func paperTarget(p *problems.Problem, target float64) func(*solver.Solution) (bool, string) {
-	grid := errorbound.Grid(0, p.End, 4*p.Points)
-	e0 := p.H.H(p.Initial)
-	return func(sol *solver.Solution) (bool, string) {
-		b, err := errorbound.Paper(p.H, sol, e0, sol.Settings.EnergyWeight, grid)
-		if err != nil || !(b.Bound <= target) {
-			return false, ""
-		}
-		return true, fmt.Sprintf("the paper's bound ℓmax/σmin = %.3g reached target_error %.3g", b.Bound, target)
-	}
-}
-
-// certifyIntervals is the number of sub-intervals of the certified
-// bound: 20 per training spacing, at least 1000, at most 100 000.
-func certifyIntervals(p *problems.Problem) int {
-	return min(max(20*p.Points, 1000), 100_000)
-}
-
-// certifiedTarget stops training once the certified bound on
-// max_t ‖z − ẑ‖ (errorbound.Certify) is at most target. Certifying takes
-// seconds, so it is attempted only when the error-propagation estimate
-// (Eq. 18 by RK4 on a sampled grid: about the cost of one validation),
-// scaled by the ratio bound/estimate of the last failed attempt, is within
-// the target.
-func certifiedTarget(ctx context.Context, p *problems.Problem, target float64) func(*solver.Solution) (bool, string) {
-	ratio := 1.0
-	return func(sol *solver.Solution) (bool, string) {
-		est, err := errorbound.PropagateQuick(p.H, sol, p.End, 4*p.Points)
-		if err != nil || !(est*ratio <= target) {
-			return false, ""
-		}
-		c, err := errorbound.Certify(ctx, p.H, sol, p.End, &errorbound.CertifySettings{Intervals: certifyIntervals(p)})
-		if err != nil || !c.Certified || !(c.Bound <= target) {
-			r := 2 * ratio // not certified: wait for a clearly smaller estimate
-			if err == nil && c.Certified && est > 0 {
-				r = c.Bound / est
-			}
-			ratio = math.Max(ratio, r)
-			return false, ""
-		}
-		return true, fmt.Sprintf("the certified bound max‖δz‖ ≤ %.3g reached target_error %.3g", c.Bound, target)
-	}
 }
 
 // solveReport is report.json of hnn solve.
@@ -207,19 +160,21 @@ type solveReport struct {
 	Grid                     int    `json:"grid_points"`
 	Reference                string `json:"reference"`
 	PlotDropped              int    `json:"plot_points_left_out,omitempty"`
+
+	assessment *errorbound.Assessment // what the report was made from
 }
 
 type trainingReport struct {
-	Epochs          int    `json:"epochs"`
-	Polish          int    `json:"polish_iterations"`
-	PolishMethod    string `json:"polish_method,omitempty"`
-	Seconds         number `json:"seconds"`
-	FinalLoss       number `json:"final_loss"`
-	BestEpoch       int    `json:"best_epoch"`
-	BestLMax        number `json:"best_validation_lmax"`
-	StoppedBecause  string `json:"stopped_because"`
-	Detail          string `json:"detail,omitempty"`
-	SecondsPerEpoch number `json:"ms_per_epoch"`
+	Epochs          int                 `json:"epochs"`
+	Polish          int                 `json:"polish_iterations"`
+	PolishMethod    solver.PolishMethod `json:"polish_method,omitempty"`
+	Seconds         number              `json:"seconds"`
+	FinalLoss       number              `json:"final_loss"`
+	BestEpoch       int                 `json:"best_epoch"`
+	BestLMax        number              `json:"best_validation_lmax"`
+	StoppedBecause  solver.Status       `json:"stopped_because"`
+	Detail          string              `json:"detail,omitempty"`
+	SecondsPerEpoch number              `json:"ms_per_epoch"`
 }
 
 type networkReport struct {
@@ -264,13 +219,14 @@ type certifiedReport struct {
 }
 
 // certifiedFrom fills the report of a certified bound.
-func certifiedFrom(c errorbound.Certified, actual, seconds float64) certifiedReport {
-	r := certifiedReport{Certified: c.Certified, Intervals: c.Intervals, Seconds: number(seconds)}
+func certifiedFrom(a *errorbound.Assessment) certifiedReport {
+	c := a.Certified
+	r := certifiedReport{Certified: c.Certified, Intervals: c.Intervals, Seconds: number(a.CertifySeconds)}
 	r.Reason = c.Reason
 	if !c.Certified {
 		return r
 	}
-	r.check(c.Bound, actual)
+	r.checkedBound = checkedFrom(a.CertifiedCheck)
 	num := func(x float64) *number { v := number(x); return &v }
 	r.Linear, r.Integration, r.Residual, r.Nonlinear = num(c.Linear), num(c.Integration), num(c.Residual), num(c.Nonlinear)
 	r.Rho, r.PhiMax, r.M3 = num(c.Rho), num(c.PhiMax), num(c.M3)
@@ -285,19 +241,20 @@ type checkedBound struct {
 	PerComp   map[string]number `json:"max_abs,omitempty"`
 }
 
-// check fills held and tightness of a bound against the actual error.
-func (c *checkedBound) check(value, actual float64) {
-	if math.IsNaN(value) || math.IsInf(value, 0) {
-		return
+// checkedFrom reports a checked bound: no value, held or tightness where
+// there is none.
+func checkedFrom(c errorbound.Check) checkedBound {
+	var r checkedBound
+	if !c.Valid() {
+		return r
 	}
-	v := number(value)
-	c.Value = &v
-	held := value >= actual
-	c.Held = &held
-	if actual > 0 {
-		t := number(value / actual)
-		c.Tightness = &t
+	v, held := number(c.Value), c.Held
+	r.Value, r.Held = &v, &held
+	if !math.IsNaN(c.Tightness) {
+		t := number(c.Tightness)
+		r.Tightness = &t
 	}
+	return r
 }
 
 type eulerReport struct {
@@ -308,113 +265,25 @@ type eulerReport struct {
 	MaxEnergyError number            `json:"max_energy_error"`
 }
 
-// analyseSolution compares the trained network with the reference and
-// symplectic Euler, and renders the output files.
-func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solution, plots string) (*solveReport, map[string][]byte, error) {
-	h := p.H
-	names := p.Names()
-	ref, err := (&symplectic.DOP853{RTol: 1e-12, ATol: 1e-12}).Solve(ctx, symplectic.HamiltonianSystem(h), p.Initial, 0, p.End)
-	if err != nil {
-		return nil, nil, fmt.Errorf("reference solution: %w", err)
-	}
-	// 20 points per training spacing, at most 400 000.
-	n := min(20*p.Points, 400_000)
-	grid := errorbound.Grid(0, p.End, n)
-	cmp := errorbound.Compare(h, sol, ref, grid)
-	e0 := h.H(p.Initial)
-	pb, err := errorbound.Paper(h, sol, e0, sol.Settings.EnergyWeight, grid)
+// analyseSolution assesses the trained network (errorbound.Assess) and
+// renders the output files; prog shows the assessment's stages.
+func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solution, plots string, prog *progress) (*solveReport, map[string][]byte, error) {
+	set := p.Compare
+	set.Stage = func(stage string) { prog.show(0, 1, 0, "assessing: "+stage) }
+	a, err := sol.Assess(ctx, &set)
+	prog.done()
 	if err != nil {
 		return nil, nil, err
 	}
-	tr := sol.Training
-	rep := &solveReport{
-		Problem: p.Name,
-		Training: trainingReport{
-			Epochs: tr.Epochs, Polish: tr.Polish, PolishMethod: sol.Settings.PolishMethod, Seconds: number(tr.Seconds), FinalLoss: number(tr.FinalLoss),
-			BestEpoch: tr.BestEpoch, BestLMax: number(tr.BestLMax), StoppedBecause: tr.Stopped, Detail: tr.Reason,
-		},
-		Network: networkReport{
-			LMax: number(pb.LMax), SigmaMin: number(pb.SigmaMin),
-			MaxAbsError: named(names, cmp.MaxAbs), MaxError: number(cmp.Max), RMSError: number(cmp.RMS), MaxEnergyError: number(cmp.MaxEnergy),
-		},
-		EulerMethod: errorbound.EulerMethod(h),
-		Grid:        n + 1,
-		Reference:   "dop853 rtol=atol=1e-12",
-	}
-	if tr.Epochs > 0 {
-		rep.Training.SecondsPerEpoch = number(1000 * tr.Seconds / float64(tr.Epochs+tr.Polish))
-	}
-	var maxComp float64
-	for _, v := range cmp.MaxAbs {
-		maxComp = math.Max(maxComp, v)
-	}
-	rep.Bounds.Paper.check(pb.Bound, maxComp)
-	rep.Bounds.Paper.Reason = pb.Reason
-	prop, err := errorbound.Propagate(ctx, h, sol, p.End, 0)
-	var propRows [][]float64
-	if err != nil {
-		rep.Bounds.Propagation.Reason = err.Error()
-	} else {
-		est := make([]float64, len(names))
-		var worst float64
-		for _, t := range grid {
-			e := prop.At(nil, t)
-			var n2 float64
-			for i, v := range e {
-				est[i] = math.Max(est[i], math.Abs(v))
-				n2 += v * v
-			}
-			worst = math.Max(worst, math.Sqrt(n2))
-			propRows = append(propRows, append([]float64{t}, e...))
-		}
-		rep.Bounds.Propagation.check(worst, cmp.Max)
-		rep.Bounds.Propagation.PerComp = named(names, est)
-	}
-	start := time.Now()
-	cert, err := errorbound.Certify(ctx, h, sol, p.End, &errorbound.CertifySettings{Intervals: certifyIntervals(p)})
-	if err != nil {
-		return nil, nil, err
-	}
-	rep.Bounds.Certified = certifiedFrom(cert, cmp.Max, time.Since(start).Seconds())
-	if math.IsInf(pb.Bound, 0) {
-		rep.Network.PaperBoundWhy = pb.Reason
-	} else {
-		b := number(pb.Bound)
-		rep.Network.PaperBound = &b
-		held := true
-		for _, v := range cmp.MaxAbs {
-			held = held && v <= pb.Bound
-		}
-		rep.Network.PaperBoundHeld = &held
-	}
-	for _, f := range p.EulerFactors() {
-		c, err := errorbound.EulerRun(ctx, h, p.Initial, p.End, f*p.Points, ref)
-		if err != nil {
-			return nil, nil, err
-		}
-		rep.Euler = append(rep.Euler, eulerReport{Factor: f, Steps: f * p.Points, MaxAbsError: named(names, c.MaxAbs), MaxError: number(c.Max), MaxEnergyError: number(c.MaxEnergy)})
-	}
-	if cmp.NonFinite == 0 {
-		steps, ok, err := errorbound.EulerStepsToMatch(ctx, h, p.Initial, p.End, ref, cmp.Max, p.Points)
-		if err != nil {
-			return nil, nil, err
-		}
-		rep.EulerStepsToMatch, rep.EulerStepsToMatchReached = steps, ok
-	}
-
-	header := append(append([]string{"t"}, names...), "H")
-	rows := make([][]float64, len(grid))
-	refRows := make([][]float64, len(grid))
-	z := make([]float64, p.Dim())
-	for i, t := range grid {
-		sol.At(z, t)
-		rows[i] = append(append([]float64{t}, z...), h.H(z))
-		ref.At(z, t)
-		refRows[i] = append(append([]float64{t}, z...), h.H(z))
-	}
-	js, err := marshalJSON(rep)
-	if err != nil {
-		return nil, nil, err
+	rep := reportOf(p, sol, a)
+	h, D := p.H, p.Dim()
+	header := append(append([]string{"t"}, p.Names()...), "H")
+	rows := make([][]float64, len(a.Grid))
+	refRows := make([][]float64, len(a.Grid))
+	for k, t := range a.Grid {
+		z, r := a.States[k*D:(k+1)*D], a.RefStates[k*D:(k+1)*D]
+		rows[k] = append(append([]float64{t}, z...), h.H(z))
+		refRows[k] = append(append([]float64{t}, r...), h.H(r))
 	}
 	var model bytes.Buffer
 	if err := sol.Save(&model); err != nil {
@@ -425,25 +294,69 @@ func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solut
 		"model.json":   model.Bytes(),
 	}
 	if plots != "none" {
-		charts, err := solveCharts(p, sol, rep, rows, refRows, propRows)
+		charts, err := solveCharts(p, sol, a, rep, rows, refRows)
 		if err != nil {
 			return nil, nil, err
 		}
-		rep.PlotDropped, err = figures(plots, charts, []string{"phase", "errors", "energy", "loss"}, files)
-		if err != nil {
-			return nil, nil, err
-		}
-		if js, err = marshalJSON(rep); err != nil {
+		if rep.PlotDropped, err = figures(plots, charts, []string{"phase", "errors", "energy", "loss"}, files); err != nil {
 			return nil, nil, err
 		}
 	}
-	files["report.json"] = js
+	if files["report.json"], err = marshalJSON(rep); err != nil {
+		return nil, nil, err
+	}
 	return rep, files, nil
+}
+
+// reportOf is report.json of a solve: the training record and the
+// assessment.
+func reportOf(p *problems.Problem, sol *solver.Solution, a *errorbound.Assessment) *solveReport {
+	names := p.Names()
+	tr, pb, net := sol.Training, a.Paper, a.Network
+	rep := &solveReport{
+		assessment: a,
+		Problem:    p.Name,
+		Training: trainingReport{
+			Epochs: tr.Epochs, Polish: tr.Polish, PolishMethod: sol.Settings.PolishMethod, Seconds: number(tr.Seconds), FinalLoss: number(tr.FinalLoss),
+			BestEpoch: tr.BestEpoch, BestLMax: number(tr.BestLMax), StoppedBecause: tr.Stopped, Detail: tr.Reason,
+		},
+		Network: networkReport{
+			LMax: number(pb.LMax), SigmaMin: number(pb.SigmaMin),
+			MaxAbsError: named(names, net.MaxAbs), MaxError: number(net.Max), RMSError: number(net.RMS), MaxEnergyError: number(net.MaxEnergy),
+		},
+		EulerMethod:              a.EulerMethod.Name(),
+		Grid:                     len(a.Grid),
+		Reference:                errorbound.ReferenceName,
+		EulerStepsToMatch:        a.StepsToMatch,
+		EulerStepsToMatchReached: a.StepsToMatchReached,
+	}
+	if tr.Epochs > 0 {
+		rep.Training.SecondsPerEpoch = number(1000 * tr.Seconds / float64(tr.Epochs+tr.Polish))
+	}
+	rep.Bounds.Paper = checkedFrom(a.PaperCheck)
+	rep.Bounds.Paper.Reason = pb.Reason
+	if a.Propagated == nil {
+		rep.Bounds.Propagation.Reason = a.PropagationReason
+	} else {
+		rep.Bounds.Propagation = checkedFrom(a.PropagationCheck)
+		rep.Bounds.Propagation.PerComp = named(names, a.PropagatedMaxAbs)
+	}
+	rep.Bounds.Certified = certifiedFrom(a)
+	if a.PaperCheck.Valid() {
+		b, held := number(pb.Bound), a.PaperCheck.Held
+		rep.Network.PaperBound, rep.Network.PaperBoundHeld = &b, &held
+	} else {
+		rep.Network.PaperBoundWhy = pb.Reason
+	}
+	for _, e := range a.Euler {
+		rep.Euler = append(rep.Euler, eulerReport{Factor: e.Factor, Steps: e.Steps, MaxAbsError: named(names, e.MaxAbs), MaxError: number(e.Max), MaxEnergyError: number(e.MaxEnergy)})
+	}
+	return rep
 }
 
 // solveCharts builds the pictures of a solve: phase space, errors with the
 // bound, energy, training loss and, in two or more dimensions, the orbit.
-func solveCharts(p *problems.Problem, sol *solver.Solution, rep *solveReport, rows, refRows, propRows [][]float64) (map[string]chart, error) {
+func solveCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assessment, rep *solveReport, rows, refRows [][]float64) (map[string]chart, error) {
 	d := len(p.Coordinates)
 	names := p.Names()
 	col := func(rs [][]float64, j int) []float64 {
@@ -454,26 +367,23 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, rep *solveReport, ro
 		return out
 	}
 	// Symplectic Euler at K and at the largest factor, at most 4000 nodes each.
-	m, err := symplectic.MethodByName(rep.EulerMethod)
-	if err != nil {
-		return nil, err
-	}
+	m := a.EulerMethod
 	type run struct {
 		name string
 		rows [][]float64
 	}
 	var eulers []run
-	factors := p.EulerFactors()
+	factors := p.Compare.Factors()
 	shown := []int{factors[0]}
 	if last := factors[len(factors)-1]; last != factors[0] {
 		shown = append(shown, last)
 	}
 	for _, f := range shown {
-		n := f * p.Points
+		n := f * p.K
 		if n > 2_000_000 {
 			continue // too many nodes to draw usefully; the table has its figures
 		}
-		tr, err := symplectic.Integrate(p.H, p.Initial, 0, p.End, n, m)
+		tr, err := symplectic.Integrate(p.H, p.Z0, 0, p.T, n, m)
 		if err != nil {
 			continue // the comparison already reported Euler's figures; no picture
 		}
@@ -520,19 +430,20 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, rep *solveReport, ro
 		errs.series = append(errs.series, series{name: "|δ" + n + "|", x: col(rows, 0), y: e, color: plotutil.Color(j)})
 	}
 	for j := range names {
-		if propRows == nil {
+		if a.Propagated == nil {
 			break
 		}
-		e := make([]float64, len(propRows))
-		for i := range propRows {
-			e[i] = math.Abs(propRows[i][1+j])
+		D := len(names)
+		e := make([]float64, len(a.Grid))
+		for i := range a.Grid {
+			e[i] = math.Abs(a.Propagated[i*D+j])
 		}
 		// Each estimate in its component's colour, one legend entry for all.
 		name := ""
 		if j == 0 {
 			name = "estimate (Eq. 18), dashed"
 		}
-		errs.series = append(errs.series, series{name: name, x: col(propRows, 0), y: e, dashed: true, color: plotutil.Color(j)})
+		errs.series = append(errs.series, series{name: name, x: a.Grid, y: e, dashed: true, color: plotutil.Color(j)})
 	}
 	if rep.Network.PaperBound != nil {
 		errs.hlines = append(errs.hlines, level{name: "paper's bound ℓmax/σmin", value: float64(*rep.Network.PaperBound)})
@@ -559,24 +470,16 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, rep *solveReport, ro
 	return charts, nil
 }
 
-// polishName is how reports name the polish method of solver settings.
-func polishName(method string) string {
-	if method == "lm" {
-		return "Levenberg–Marquardt"
-	}
-	return "L-BFGS"
-}
-
 func printSolveReport(w io.Writer, p *problems.Problem, r *solveReport) {
 	tr := r.Training
 	kind := "Hamiltonian"
 	if p.Solver.Formulation == solver.FormulationLagrangian {
 		kind = "Lagrangian (Eq. 11–12)"
 	}
-	fmt.Fprintf(w, "%s: data-free %s network, K = %d on [0, %.4g]\n", p.Name, kind, p.Points, p.End)
+	fmt.Fprintf(w, "%s: data-free %s network, K = %d on [0, %.4g]\n", p.Name, kind, p.K, p.T)
 	fmt.Fprintf(w, "training: %d epochs", tr.Epochs)
 	if tr.Polish > 0 {
-		fmt.Fprintf(w, " + %d %s", tr.Polish, polishName(tr.PolishMethod))
+		fmt.Fprintf(w, " + %d %s", tr.Polish, tr.PolishMethod.Name())
 	}
 	fmt.Fprintf(w, " in %.1f s (%.3g ms/epoch), %s; best model at epoch %d, final loss %.3g\n", float64(tr.Seconds), float64(tr.SecondsPerEpoch), tr.StoppedBecause, tr.BestEpoch, float64(tr.FinalLoss))
 	if tr.Detail != "" {
@@ -606,7 +509,7 @@ func printSolveReport(w io.Writer, p *problems.Problem, r *solveReport) {
 	case r.EulerStepsToMatch == 0:
 		fmt.Fprintf(w, "%s steps to match the network: not computed (the network is not finite)\n", r.EulerMethod)
 	case r.EulerStepsToMatchReached:
-		fmt.Fprintf(w, "%s steps to match the network: %d (%.3g·K)\n", r.EulerMethod, r.EulerStepsToMatch, float64(r.EulerStepsToMatch)/float64(p.Points))
+		fmt.Fprintf(w, "%s steps to match the network: %d (%.3g·K)\n", r.EulerMethod, r.EulerStepsToMatch, float64(r.EulerStepsToMatch)/float64(p.K))
 	default:
 		fmt.Fprintf(w, "%s steps to match the network: more than %d\n", r.EulerMethod, r.EulerStepsToMatch)
 	}

@@ -1,4 +1,4 @@
-package hamiltonians
+package solver
 
 import (
 	"fmt"
@@ -31,7 +31,7 @@ type Learned struct {
 func NewLearned(net *nn.Net) (*Learned, error) {
 	D := net.Arch.In
 	if D < 2 || D%2 != 0 || net.Arch.Out != 1 {
-		return nil, fmt.Errorf("hamiltonians: a learned Hamiltonian needs an even number of inputs and one output, got %d → %d", D, net.Arch.Out)
+		return nil, fmt.Errorf("solver: a learned Hamiltonian needs an even number of inputs and one output, got %d → %d", D, net.Arch.Out)
 	}
 	l := &Learned{net: net, ws: nn.NewWorkspace(net.Arch, 1, D), x: make([]float64, D), dx: make([]float64, D*D),
 		gY: make([]float64, 1), gdY: make([]float64, D), grad: make([]float64, len(net.Params)), gx: make([]float64, D)}

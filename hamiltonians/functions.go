@@ -44,6 +44,12 @@ const (
 // funcs is the table of the one-argument functions, in the order the
 // error messages list them; funcs[i] has the op opFunc + i. It is filled by
 // init because the derivatives call graph methods that read the table.
+//
+// Adding a function is adding an entry (and, if internal/interval has no
+// enclosure for it yet, the Interval method). TestFunctionTable checks
+// every entry: value, gradient and Hessian against finite differences,
+// enclosures against samples, kink and parity against the function's
+// values; the package documentation's list of functions must name it.
 var funcs []function
 
 // functions maps the names of the formula language's functions to their

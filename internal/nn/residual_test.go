@@ -1,0 +1,194 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// resCase builds a random network of three hidden layers of width 5 and a
+// batch whose input columns 1 and 4 are zero on every row, so that the
+// first product skips them.
+func resCase(act Activation, seed uint64) (*Net, []float64) {
+	const B, in = 4, 6
+	rng := rand.New(rand.NewPCG(seed, 3))
+	n, err := New(Arch{In: in, Hidden: []int{5, 5, 5}, Out: 3, Act: act, OutputBias: true})
+	if err != nil {
+		panic(err)
+	}
+	n.InitOrthogonal(rng)
+	for i := range n.Params {
+		n.Params[i] += 0.1 * rng.NormFloat64()
+	}
+	x := make([]float64, B*in)
+	for i := range x {
+		if j := i % in; j != 1 && j != 4 {
+			x[i] = rng.NormFloat64()
+		}
+	}
+	return n, x
+}
+
+// TestResWorkspaceGradients checks the parameter and input gradients of
+// L = Σ a⊙y against central differences, plain and residual, relu and
+// tanh. Step 1e-6: truncation ~1e-12·|L”'| and rounding ~1e-10·|L|, so the
+// tolerance 1e-6 relative to the gradient's scale holds with margin. Relu
+// is piecewise linear; a kink within 1e-6 of these random pre-activations
+// is improbable (and would show as a failure, not pass silently).
+func TestResWorkspaceGradients(t *testing.T) {
+	for _, act := range []Activation{ReLU, Tanh} {
+		for _, residual := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%v/residual=%v", act, residual), func(t *testing.T) {
+				n, x := resCase(act, uint64(act)+10)
+				B := len(x) / n.Arch.In
+				w := NewResWorkspace(n.Arch, B, residual)
+				rng := rand.New(rand.NewPCG(5, 5))
+				a := make([]float64, B*n.Arch.Out)
+				for i := range a {
+					a[i] = rng.NormFloat64()
+				}
+				loss := func() float64 {
+					var s float64
+					for i, v := range w.Forward(n, x) {
+						s += a[i] * v
+					}
+					return s
+				}
+				loss()
+				grad := make([]float64, len(n.Params))
+				gx := make([]float64, len(x))
+				w.Backward(n, a, grad, gx)
+				const h = 1e-6
+				check := func(name string, v []float64, got []float64) {
+					scale := 0.0
+					for _, g := range got {
+						scale = math.Max(scale, math.Abs(g))
+					}
+					for i := range v {
+						v0 := v[i]
+						v[i] = v0 + h
+						lp := loss()
+						v[i] = v0 - h
+						lm := loss()
+						v[i] = v0
+						fd := (lp - lm) / (2 * h)
+						if math.Abs(fd-got[i]) > 1e-6*math.Max(1, scale) {
+							t.Errorf("%s[%d]: reverse pass %.10g, central difference %.10g", name, i, got[i], fd)
+						}
+					}
+				}
+				check("∂L/∂θ", n.Params, grad)
+				check("∂L/∂x", x, gx)
+			})
+		}
+	}
+}
+
+// TestResWorkspaceSkipsZeroColumns: skipping the input columns that are
+// zero on every row gives the dense product's outputs and gradients
+// exactly (a skipped term adds an exact zero).
+func TestResWorkspaceSkipsZeroColumns(t *testing.T) {
+	n, x := resCase(ReLU, 1)
+	B := len(x) / n.Arch.In
+	outs := make([][]float64, 2)
+	grads := make([][]float64, 2)
+	for i, dense := range []bool{false, true} {
+		w := NewResWorkspace(n.Arch, B, true)
+		w.dense = dense
+		y := w.Forward(n, x)
+		if !dense && len(w.cols) != n.Arch.In-2 {
+			t.Fatalf("the batch uses %d of %d columns, want %d", len(w.cols), n.Arch.In, n.Arch.In-2)
+		}
+		outs[i] = append([]float64(nil), y...)
+		grads[i] = make([]float64, len(n.Params))
+		w.Backward(n, y, grads[i], nil)
+	}
+	for i := range outs[0] {
+		if outs[0][i] != outs[1][i] {
+			t.Errorf("y[%d]: %v skipping zero columns, %v dense", i, outs[0][i], outs[1][i])
+		}
+	}
+	for i := range grads[0] {
+		if grads[0][i] != grads[1][i] {
+			t.Errorf("grad[%d]: %v skipping zero columns, %v dense", i, grads[0][i], grads[1][i])
+		}
+	}
+}
+
+// TestResWorkspacePlainMatchesWorkspace: without residual layers the
+// network is the Arch's, so its outputs and parameter gradient agree with
+// Workspace's to rounding (1e-12 relative: the bias enters as a product
+// column there and as a sum here).
+func TestResWorkspacePlainMatchesWorkspace(t *testing.T) {
+	n, x := resCase(Tanh, 2)
+	B := len(x) / n.Arch.In
+	rw := NewResWorkspace(n.Arch, B, false)
+	ws := NewWorkspace(n.Arch, B, 0)
+	y1 := append([]float64(nil), rw.Forward(n, x)...)
+	y2, _ := ws.Forward(n, x, nil)
+	g1, g2 := make([]float64, len(n.Params)), make([]float64, len(n.Params))
+	rw.Backward(n, y1, g1, nil)
+	ws.Backward(n, y1, nil, g2, nil, nil)
+	for i := range y1 {
+		if math.Abs(y1[i]-y2[i]) > 1e-12*math.Max(1, math.Abs(y2[i])) {
+			t.Errorf("y[%d] = %v, Workspace %v", i, y1[i], y2[i])
+		}
+	}
+	for i := range g1 {
+		if math.Abs(g1[i]-g2[i]) > 1e-12*math.Max(1, math.Abs(g2[i])) {
+			t.Errorf("grad[%d] = %v, Workspace %v", i, g1[i], g2[i])
+		}
+	}
+}
+
+// TestGradWorkspaceInputGradient checks ∂ℓ/∂x for ℓ = Σ c⊙∇ₓN(x), the
+// path by which a loss on a learned Hamiltonian's symplectic gradient
+// reaches an encoder, against central differences of ℓ. Step 1e-6 and
+// tolerance 1e-6 relative to the gradient's scale, as in
+// TestResWorkspaceGradients (tanh and sin are smooth).
+func TestGradWorkspaceInputGradient(t *testing.T) {
+	for _, act := range []Activation{Tanh, Sin} {
+		for _, hidden := range [][]int{{8}, {9, 6}} {
+			const B, D = 5, 2
+			rng := rand.New(rand.NewPCG(uint64(len(hidden)), uint64(act)))
+			n, _ := New(Arch{In: D, Hidden: hidden, Out: 1, Act: act})
+			n.InitOrthogonal(rng)
+			x := make([]float64, B*D)
+			c := make([]float64, B*D)
+			for i := range x {
+				x[i], c[i] = rng.NormFloat64(), rng.NormFloat64()
+			}
+			gw := NewGradWorkspace(n.Arch, B)
+			ell := func() float64 {
+				_, g := gw.Gradient(n, x)
+				var s float64
+				for i, v := range g {
+					s += c[i] * v
+				}
+				return s
+			}
+			ell()
+			gw.Backward(n, c, make([]float64, len(n.Params)))
+			gx := make([]float64, B*D)
+			gw.InputGradient(n, gx)
+			scale := 0.0
+			for _, g := range gx {
+				scale = math.Max(scale, math.Abs(g))
+			}
+			const h = 1e-6
+			for i := range x {
+				x0 := x[i]
+				x[i] = x0 + h
+				lp := ell()
+				x[i] = x0 - h
+				lm := ell()
+				x[i] = x0
+				fd := (lp - lm) / (2 * h)
+				if math.Abs(fd-gx[i]) > 1e-6*math.Max(1, scale) {
+					t.Errorf("%v %v: ∂ℓ/∂x[%d] = %.10g, central difference %.10g", act, hidden, i, gx[i], fd)
+				}
+			}
+		}
+	}
+}

@@ -33,20 +33,31 @@ type ResWorkspace struct {
 	residual bool
 	dense    bool // tests: no skipping of zero columns
 
-	cols []int     // the input columns used by the current batch
-	x    []float64 // the current batch, B × In
-	xc   []float64 // its used columns, B × len(cols), when some are skipped
-	w1c  []float64 // the first layer's rows of those columns, len(cols) × out
-	z    [][]float64
-	h    [][]float64 // h[l]: output of hidden layer l, B × width
-	d1   [][]float64 // σ'(z)
-	d2   []float64   // σ”(z), unused scratch of Activation.apply
-	y    []float64   // B × Out
-	g    []float64   // ∂L/∂h of the current hidden layer, B × widest hidden
-	gt   []float64   // δ, B × widest hidden
-	gr   []float64   // a residual layer's δ·Wᵀ, B × widest hidden
-	wt   []float64   // a transposed weight matrix
-	tmp  []float64   // the used rows of the first layer's weight gradient
+	blocks []rowBlock // the row blocks of the first product
+	x      []float64  // the current batch, B × In
+	xc     []float64  // each block's used columns, from row lo·In on
+	w1c    []float64  // the first layer's rows of a block's used columns
+	used   []bool     // scratch: the columns a block uses
+	z      [][]float64
+	h      [][]float64 // h[l]: output of hidden layer l, B × width
+	d1     [][]float64 // σ'(z)
+	d2     []float64   // σ”(z), unused scratch of Activation.apply
+	y      []float64   // B × Out
+	g      []float64   // ∂L/∂h of the current hidden layer, B × widest hidden
+	gt     []float64   // δ, B × widest hidden
+	gr     []float64   // a residual layer's δ·Wᵀ, B × widest hidden
+	wt     []float64   // a transposed weight matrix, allocated by the first Backward
+	tmp    []float64   // the used rows of the first layer's weight gradient
+	at     []float64   // a layer's input transposed
+}
+
+// rowBlock is rows [lo, hi) of the batch, whose first product uses only
+// the input columns cols (nonzero on some row of the block); xc holds
+// those columns of the block's rows when some columns are skipped.
+type rowBlock struct {
+	lo, hi int
+	cols   []int
+	xc     []float64
 }
 
 // NewResWorkspace allocates the buffers for arch and a batch of B inputs;
@@ -64,23 +75,36 @@ func NewResWorkspace(arch Arch, B int, residual bool) *ResWorkspace {
 		}
 	}
 	ls := arch.layers()
-	hidden, weights := 1, 0
-	for i, l := range ls {
-		if i+1 < len(ls) {
-			hidden = max(hidden, l.out)
-		}
-		weights = max(weights, l.in*l.out)
+	hidden := 1
+	for _, l := range ls[:len(ls)-1] {
+		hidden = max(hidden, l.out)
 	}
 	w := &ResWorkspace{arch: arch, ls: ls, B: B, residual: residual,
 		x: make([]float64, B*arch.In), y: make([]float64, B*arch.Out),
-		d2: make([]float64, B*hidden), g: make([]float64, B*hidden), gt: make([]float64, B*hidden), gr: make([]float64, B*hidden),
-		wt: make([]float64, weights)}
+		d2: make([]float64, B*hidden), g: make([]float64, B*hidden), gt: make([]float64, B*hidden), gr: make([]float64, B*hidden)}
 	for _, l := range ls[:len(ls)-1] {
 		w.z = append(w.z, make([]float64, B*l.out))
 		w.h = append(w.h, make([]float64, B*l.out))
 		w.d1 = append(w.d1, make([]float64, B*l.out))
 	}
+	w.GroupRows(B)
 	return w
+}
+
+// GroupRows makes the first product skip zero columns in blocks of n
+// consecutive rows instead of over the whole batch (n ≥ B: one block), so
+// that a caller who orders the rows of a batch by where their nonzeros lie
+// (such as frames by the angle they show) skips far more. The outputs do
+// not change; the first layer's weight gradient is then summed block by
+// block, which changes its rounding, not its value.
+func (w *ResWorkspace) GroupRows(n int) {
+	if n < 1 {
+		panic("nn: GroupRows needs blocks of at least one row")
+	}
+	w.blocks = w.blocks[:0]
+	for lo := 0; lo < w.B; lo += n {
+		w.blocks = append(w.blocks, rowBlock{lo: lo, hi: min(lo+n, w.B)})
+	}
 }
 
 // Forward evaluates the network on the batch x (B × In, row-major) and
@@ -100,12 +124,7 @@ func (w *ResWorkspace) Forward(n *Net, x []float64) []float64 {
 			out = w.z[li]
 		}
 		if li == 0 {
-			a, wm, k := w.compact(p[l.w : l.w+l.in*l.out])
-			if k == 0 { // every input zero
-				clear(out)
-			} else {
-				gemm(B, l.out, k, a, k, 1, wm, out)
-			}
+			w.first(p[l.w:l.w+l.in*l.out], out)
 		} else {
 			gemm(B, l.out, l.in, a, l.in, 1, p[l.w:l.w+l.in*l.out], out)
 		}
@@ -116,7 +135,11 @@ func (w *ResWorkspace) Forward(n *Net, x []float64) []float64 {
 			break
 		}
 		h := w.h[li]
-		w.arch.Act.apply(out, h, w.d1[li], w.d2[:len(h)])
+		if w.arch.Act == ReLU {
+			relu(out, h, w.d1[li])
+		} else {
+			w.arch.Act.apply(out, h, w.d1[li], w.d2[:len(h)])
+		}
 		if w.residual && li > 0 {
 			addTo(h, w.h[li-1])
 		}
@@ -125,42 +148,62 @@ func (w *ResWorkspace) Forward(n *Net, x []float64) []float64 {
 	return w.y
 }
 
-// compact finds the input columns that are nonzero on some row of the
-// batch. When some are zero on every row it gathers the others and the
-// matching rows of the first layer's weights w1 (In × out) into xc and
-// w1c. It returns the factors of the first product and its inner size.
-func (w *ResWorkspace) compact(w1 []float64) (a, wm []float64, k int) {
-	B, in, out := w.B, w.arch.In, w.ls[0].out
-	w.cols = w.cols[:0]
-	for j := 0; j < in; j++ {
-		used := w.dense
-		for r := 0; r < B && !used; r++ {
-			used = w.x[r*in+j] != 0
+// first sets out = x·W_1 block by block, skipping in each block the
+// input columns that are zero on all of its rows: it gathers the others and
+// the matching rows of the weights w1 (In × out) into xc and w1c.
+func (w *ResWorkspace) first(w1, out []float64) {
+	in, n := w.arch.In, w.ls[0].out
+	for bi := range w.blocks {
+		bk := &w.blocks[bi]
+		rows := bk.hi - bk.lo
+		x := w.x[bk.lo*in : bk.hi*in]
+		o := out[bk.lo*n : bk.hi*n]
+		bk.cols, bk.xc = bk.cols[:0], nil
+		if len(w.used) < in {
+			w.used = make([]bool, in)
 		}
-		if used {
-			w.cols = append(w.cols, j)
+		used := w.used[:in]
+		for j := range used {
+			used[j] = w.dense
 		}
-	}
-	u := len(w.cols)
-	if u == in {
-		return w.x, w1, in
-	}
-	if w.xc == nil {
-		w.xc = make([]float64, B*in)
-		w.w1c = make([]float64, in*out)
-		w.tmp = make([]float64, in*out)
-	}
-	for r := 0; r < B; r++ {
-		row := w.x[r*in : (r+1)*in]
-		dst := w.xc[r*u : (r+1)*u]
-		for c, j := range w.cols {
-			dst[c] = row[j]
+		for r := 0; r < rows; r++ {
+			for j, v := range x[r*in : (r+1)*in] {
+				if v != 0 {
+					used[j] = true
+				}
+			}
 		}
+		for j, u := range used {
+			if u {
+				bk.cols = append(bk.cols, j)
+			}
+		}
+		u := len(bk.cols)
+		switch u {
+		case 0: // every input zero
+			clear(o)
+			continue
+		case in:
+			gemm(rows, n, in, x, in, 1, w1, o)
+			continue
+		}
+		if w.xc == nil {
+			w.xc = make([]float64, w.B*in)
+			w.w1c = make([]float64, in*n)
+			w.tmp = make([]float64, in*n)
+		}
+		bk.xc = w.xc[bk.lo*in : bk.lo*in+rows*u]
+		for r := 0; r < rows; r++ {
+			row, dst := x[r*in:(r+1)*in], bk.xc[r*u:(r+1)*u]
+			for c, j := range bk.cols {
+				dst[c] = row[j]
+			}
+		}
+		for c, j := range bk.cols {
+			copy(w.w1c[c*n:(c+1)*n], w1[j*n:(j+1)*n])
+		}
+		gemm(rows, n, u, bk.xc, u, 1, w.w1c[:u*n], o)
 	}
-	for c, j := range w.cols {
-		copy(w.w1c[c*out:(c+1)*out], w1[j*out:(j+1)*out])
-	}
-	return w.xc[:B*u], w.w1c[:u*out], u
 }
 
 // Backward propagates gy, the gradient of a scalar loss with respect to
@@ -214,22 +257,28 @@ func (w *ResWorkspace) Backward(n *Net, gy, grad, gx []float64) {
 func (w *ResWorkspace) layerGrads(li int, delta, grad []float64) {
 	B, l := w.B, w.ls[li]
 	gw := grad[l.w : l.w+l.in*l.out]
-	switch {
-	case li > 0:
-		gemm(l.in, l.out, B, w.h[li-1], 1, l.in, delta, gw)
-	case len(w.cols) == l.in:
-		gemm(l.in, l.out, B, w.x, 1, l.in, delta, gw)
-	default:
-		// Only the rows of the used columns are nonzero.
-		u := len(w.cols)
-		t := w.tmp[:u*l.out]
+	if li > 0 {
+		w.mulTA(B, l.in, l.out, w.h[li-1], delta, gw)
+	} else if bk := w.blocks[0]; len(w.blocks) == 1 && len(bk.cols) == l.in {
+		w.mulTA(B, l.in, l.out, w.x, delta, gw)
+	} else {
+		// Only the rows of a block's used columns get its terms.
 		clear(gw)
-		if u == 0 {
-			break
-		}
-		gemm(u, l.out, B, w.xc[:B*u], 1, u, delta, t)
-		for c, j := range w.cols {
-			copy(gw[j*l.out:(j+1)*l.out], t[c*l.out:(c+1)*l.out])
+		for _, bk := range w.blocks {
+			u := len(bk.cols)
+			if u == 0 {
+				continue
+			}
+			d := delta[bk.lo*l.out : bk.hi*l.out]
+			t := w.tmp[:u*l.out]
+			a := bk.xc
+			if a == nil {
+				a = w.x[bk.lo*l.in : bk.hi*l.in]
+			}
+			w.mulTA(bk.hi-bk.lo, u, l.out, a, d, t)
+			for c, j := range bk.cols {
+				addTo(gw[j*l.out:(j+1)*l.out], t[c*l.out:(c+1)*l.out])
+			}
 		}
 	}
 	if l.b >= 0 {
@@ -243,7 +292,39 @@ func (w *ResWorkspace) layerGrads(li int, delta, grad []float64) {
 
 // inputGrad sets dst (B × l.in) = δ·Wᵀ for layer l.
 func (w *ResWorkspace) inputGrad(p []float64, l layer, delta, dst []float64) {
+	if w.wt == nil {
+		n := 0
+		for _, m := range w.ls {
+			n = max(n, m.in*m.out)
+		}
+		w.wt = make([]float64, n)
+	}
 	wt := w.wt[:l.out*l.in]
 	transpose(l.in, l.out, p[l.w:l.w+l.in*l.out], wt)
 	gemm(w.B, l.in, l.out, delta, l.out, 1, wt, dst)
+}
+
+// mulTA sets c (m × n) = aᵀ·δ for a (rows × m) and δ (rows × n): a is
+// transposed first, which runs the products' kernel on contiguous rows
+// (faster than reading a by columns); the sums are the same.
+func (w *ResWorkspace) mulTA(rows, m, n int, a, delta, c []float64) {
+	if len(w.at) < m*rows {
+		w.at = make([]float64, max(m*rows, m*w.B))
+	}
+	at := w.at[:m*rows]
+	transpose(rows, m, a, at)
+	gemm(m, n, rows, at, rows, 1, delta, c)
+}
+
+// relu sets h = max(z, 0) and d1 = σ'(z) (1 where z > 0, else 0), the
+// values of Activation.eval without its per-element switch.
+func relu(z, h, d1 []float64) {
+	h, d1 = h[:len(z)], d1[:len(z)]
+	for i, v := range z {
+		if v > 0 {
+			h[i], d1[i] = v, 1
+		} else {
+			h[i], d1[i] = 0, 0
+		}
+	}
 }

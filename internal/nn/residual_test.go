@@ -8,8 +8,8 @@ import (
 )
 
 // resCase builds a random network of three hidden layers of width 5 and a
-// batch whose input columns 1 and 4 are zero on every row, so that the
-// first product skips them.
+// batch of four rows whose input columns 1 and 4 are zero on every row and
+// column 2 on the first two rows, so that the first product skips them.
 func resCase(act Activation, seed uint64) (*Net, []float64) {
 	const B, in = 4, 6
 	rng := rand.New(rand.NewPCG(seed, 3))
@@ -23,7 +23,7 @@ func resCase(act Activation, seed uint64) (*Net, []float64) {
 	}
 	x := make([]float64, B*in)
 	for i := range x {
-		if j := i % in; j != 1 && j != 4 {
+		if j := i % in; j != 1 && j != 4 && (j != 2 || i >= 2*in) {
 			x[i] = rng.NormFloat64()
 		}
 	}
@@ -32,17 +32,22 @@ func resCase(act Activation, seed uint64) (*Net, []float64) {
 
 // TestResWorkspaceGradients checks the parameter and input gradients of
 // L = Σ a⊙y against central differences, plain and residual, relu and
-// tanh. Step 1e-6: truncation ~1e-12·|L”'| and rounding ~1e-10·|L|, so the
+// tanh, the first product in one block of rows or two. Step 1e-6: truncation ~1e-12·|L”'| and rounding ~1e-10·|L|, so the
 // tolerance 1e-6 relative to the gradient's scale holds with margin. Relu
 // is piecewise linear; a kink within 1e-6 of these random pre-activations
 // is improbable (and would show as a failure, not pass silently).
 func TestResWorkspaceGradients(t *testing.T) {
 	for _, act := range []Activation{ReLU, Tanh} {
-		for _, residual := range []bool{false, true} {
-			t.Run(fmt.Sprintf("%v/residual=%v", act, residual), func(t *testing.T) {
+		for _, c := range []struct {
+			residual bool
+			group    int
+		}{{false, 4}, {true, 4}, {true, 2}} {
+			residual := c.residual
+			t.Run(fmt.Sprintf("%v/residual=%v/group=%d", act, residual, c.group), func(t *testing.T) {
 				n, x := resCase(act, uint64(act)+10)
 				B := len(x) / n.Arch.In
 				w := NewResWorkspace(n.Arch, B, residual)
+				w.GroupRows(c.group)
 				rng := rand.New(rand.NewPCG(5, 5))
 				a := make([]float64, B*n.Arch.Out)
 				for i := range a {
@@ -86,32 +91,45 @@ func TestResWorkspaceGradients(t *testing.T) {
 }
 
 // TestResWorkspaceSkipsZeroColumns: skipping the input columns that are
-// zero on every row gives the dense product's outputs and gradients
-// exactly (a skipped term adds an exact zero).
+// zero on every row of a block gives the dense product's outputs exactly (a
+// skipped term adds an exact zero), and its gradients exactly with one
+// block; with two blocks the first layer's weight gradient is summed block
+// by block, equal to rounding (1e-14 relative: a few additions in another
+// order).
 func TestResWorkspaceSkipsZeroColumns(t *testing.T) {
 	n, x := resCase(ReLU, 1)
 	B := len(x) / n.Arch.In
-	outs := make([][]float64, 2)
-	grads := make([][]float64, 2)
-	for i, dense := range []bool{false, true} {
+	run := func(dense bool, group int) (y, grad []float64, used []int) {
 		w := NewResWorkspace(n.Arch, B, true)
 		w.dense = dense
-		y := w.Forward(n, x)
-		if !dense && len(w.cols) != n.Arch.In-2 {
-			t.Fatalf("the batch uses %d of %d columns, want %d", len(w.cols), n.Arch.In, n.Arch.In-2)
+		w.GroupRows(group)
+		y = append([]float64(nil), w.Forward(n, x)...)
+		for _, bk := range w.blocks {
+			used = append(used, len(bk.cols))
 		}
-		outs[i] = append([]float64(nil), y...)
-		grads[i] = make([]float64, len(n.Params))
-		w.Backward(n, y, grads[i], nil)
+		grad = make([]float64, len(n.Params))
+		w.Backward(n, y, grad, nil)
+		return y, grad, used
 	}
-	for i := range outs[0] {
-		if outs[0][i] != outs[1][i] {
-			t.Errorf("y[%d]: %v skipping zero columns, %v dense", i, outs[0][i], outs[1][i])
+	yd, gd, _ := run(true, B)
+	for _, c := range []struct {
+		group int
+		used  []int // columns used per block
+		tol   float64
+	}{{B, []int{4}, 0}, {2, []int{3, 4}, 1e-14}} {
+		y, g, used := run(false, c.group)
+		if fmt.Sprint(used) != fmt.Sprint(c.used) {
+			t.Errorf("blocks of %d rows use %v columns, want %v", c.group, used, c.used)
 		}
-	}
-	for i := range grads[0] {
-		if grads[0][i] != grads[1][i] {
-			t.Errorf("grad[%d]: %v skipping zero columns, %v dense", i, grads[0][i], grads[1][i])
+		for i := range y {
+			if y[i] != yd[i] {
+				t.Errorf("blocks of %d rows: y[%d] = %v, dense %v", c.group, i, y[i], yd[i])
+			}
+		}
+		for i := range g {
+			if math.Abs(g[i]-gd[i]) > c.tol*math.Abs(gd[i]) {
+				t.Errorf("blocks of %d rows: grad[%d] = %v, dense %v", c.group, i, g[i], gd[i])
+			}
 		}
 	}
 }

@@ -64,6 +64,32 @@
 //	  energy_points: 100            # times at which the energies are compared, ends included
 //	  energy: q^2 + p^2             # optional: the quantity compared (default: the hamiltonian)
 //
+// A learn section with pixels is the pixel pendulum of Greydanus et al. §5
+// (package solver/pixels): the hamiltonian, of one angle q (0 hanging
+// down) and its momentum p, draws the frames; the HNN and the baseline
+// learn the dynamics in the 2-D latent space of an autoencoder of frame
+// pairs. Every pixels key is optional (defaults: the reference code's);
+// of the other learn keys only hidden, steps, learning_rate, batch,
+// weight_decay (0 turns it off), seed, data_seed, energy_trajectories and
+// energy (a formula of the label (q, p)) apply:
+//
+//	learn:
+//	  pixels:
+//	    trials: 200                 # trials of frames frames, dt apart; F frames give F − 3 samples
+//	    frames: 103
+//	    dt: 0.05
+//	    max_angle: pi/6             # starts: |q| < max_angle, |p| < max_momentum
+//	    max_momentum: 1
+//	    label_scale: 0.25           # a sample's label (q, label_scale·q̇)
+//	    test_fraction: 0.2          # the first samples are the test set
+//	    side: 28                    # frames of side × side pixels
+//	    width: 200                  # the autoencoder's hidden width
+//	    dynamics_weight: 0.1        # the weight of the latent dynamics' loss
+//	    energy_frames: 203          # the energy metric's fresh trajectories,
+//	    energy_angle: [pi/11, pi/10]  # starting at energy_angle[0] ≤ |q| ≤ energy_angle[1],
+//	    time_scale: 0.98            # compared at time_scale·(F − 3)·k/(F − 4) frames
+//	  energy: 1.9*(1 - cos(q)) + p^2   # the quantity compared (this is the default)
+//
 // A file written by hnn learn (hnn.json) is read wherever a problem file
 // is: its Hamiltonian is the learned network.
 //

@@ -12,6 +12,7 @@ import (
 	"github.com/hnn-project/hnn/errorbound"
 	"github.com/hnn-project/hnn/hamiltonians"
 	"github.com/hnn-project/hnn/solver"
+	"github.com/hnn-project/hnn/solver/pixels"
 	"github.com/hnn-project/hnn/symplectic"
 )
 
@@ -107,6 +108,14 @@ type Learn struct {
 	// them for the spring and the pendulum).
 	EnergyInit         EnergyInit
 	EnergyLo, EnergyHi float64 // default [0.2, 1]
+	// Pixels, when not nil, makes the task the pixel pendulum of
+	// learn.pixels (package solver/pixels, run by Problem.RunPixels)
+	// instead of one on states: the Hamiltonian draws the frames, and of
+	// the keys above only hidden, steps, learning_rate, batch,
+	// weight_decay, seed, data_seed, energy_trajectories and energy apply
+	// (Energy then being a function of the label (q, p)).
+	Pixels *pixels.Settings
+
 	// Energy, when not nil, is the quantity the energy metric compares
 	// instead of the problem's Hamiltonian (learn.energy, a formula of the
 	// coordinates and momenta); the data and the true trajectories still

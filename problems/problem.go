@@ -195,6 +195,12 @@ func (d *decoder) parse(data []byte, defaultName string) (*Problem, error) {
 				return nil, &Error{Key: "learn.energy", Line: e.Line, Msg: err.Error(), Err: err}
 			}
 		}
+		if doc.Learn.Pixels != nil {
+			if p.Learn.Pixels, err = d.pixels(p, doc.Learn, p.Learn, top); err != nil {
+				return nil, err
+			}
+			p.Learn.Pixels.Energy.Energy = p.Learn.Energy
+		}
 	}
 	// A learn problem needs no initial state or interval of its own.
 	if doc.Learn == nil || doc.Initial.Kind != 0 {

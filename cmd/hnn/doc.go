@@ -158,9 +158,24 @@
 //	seed_summary). The catalogue's learn_mass_spring runs ten, because its
 //	baseline's energy error changes by orders of magnitude with the seeds.
 //
+//	A learn section with pixels (learn_pixel_pendulum) learns from images alone
+//	(Greydanus et al. §5): frames of the pendulum drawn from its Hamiltonian, an
+//	autoencoder of frame pairs, and the HNN or the baseline on its 2-D latent.
+//	Its table gives the losses ×1e5 and the energy metric ×1e3 (the analysis
+//	notebook's: a fresh trajectory's latent integrated and mapped to (q, 0.25q̇),
+//	over several fresh trajectories and the notebook's single one), and it writes
+//
+//	  DIR/report.json  kind "pixels", hnn and baseline: train_loss, test_loss and
+//	                   their terms, energy_mse, energy_mse_std,
+//	                   energy_mse_notebook, energy_scores, seconds
+//	  DIR/frames.png   true and decoded frames at steps 0 … 200 (Fig. 4)
+//	  DIR/latent.png   the HNN's latent space with level sets of H_θ (Fig. 5)
+//	  DIR/energy.png, DIR/loss.png
+//
 //	Examples:
 //	  hnn learn learn_mass_spring
 //	  hnn learn learn_pendulum -o out/pend
+//	  hnn learn learn_pixel_pendulum
 //	  hnn integrate out/learn_pendulum/hnn.json --method midpoint
 //
 //	Flags:
@@ -194,18 +209,20 @@
 //	  Fig. 7   Hénon–Heiles on [0, 12π], 80 neurons, K = 500, λ = 0.5
 //	  Eq. 11–12  the Lagrangian network on the oscillator and its cost
 //	  Greydanus et al. Table 1 rows 1–4 and the three-body table of appendix B
+//	  Greydanus et al. Table 1 row 5, Fig. 4 and 5: the pixel pendulum
 //
 //	Each experiment is a problem of the catalogue (paper_fig2 … paper_fig7,
 //	paper_eq12_lagrangian, learn_mass_spring, learn_pendulum,
-//	learn_real_pendulum, learn_two_body, learn_three_body), so one can be rerun
-//	alone with hnn solve or hnn learn. Each writes its figures and report.json
-//	into DIR/<problem>/.
+//	learn_real_pendulum, learn_two_body, learn_three_body,
+//	learn_pixel_pendulum), so one can be rerun alone with hnn solve or hnn
+//	learn. Each writes its figures and report.json into DIR/<problem>/.
 //
-//	The full run uses the papers' settings and takes about twenty minutes on
-//	two cores (it prints its total time). --quick trains with 1/25 of the
-//	epochs, 1/10 of the learn steps and 1/5 of the learn trajectories (the
-//	report says so) and takes about a minute; its numbers show the pipeline,
-//	not the papers' accuracy.
+//	The full run uses the papers' settings and takes about half an hour on two
+//	cores, eight minutes of it the pixel pendulum (it prints its total time).
+//	--quick trains with 1/25 of the epochs, 1/10 of the learn steps and 1/5 of
+//	the learn trajectories, and the pixel pendulum with 1/25 of its steps and
+//	1/5 of its trials (the report says so), and takes about a minute and a half;
+//	its numbers show the pipeline, not the papers' accuracy.
 //
 //	Progress is shown on a terminal. Ctrl-C stops after writing the report of
 //	the experiments finished so far and exits with status 130.
@@ -221,7 +238,7 @@
 //	  -plots string
 //	    	plot format: png or svg (default "png")
 //	  -quick
-//	    	fewer epochs, steps and trajectories: about a minute instead of twenty
+//	    	fewer epochs, steps and trajectories: about a minute and a half instead of half an hour
 //
 //	Usage: hnn solve FILE|NAME [-o DIR] [--epochs N] [--seed S] [--quiet]
 //

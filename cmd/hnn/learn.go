@@ -46,9 +46,24 @@ and a second table lists every run with the medians (report.json: seeds,
 seed_summary). The catalogue's learn_mass_spring runs ten, because its
 baseline's energy error changes by orders of magnitude with the seeds.
 
+A learn section with pixels (learn_pixel_pendulum) learns from images alone
+(Greydanus et al. §5): frames of the pendulum drawn from its Hamiltonian, an
+autoencoder of frame pairs, and the HNN or the baseline on its 2-D latent.
+Its table gives the losses ×1e5 and the energy metric ×1e3 (the analysis
+notebook's: a fresh trajectory's latent integrated and mapped to (q, 0.25q̇),
+over several fresh trajectories and the notebook's single one), and it writes
+
+  DIR/report.json  kind "pixels", hnn and baseline: train_loss, test_loss and
+                   their terms, energy_mse, energy_mse_std,
+                   energy_mse_notebook, energy_scores, seconds
+  DIR/frames.png   true and decoded frames at steps 0 … 200 (Fig. 4)
+  DIR/latent.png   the HNN's latent space with level sets of H_θ (Fig. 5)
+  DIR/energy.png, DIR/loss.png
+
 Examples:
   hnn learn learn_mass_spring
   hnn learn learn_pendulum -o out/pend
+  hnn learn learn_pixel_pendulum
   hnn integrate out/learn_pendulum/hnn.json --method midpoint
 `,
 		setup: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
@@ -188,6 +203,9 @@ func (o *learnOpts) run(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	dir := outDir(o.dir, p.Name)
+	if p.Learn != nil && p.Learn.Pixels != nil {
+		return o.runPixels(ctx, e, p, dir)
+	}
 	prog := newProgress(e)
 	out, err := learnTask(ctx, p, o.plots, func(model string, step, steps int, loss float64) {
 		prog.show(step, steps, 0, fmt.Sprintf("%s step %d/%d  loss %.3g", model, step, steps, loss))

@@ -34,18 +34,20 @@ with every figure embedded and every number the papers report beside ours:
   Fig. 7   Hénon–Heiles on [0, 12π], 80 neurons, K = 500, λ = 0.5
   Eq. 11–12  the Lagrangian network on the oscillator and its cost
   Greydanus et al. Table 1 rows 1–4 and the three-body table of appendix B
+  Greydanus et al. Table 1 row 5, Fig. 4 and 5: the pixel pendulum
 
 Each experiment is a problem of the catalogue (paper_fig2 … paper_fig7,
 paper_eq12_lagrangian, learn_mass_spring, learn_pendulum,
-learn_real_pendulum, learn_two_body, learn_three_body), so one can be rerun
-alone with hnn solve or hnn learn. Each writes its figures and report.json
-into DIR/<problem>/.
+learn_real_pendulum, learn_two_body, learn_three_body,
+learn_pixel_pendulum), so one can be rerun alone with hnn solve or hnn
+learn. Each writes its figures and report.json into DIR/<problem>/.
 
-The full run uses the papers' settings and takes about twenty minutes on
-two cores (it prints its total time). --quick trains with 1/25 of the
-epochs, 1/10 of the learn steps and 1/5 of the learn trajectories (the
-report says so) and takes about a minute; its numbers show the pipeline,
-not the papers' accuracy.
+The full run uses the papers' settings and takes about half an hour on two
+cores, eight minutes of it the pixel pendulum (it prints its total time).
+--quick trains with 1/25 of the epochs, 1/10 of the learn steps and 1/5 of
+the learn trajectories, and the pixel pendulum with 1/25 of its steps and
+1/5 of its trials (the report says so), and takes about a minute and a half;
+its numbers show the pipeline, not the papers' accuracy.
 
 Progress is shown on a terminal. Ctrl-C stops after writing the report of
 the experiments finished so far and exits with status 130.
@@ -58,7 +60,7 @@ Examples:
 		setup: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			o := &reproduceOpts{}
 			fs.StringVar(&o.dir, "o", filepath.Join("out", "reproduce"), "output directory")
-			fs.BoolVar(&o.quick, "quick", false, "fewer epochs, steps and trajectories: about a minute instead of twenty")
+			fs.BoolVar(&o.quick, "quick", false, "fewer epochs, steps and trajectories: about a minute and a half instead of half an hour")
 			fs.StringVar(&o.plots, "plots", "png", "plot format: png or svg")
 			return o.run
 		},
@@ -79,22 +81,25 @@ type reproScale struct {
 	learnSteps  int // divide learn steps by this
 	learnData   int // divide learn trajectories by this
 	energyCases int // at most this many energy-metric trajectories (0: the file's)
+	// pixelSteps and pixelTrials divide the pixel pendulum's Adam steps
+	// and trials.
+	pixelSteps, pixelTrials int
 	// costRounds rounds of costEpochs epochs of each formulation time the
 	// Lagrangian network against the Hamiltonian one.
 	costRounds, costEpochs int
 }
 
 var (
-	scaleFull  = reproScale{name: "full", epochs: 1, learnSteps: 1, learnData: 1, costRounds: 5, costEpochs: 1000}
-	scaleQuick = reproScale{name: "quick", epochs: 25, minEpochs: 200, learnSteps: 10, learnData: 5, energyCases: 5, costRounds: 5, costEpochs: 200}
+	scaleFull  = reproScale{name: "full", epochs: 1, learnSteps: 1, learnData: 1, pixelSteps: 1, pixelTrials: 1, costRounds: 5, costEpochs: 1000}
+	scaleQuick = reproScale{name: "quick", epochs: 25, minEpochs: 200, learnSteps: 10, learnData: 5, energyCases: 5, pixelSteps: 25, pixelTrials: 5, costRounds: 5, costEpochs: 200}
 )
 
 func (s reproScale) describe() string {
 	if s.epochs == 1 {
 		return "full: the papers' settings"
 	}
-	return fmt.Sprintf("%s: solver epochs ÷ %d (at least %d), learn steps ÷ %d, learn trajectories ÷ %d, at most %d energy-metric trajectories; every other setting as in the papers",
-		s.name, s.epochs, s.minEpochs, s.learnSteps, s.learnData, s.energyCases)
+	return fmt.Sprintf("%s: solver epochs ÷ %d (at least %d), learn steps ÷ %d, learn trajectories ÷ %d, at most %d energy-metric trajectories, pixel pendulum steps ÷ %d and trials ÷ %d; every other setting as in the papers",
+		s.name, s.epochs, s.minEpochs, s.learnSteps, s.learnData, s.energyCases, s.pixelSteps, s.pixelTrials)
 }
 
 func (o *reproduceOpts) run(ctx context.Context, e *env, args []string) error {
@@ -122,6 +127,7 @@ func (o *reproduceOpts) run(ctx context.Context, e *env, args []string) error {
 		{"Eq. 11–12", r.lagrangian},
 		{"Table 1", r.table1},
 		{"Table 2", r.table2},
+		{"Table 1 row 5", r.table1Pixels},
 	}
 	r.total = len(steps)
 	var failure error

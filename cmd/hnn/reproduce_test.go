@@ -15,12 +15,12 @@ import (
 	"github.com/hnn-project/hnn/symplectic"
 )
 
-// hnn reproduce --quick runs every experiment end to end (about a minute on
-// two cores) and REPORT.md embeds every figure, each embedded figure
+// hnn reproduce --quick runs every experiment end to end (about a minute and
+// a half on two cores) and REPORT.md embeds every figure, each embedded figure
 // exists, and the papers' numbers stand in its tables.
 func TestReproduce(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs every experiment of the papers in quick mode (about a minute)")
+		t.Skip("runs every experiment of the papers in quick mode (about a minute and a half)")
 	}
 	dir := t.TempDir()
 	if d := os.Getenv("HNN_REPRODUCE_DIR"); d != "" {
@@ -41,9 +41,9 @@ func TestReproduce(t *testing.T) {
 	imgs := regexp.MustCompile(`!\[[^\]]*\]\(([^)]+)\)`).FindAllStringSubmatch(report, -1)
 	// Fig. 2, 5 (one each), 3, 4 (two each), 6 (three), 7 (three), the
 	// Lagrangian (one), four Table 1 tasks and the three-body task (an
-	// overview each).
-	if len(imgs) != 18 {
-		t.Errorf("REPORT.md embeds %d figures, want 18", len(imgs))
+	// overview each), the pixel pendulum (frames, energy, latent).
+	if len(imgs) != 21 {
+		t.Errorf("REPORT.md embeds %d figures, want 21", len(imgs))
 	}
 	for _, m := range imgs {
 		if filepath.IsAbs(m[1]) {
@@ -58,18 +58,19 @@ func TestReproduce(t *testing.T) {
 		"Fig. 2", "Fig. 3", "Fig. 4", "Fig. 5", "Fig. 6", "Fig. 7", "Eq. 11–12", "Table 1", "three-body",
 		"| ℓmax | 3.3e-3 |", `| bound ℓmax/σmin on \|δx\|, \|δp\| | 3.3e-3 |`, "| E0 = H(z0) | 2.06 | 2.06 |", "| E0 = H(z0) | 0.13 |",
 		"about 2", "170 ± 20", "6.3e4 ± 3e4", "1.1e4 ± 8e3",
-		"differs by more than 2×", "experiments finished: 9 of 9",
+		"differs by more than 2×", "experiments finished: 10 of 10",
+		"Table 1, row 5: the pixel pendulum", "| HNN | 19 ± .2 |", "9.3 ± 1", "pixel pendulum steps ÷ 25",
 	} {
 		if !strings.Contains(report, want) {
 			t.Errorf("REPORT.md lacks %q", want)
 		}
 	}
-	for _, sub := range []string{"paper_fig3", "paper_eq12_lagrangian", "learn_two_body"} {
+	for _, sub := range []string{"paper_fig3", "paper_eq12_lagrangian", "learn_two_body", "learn_pixel_pendulum"} {
 		if _, err := os.Stat(filepath.Join(dir, sub, "report.json")); err != nil {
 			t.Errorf("%s/report.json: %v", sub, err)
 		}
 	}
-	if !strings.Contains(stdout, "REPORT.md (9 of 9 experiments") {
+	if !strings.Contains(stdout, "REPORT.md (10 of 10 experiments") {
 		t.Errorf("stdout %q", stdout)
 	}
 }

@@ -26,6 +26,7 @@ type Rollout struct {
 	Times  []float64 // in frames
 	Latent []float64 // K × 2
 	Labels []float64 // K × 2
+	Energy []float64 // the energy compared, of each predicted label
 	Failed bool
 	// Frames are the decoded first frames of the pairs at the strip's
 	// steps (first trajectory only).
@@ -129,7 +130,9 @@ func (m *Model) energy(ctx context.Context, set Settings, fresh []*Trajectory) (
 			score = 0
 			for k := range r.Times {
 				q, p := tr.Label(k)
-				de := E.H([]float64{q, p}) - E.H(r.Labels[2*k:2*k+2])
+				e := E.H(r.Labels[2*k : 2*k+2])
+				r.Energy = append(r.Energy, e)
+				de := E.H([]float64{q, p}) - e
 				score += de * de
 			}
 			score /= float64(len(r.Times))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"image"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/hnn-project/hnn/hamiltonians"
@@ -29,9 +30,10 @@ type Result struct {
 	// sample); the models' decoded frames are in their Rollout.Frames.
 	StripSteps []int
 	Truth      []*image.Gray
-	// TrueLabels are the labels of the first fresh trajectory's samples.
-	TrueLabels []float64
-	Portrait   Portrait
+	// TrueLabels are the labels of the first fresh trajectory's samples and
+	// TrueEnergy the energy compared at each.
+	TrueLabels, TrueEnergy []float64
+	Portrait               Portrait
 	// Seconds is the wall-clock time of Run; CPUSeconds the processor
 	// time of the process meanwhile, all cores (0 where not reported).
 	Seconds, CPUSeconds float64
@@ -49,6 +51,9 @@ type Portrait struct {
 	Points []float64 // n × 2 latents of training samples
 	Xs, Ys []float64 // the grid's z_q and z_p
 	H      []float64 // H_θ at (Xs[i], Ys[j]), index j·len(Xs) + i
+	// Levels are level sets worth drawing: H_θ's 5, 20, 40, 60, 80 and 95 %
+	// quantiles over Points.
+	Levels []float64
 	// Encoded are the latents of the first fresh trajectory's samples;
 	// the HNN's prediction is Result.HNN.Rollout.Latent.
 	Encoded []float64
@@ -95,6 +100,7 @@ func Run(ctx context.Context, h hamiltonians.Hamiltonian, s *Settings, mon solve
 	for k := 0; k < tr.Samples(); k++ {
 		q, p := tr.Label(k)
 		res.TrueLabels = append(res.TrueLabels, q, p)
+		res.TrueEnergy = append(res.TrueEnergy, set.Energy.Energy.H([]float64{q, p}))
 	}
 	res.Portrait = portrait(hnn.Model, data, tr)
 	res.Seconds, res.CPUSeconds = time.Since(start).Seconds(), solver.ProcessSeconds()-cpu
@@ -149,6 +155,14 @@ func portrait(m *Model, d *Dataset, tr *Trajectory) Portrait {
 		for _, x := range p.Xs {
 			p.H = append(p.H, h.H([]float64{x, y}))
 		}
+	}
+	hs := make([]float64, 0, count)
+	for i := 0; i < len(p.Points); i += 2 {
+		hs = append(hs, h.H(p.Points[i:i+2]))
+	}
+	slices.Sort(hs)
+	for _, f := range []float64{0.05, 0.2, 0.4, 0.6, 0.8, 0.95} {
+		p.Levels = append(p.Levels, hs[int(f*float64(len(hs)-1))])
 	}
 	return p
 }

@@ -104,6 +104,12 @@ var notebookEnergy = func() hamiltonians.Hamiltonian {
 	return f
 }()
 
+// Validate reports what is wrong with s, if anything.
+func (s *Settings) Validate() error {
+	_, err := s.resolved()
+	return err
+}
+
 func (s *Settings) resolved() (Settings, error) {
 	var r Settings
 	if s != nil {

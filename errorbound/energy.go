@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/hnn-project/hnn/hamiltonians"
+	"github.com/hnn-project/hnn/internal/stats"
 	"github.com/hnn-project/hnn/symplectic"
 )
 
@@ -132,16 +133,6 @@ func EnergyMSEObserved(ctx context.Context, h hamiltonians.Hamiltonian, model sy
 }
 
 func meanStderr(scores []float64) (mean, stderr float64, err error) {
-	for _, s := range scores {
-		mean += s
-	}
-	mean /= float64(len(scores))
-	if len(scores) > 1 {
-		var v float64
-		for _, s := range scores {
-			v += (s - mean) * (s - mean)
-		}
-		stderr = math.Sqrt(v/float64(len(scores)-1)) / math.Sqrt(float64(len(scores)))
-	}
+	mean, stderr = stats.MeanStderr(scores)
 	return mean, stderr, nil
 }

@@ -125,13 +125,7 @@ type Learn struct {
 
 func (d *decoder) learn(f *fileLearn, top *yaml.Node) (*Learn, error) {
 	l := &Learn{Trajectories: 50, Points: 30, Time: 3, RadiusLo: 0.1, RadiusHi: 1, Seeds: 1, EnergyTrajectories: 15, EnergyTime: 20, EnergyTimeGrowth: 1, EnergyPoints: 500, EnergyLo: 0.2, EnergyHi: 1}
-	var err error
-	ints := []struct {
-		e      *expr
-		key    string
-		dst    *int
-		lo, hi int
-	}{
+	if err := d.ints([]intKey{
 		{f.Trajectories, "learn.trajectories", &l.Trajectories, 2, MaxTrajectories},
 		{f.Points, "learn.points", &l.Points, 2, MaxPoints},
 		{f.TestTrajectories, "learn.test_trajectories", &l.TestTrajectories, 1, MaxTrajectories},
@@ -140,41 +134,20 @@ func (d *decoder) learn(f *fileLearn, top *yaml.Node) (*Learn, error) {
 		{f.Seeds, "learn.seeds", &l.Seeds, 1, MaxSeeds},
 		{f.EnergyTrajectories, "learn.energy_trajectories", &l.EnergyTrajectories, 1, 10_000},
 		{f.EnergyPoints, "learn.energy_points", &l.EnergyPoints, 2, MaxPoints},
+	}); err != nil {
+		return nil, err
 	}
-	for _, c := range ints {
-		if c.e == nil {
-			continue
-		}
-		if *c.dst, err = d.integer(c.e, c.key, c.lo, c.hi); err != nil {
-			return nil, err
-		}
-	}
-	reals := []struct {
-		e    *expr
-		key  string
-		dst  *float64
-		open bool // must be > 0 rather than ≥ 0
-	}{
+	if err := d.reals([]realKey{
 		{f.Time, "learn.time", &l.Time, true},
 		{f.Noise, "learn.noise", &l.Noise, false},
 		{f.LearningRate, "learn.learning_rate", &l.Settings.LearningRate, true},
 		{f.WeightDecay, "learn.weight_decay", &l.Settings.WeightDecay, false},
 		{f.EnergyTime, "learn.energy_time", &l.EnergyTime, true},
 		{f.EnergyTimeGrowth, "learn.energy_time_growth", &l.EnergyTimeGrowth, true},
+	}); err != nil {
+		return nil, err
 	}
-	for _, c := range reals {
-		if c.e == nil {
-			continue
-		}
-		v, err := d.eval(c.e, c.key)
-		if err != nil {
-			return nil, err
-		}
-		if v < 0 || c.open && v == 0 {
-			return nil, &Error{Key: c.key, Line: c.e.Line, Msg: fmt.Sprintf("must be %s 0, got %v", map[bool]string{true: ">", false: "≥"}[c.open], v)}
-		}
-		*c.dst = v
-	}
+	var err error
 	if l.Init, err = choice(f.Init, "learn.init", []StateInit{InitRadius, InitOrbits}); err != nil {
 		return nil, err
 	}
@@ -267,6 +240,56 @@ func (d *decoder) learn(f *fileLearn, top *yaml.Node) (*Learn, error) {
 		l.DataSeed = uint64(v)
 	}
 	return l, nil
+}
+
+// intKey is an integer key of a section: its value, name, destination and
+// range.
+type intKey struct {
+	e      *expr
+	key    string
+	dst    *int
+	lo, hi int
+}
+
+// ints reads the integer keys that are present.
+func (d *decoder) ints(keys []intKey) error {
+	for _, c := range keys {
+		if c.e == nil {
+			continue
+		}
+		v, err := d.integer(c.e, c.key, c.lo, c.hi)
+		if err != nil {
+			return err
+		}
+		*c.dst = v
+	}
+	return nil
+}
+
+// realKey is a real key of a section that must be ≥ 0, or > 0 when open.
+type realKey struct {
+	e    *expr
+	key  string
+	dst  *float64
+	open bool
+}
+
+// reals reads the real keys that are present.
+func (d *decoder) reals(keys []realKey) error {
+	for _, c := range keys {
+		if c.e == nil {
+			continue
+		}
+		v, err := d.eval(c.e, c.key)
+		if err != nil {
+			return err
+		}
+		if v < 0 || c.open && v == 0 {
+			return &Error{Key: c.key, Line: c.e.Line, Msg: fmt.Sprintf("must be %s 0, got %v", map[bool]string{true: ">", false: "≥"}[c.open], v)}
+		}
+		*c.dst = v
+	}
+	return nil
 }
 
 // interval reads a range [low, high] with 0 < low ≤ high.

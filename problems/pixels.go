@@ -56,53 +56,25 @@ func (d *decoder) pixels(p *Problem, f *fileLearn, l *Learn, top *yaml.Node) (*p
 	fp := f.Pixels
 	s := &pixels.Settings{}
 	ds, ts := &s.Data, &s.Train
-	ints := []struct {
-		e      *expr
-		key    string
-		dst    *int
-		lo, hi int
-	}{
+	if err := d.ints([]intKey{
 		{fp.Trials, "learn.pixels.trials", &ds.Trials, 2, pixels.MaxTrials},
 		{fp.Frames, "learn.pixels.frames", &ds.Frames, 4, pixels.MaxFrames},
 		{fp.Side, "learn.pixels.side", &ds.Geometry.Side, 4, pixels.MaxSide},
 		{fp.Width, "learn.pixels.width", &s.Model.Width, 1, MaxWidth},
 		{fp.EnergyFrames, "learn.pixels.energy_frames", &s.Energy.Frames, 5, pixels.MaxFrames},
+	}); err != nil {
+		return nil, err
 	}
-	for _, c := range ints {
-		if c.e == nil {
-			continue
-		}
-		v, err := d.integer(c.e, c.key, c.lo, c.hi)
-		if err != nil {
-			return nil, err
-		}
-		*c.dst = v
-	}
-	reals := []struct {
-		e   *expr
-		key string
-		dst *float64
-	}{
-		{fp.Dt, "learn.pixels.dt", &ds.Dt},
-		{fp.MaxAngle, "learn.pixels.max_angle", &ds.MaxAngle},
-		{fp.MaxMomentum, "learn.pixels.max_momentum", &ds.MaxMomentum},
-		{fp.LabelScale, "learn.pixels.label_scale", &ds.LabelScale},
-		{fp.TestFraction, "learn.pixels.test_fraction", &ds.TestFraction},
-		{fp.DynamicsWeight, "learn.pixels.dynamics_weight", &ts.DynamicsWeight},
-		{fp.TimeScale, "learn.pixels.time_scale", &s.Energy.TimeScale},
-	}
-	for _, c := range reals {
-		if c.e == nil {
-			continue
-		}
-		v, err := d.eval(c.e, c.key)
-		if err != nil {
-			return nil, err
-		}
-		if !(v > 0) {
-			return nil, &Error{Key: c.key, Line: c.e.Line, Msg: fmt.Sprintf("must be > 0, got %v", v)}
-		}
-		*c.dst = v
+	if err := d.reals([]realKey{
+		{fp.Dt, "learn.pixels.dt", &ds.Dt, true},
+		{fp.MaxAngle, "learn.pixels.max_angle", &ds.MaxAngle, true},
+		{fp.MaxMomentum, "learn.pixels.max_momentum", &ds.MaxMomentum, true},
+		{fp.LabelScale, "learn.pixels.label_scale", &ds.LabelScale, true},
+		{fp.TestFraction, "learn.pixels.test_fraction", &ds.TestFraction, true},
+		{fp.DynamicsWeight, "learn.pixels.dynamics_weight", &ts.DynamicsWeight, true},
+		{fp.TimeScale, "learn.pixels.time_scale", &s.Energy.TimeScale, true},
+	}); err != nil {
+		return nil, err
 	}
 	if len(fp.EnergyAngle) > 0 {
 		var err error

@@ -221,8 +221,8 @@
 //	cores, eight minutes of it the pixel pendulum (it prints its total time).
 //	--quick trains with 1/25 of the epochs, 1/10 of the learn steps and 1/5 of
 //	the learn trajectories, and the pixel pendulum with 1/25 of its steps and
-//	1/5 of its trials (the report says so), and takes about a minute and a half;
-//	its numbers show the pipeline, not the papers' accuracy.
+//	1/5 of its trials (the report says so), and takes about a minute; its
+//	numbers show the pipeline, not the papers' accuracy.
 //
 //	Progress is shown on a terminal. Ctrl-C stops after writing the report of
 //	the experiments finished so far and exits with status 130.
@@ -238,7 +238,7 @@
 //	  -plots string
 //	    	plot format: png or svg (default "png")
 //	  -quick
-//	    	fewer epochs, steps and trajectories: about a minute and a half instead of half an hour
+//	    	fewer epochs, steps and trajectories: about a minute instead of half an hour
 //
 //	Usage: hnn solve FILE|NAME [-o DIR] [--epochs N] [--seed S] [--quiet]
 //

@@ -46,8 +46,8 @@ The full run uses the papers' settings and takes about half an hour on two
 cores, eight minutes of it the pixel pendulum (it prints its total time).
 --quick trains with 1/25 of the epochs, 1/10 of the learn steps and 1/5 of
 the learn trajectories, and the pixel pendulum with 1/25 of its steps and
-1/5 of its trials (the report says so), and takes about a minute and a half;
-its numbers show the pipeline, not the papers' accuracy.
+1/5 of its trials (the report says so), and takes about a minute; its
+numbers show the pipeline, not the papers' accuracy.
 
 Progress is shown on a terminal. Ctrl-C stops after writing the report of
 the experiments finished so far and exits with status 130.
@@ -60,7 +60,7 @@ Examples:
 		setup: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			o := &reproduceOpts{}
 			fs.StringVar(&o.dir, "o", filepath.Join("out", "reproduce"), "output directory")
-			fs.BoolVar(&o.quick, "quick", false, "fewer epochs, steps and trajectories: about a minute and a half instead of half an hour")
+			fs.BoolVar(&o.quick, "quick", false, "fewer epochs, steps and trajectories: about a minute instead of half an hour")
 			fs.StringVar(&o.plots, "plots", "png", "plot format: png or svg")
 			return o.run
 		},

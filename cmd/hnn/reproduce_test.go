@@ -15,12 +15,12 @@ import (
 	"github.com/hnn-project/hnn/symplectic"
 )
 
-// hnn reproduce --quick runs every experiment end to end (about a minute and
-// a half on two cores) and REPORT.md embeds every figure, each embedded figure
+// hnn reproduce --quick runs every experiment end to end (about a minute on
+// two cores) and REPORT.md embeds every figure, each embedded figure
 // exists, and the papers' numbers stand in its tables.
 func TestReproduce(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs every experiment of the papers in quick mode (about a minute and a half)")
+		t.Skip("runs every experiment of the papers in quick mode (about a minute)")
 	}
 	dir := t.TempDir()
 	if d := os.Getenv("HNN_REPRODUCE_DIR"); d != "" {

@@ -31,6 +31,16 @@
 //
 // the bias added to value rows only, and the same products per layer.
 //
+// # Residual layers and sparse inputs
+//
+// ResWorkspace runs a Net's layers as they are or with residual hidden
+// layers after the first (h_l = h_{l−1} + σ(h_{l−1}W_l + b_l)), with its
+// reverse pass, on the calling goroutine only. Its first product skips the
+// input columns that are zero on every row of a block of rows (GroupRows),
+// which leaves the values exact: pixel frames are mostly black.
+// GradWorkspace.InputGradient carries a loss on ∇ₓN back to x, so that a
+// learned Hamiltonian's inputs can come from another network.
+//
 // # Kernels
 //
 // On amd64 with AVX2 and FMA (detected at run time) the products run on a

@@ -12,7 +12,8 @@ import (
 )
 
 // Trained is one model after training: its loss on the training and the
-// test set, the loss of every step, and the wall-clock time it took.
+// test set, the loss of every step, and the wall-clock time of its
+// training and of those evaluations.
 type Trained struct {
 	Model       *Model
 	Train, Test Losses

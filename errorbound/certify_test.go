@@ -507,3 +507,31 @@ func TestNormVerified(t *testing.T) {
 		}
 	}
 }
+
+// A ctx cancelled while the certificate is computed stops Certify
+// promptly with ctx's error, and Assess then finishes everything else
+// with the certificate marked as interrupted.
+func TestCertifyInterrupted(t *testing.T) {
+	h := formula(t, "p^2/2 + q^2/2")
+	ctx, cancel := context.WithCancel(context.Background())
+	calls := 0
+	set := &CertifySettings{Intervals: 4000, Progress: func(done, total int) {
+		calls++
+		cancel()
+	}}
+	if _, err := Certify(ctx, h, oscillatorPerturbed(1e-4), 4*math.Pi, set); err != context.Canceled || calls != 1 {
+		t.Fatalf("Certify after cancel: %v after %d progress calls", err, calls)
+	}
+	ctx, cancel = context.WithCancel(context.Background())
+	a, err := Assess(ctx, Case{H: h, Z0: []float64{1, 0}, T: 4 * math.Pi, K: 200}, oscillatorPerturbed(1e-4), &AssessSettings{
+		EulerFactors: []int{1},
+		Stage: func(s string) {
+			if s == "certified bound" {
+				cancel()
+			}
+		},
+	})
+	if err != nil || !a.Interrupted || a.Certified.Certified || !strings.Contains(a.Certified.Reason, "interrupted") || len(a.Euler) != 1 || a.StepsToMatch == 0 {
+		t.Fatalf("Assess interrupted in the certificate: %v, %+v", err, a)
+	}
+}

@@ -16,10 +16,35 @@ import (
 // computed one, and the next float up bounds it.
 var inf = math.Inf(1)
 
-func addUp(a, b float64) float64 { return math.Nextafter(a+b, inf) }
-func mulUp(a, b float64) float64 { return math.Nextafter(a*b, inf) }
-func divUp(a, b float64) float64 { return math.Nextafter(a/b, inf) }
-func sqrtUp(a float64) float64   { return math.Nextafter(math.Sqrt(a), inf) }
+// A zero operand keeps a result exact.
+
+func addUp(a, b float64) float64 {
+	if a == 0 || b == 0 {
+		return a + b
+	}
+	return math.Nextafter(a+b, inf)
+}
+
+func mulUp(a, b float64) float64 {
+	if (a == 0 || b == 0) && !math.IsInf(a, 0) && !math.IsInf(b, 0) {
+		return 0
+	}
+	return math.Nextafter(a*b, inf)
+}
+
+func divUp(a, b float64) float64 {
+	if a == 0 && b != 0 && !math.IsNaN(b) {
+		return 0
+	}
+	return math.Nextafter(a/b, inf)
+}
+
+func sqrtUp(a float64) float64 {
+	if a == 0 {
+		return 0
+	}
+	return math.Nextafter(math.Sqrt(a), inf)
+}
 
 // expUp bounds e^x from above (math.Exp widened as internal/interval does).
 func expUp(x float64) float64 { return interval.Point(x).Exp().Hi }

@@ -460,22 +460,16 @@ func TestNormVerified(t *testing.T) {
 		ws := newNormWS(D)
 		for trial := range 40 {
 			x := mat.NewDense(D, D, nil)
+			gauss := make([]float64, D*D)
+			for i := range gauss {
+				gauss[i] = rng.NormFloat64()
+			}
 			switch trial % 4 {
 			case 0:
-				for i := 0; i < D; i++ {
-					for j := 0; j < D; j++ {
-						x.Set(i, j, rng.NormFloat64())
-					}
-				}
-			case 1: // orthogonal: QR of a random matrix
-				g := mat.NewDense(D, D, nil)
-				for i := 0; i < D; i++ {
-					for j := 0; j < D; j++ {
-						g.Set(i, j, rng.NormFloat64())
-					}
-				}
+				x = mat.NewDense(D, D, gauss)
+			case 1: // orthogonal: the Q of a random matrix
 				var qr mat.QR
-				qr.Factorize(g)
+				qr.Factorize(mat.NewDense(D, D, gauss))
 				qr.QTo(x)
 			case 2: // a shear [[I, S], [0, I]] with large symmetric S
 				d := D / 2

@@ -120,6 +120,9 @@ type Assessment struct {
 	Certified      Certified
 	CertifiedCheck Check
 	CertifySeconds float64
+	// Interrupted is set when ctx was cancelled during the certificate,
+	// which was then left unfinished.
+	Interrupted bool
 	// EulerMethod is the symplectic Euler variant for H, Euler its runs at
 	// each factor of AssessSettings.Factors.
 	EulerMethod symplectic.Method
@@ -135,9 +138,12 @@ type Assessment struct {
 // Assess compares s with the reference and with symplectic Euler and
 // computes the paper's bound, the error-propagation estimate and the
 // certified bound, each checked against the actual error. The reference is
-// computed once and the solution evaluated once on the grid. A cancelled
-// ctx stops it with ctx's error. s must be an Encloser for the certified
-// bound (else Certified says why there is none).
+// computed once and the solution evaluated once on the grid. A ctx
+// cancelled before the certified bound stops it with ctx's error; one
+// cancelled while the certificate is computed stops the certificate only
+// (Certified says it was interrupted, Interrupted is set) and the rest is
+// finished. s must be an Encloser for the certified bound (else Certified
+// says why there is none).
 func Assess(ctx context.Context, c Case, s Solution, set *AssessSettings) (*Assessment, error) {
 	if set == nil {
 		set = &AssessSettings{}
@@ -197,7 +203,12 @@ func Assess(ctx context.Context, c Case, s Solution, set *AssessSettings) (*Asse
 	stage("certified bound")
 	start := time.Now()
 	if a.Certified, err = Certify(ctx, h, s, c.T, set.Certify); err != nil {
-		return nil, err
+		if ctx.Err() == nil {
+			return nil, err
+		}
+		a.Certified = notCertified("interrupted before the certificate was finished")
+		a.Interrupted = true
+		ctx = context.WithoutCancel(ctx)
 	}
 	a.CertifySeconds = time.Since(start).Seconds()
 	a.CertifiedCheck = check(math.NaN(), a.Network.Max)

@@ -1,101 +1,125 @@
 package errorbound
 
 import (
+	"context"
 	"fmt"
 	"math"
-
-	"gonum.org/v1/gonum/mat"
 
 	"github.com/hnn-project/hnn/internal/interval"
 )
 
-// blocks groups the sub-intervals into about 256 blocks [C_J, C_{J+1}]
-// and computes the norms of the propagator the closure needs: P[J][I] =
-// ‖Φ(C_J, C_I)‖₂ for block ends I ≤ J, from Φ(C_J)Φ(C_I)⁻¹ with Φ⁻¹ =
-// −JΦᵀJ, and inner[J] ≥ ‖Φ(t, s)‖₂ for s ≤ t both in block J, from the
-// norms between the block's start and its nodes and the Grönwall factors
-// L_k of the sub-intervals holding s and t.
-func (c *certifier) blocks() string {
-	N, D := c.N, c.D
-	S := max(1, (N+255)/256)
-	for b := 0; b < N; b += S {
-		c.ends = append(c.ends, b)
-	}
-	c.ends = append(c.ends, N)
+// pairs bounds P[J][I] ≥ ‖Φ(C_J, C_I)‖₂ for all block ends I < J from the
+// block propagators, without ever inverting Φ. For a start I, the products
+// X̃_J = fl(B̃_{J−1}·X̃_{J−1}), X̃_{I+1} = B̃_I, have the error D_J = Φ(C_J,
+// C_I) − X̃_J with
+//
+//	D_J = Σ_{K=I}^{J−1} Φ(C_J, C_{K+1})·(E_K·X̃_K − F_{K+1}),
+//
+// E_K = B_K − B̃_K (‖E_K‖ ≤ be[K]) and F_{K+1} the rounding of the product
+// (‖F‖ ≤ γ_D‖B̃_K‖_F‖X̃_K‖_F), each local error carried to C_J by the true
+// propagator. So P[J][I] = ‖X̃_J‖ + Σ_K P[J][K+1]·(be[K]‖X̃_K‖ + ‖F_{K+1}‖)
+// with the P of later starts, computed first (I descending); ‖X̃_J‖ is the
+// verified norm of normWS. A growing Φ (a saddle, where Φ(C_J)Φ(C_I)⁻¹
+// loses every digit) costs nothing here: each product is of well-scaled
+// block propagators.
+func (c *certifier) pairs(ctx context.Context) error {
+	D := c.D
 	M := len(c.ends) - 1
-	pn := newPairNorm(D)
-	inv := make([][]float64, N+1)
-	for k, p := range c.phi {
-		inv[k] = symplecticInverse(p, D)
-	}
-	c.inner = make([]float64, M)
-	for J := 0; J < M; J++ {
-		b0, b1 := c.ends[J], c.ends[J+1]
-		// Φ(t_j, t_i) = Φ(t_j, C_J)Φ(C_J, t_i): the largest norm forward
-		// from the block start times the largest backward to it.
-		fwd, bwd, lmax := 1.0, 1.0, 1.0
-		for j := b0 + 1; j <= b1; j++ {
-			fwd = math.Max(fwd, pn.norm(c.phi[j], inv[b0]))
-			bwd = math.Max(bwd, pn.norm(c.phi[b0], inv[j]))
-		}
-		for k := b0; k < b1; k++ {
-			lmax = math.Max(lmax, c.growth[k])
-		}
-		c.inner[J] = up(fwd * bwd * lmax * lmax)
-	}
 	c.P = make([][]float64, M+1)
-	var pmax float64
-	for J := 0; J <= M; J++ {
+	for J := range c.P {
 		c.P[J] = make([]float64, J+1)
 		c.P[J][J] = 1
-		for I := 0; I < J; I++ {
-			c.P[J][I] = pn.norm(c.phi[c.ends[J]], inv[c.ends[I]])
-			pmax = math.Max(pmax, c.P[J][I])
+	}
+	bf := make([]float64, M)
+	for K := range bf {
+		bf[K] = frobUp(c.bt[K])
+	}
+	gD := gamma(D)
+	ws := newNormWS(D)
+	x, xn := make([]float64, D*D), make([]float64, D*D)
+	cK := make([]float64, M) // be[K]·‖X̃_K‖ + ‖F_{K+1}‖, for K ≥ I
+	var pmax float64
+	for I := M - 1; I >= 0; I-- {
+		if I%16 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		copy(x, c.bt[I])
+		nx := ws.norm(x)
+		cK[I] = c.be[I]
+		c.P[I+1][I] = addUp(nx, c.be[I])
+		pmax = math.Max(pmax, c.P[I+1][I])
+		for J := I + 2; J <= M; J++ {
+			B := c.bt[J-1]
+			matMul(xn, B, x, D)
+			f := mulUp(mulUp(gD, bf[J-1]), frobUp(x))
+			cK[J-1] = addUp(mulUp(c.be[J-1], nx), f)
+			x, xn = xn, x
+			nx = ws.norm(x)
+			s := nx
+			for K := I; K < J; K++ {
+				s = addUp(s, mulUp(c.P[J][K+1], cK[K]))
+			}
+			c.P[J][I] = s
+			pmax = math.Max(pmax, s)
 		}
 	}
-	var imax float64
 	for _, v := range c.inner {
-		imax = math.Max(imax, v)
+		pmax = math.Max(pmax, v)
 	}
-	// The computed Φ differs from the exact one by its integration error:
-	// with E the sum of DOP853's local error estimates, allow a relative
-	// 2D·‖Φ‖·E on every norm.
-	pmax = math.Max(pmax, 1)
-	c.phiErr = 2 * float64(D) * pmax * imax * c.errSum
-	c.phiMaxV = up(imax * imax * pmax * (1 + c.phiErr))
-	if !finite(c.phiMaxV) {
-		return "the fundamental matrix of the variational equation is not finite"
-	}
-	return ""
+	c.phiMax = pmax
+	return nil
 }
 
-// close closes the tube block by block, forward in time. With ρ_J the
-// tube radius on block J, q(s) = δ(s) + ½M3_J(ρ_J)ρ_J² the integrand of
-// the remainder and Q_J = ∫_{block J} q, the error on block J is at most
+// matMul stores a·b for D×D row-major matrices (dst distinct from both).
+func matMul(dst, a, b []float64, D int) {
+	clear(dst)
+	for i := 0; i < D; i++ {
+		row := dst[i*D : (i+1)*D]
+		for k, aik := range a[i*D : (i+1)*D] {
+			if aik == 0 {
+				continue
+			}
+			for j, bkj := range b[k*D : (k+1)*D] {
+				row[j] += aik * bkj
+			}
+		}
+	}
+}
+
+// close closes the tube block by block, forward in time. The error is e =
+// ũ + w with ‖w(t)‖ ≤ ∫₀ᵗ ‖Φ(t,s)‖·q(s)ds, q = ‖d‖ + δ + ½M3ρ² (the defect
+// of ũ, the residual's departure from its model, the second-order
+// remainder over the tube of radius ρ). With Q_J = ∫_{block J} q, the
+// error on block J is at most
 //
-//	β_J = sup_J ‖u‖ + ε + inner_J·(W_J + Q_J),  W_J = Σ_{I<J} P[J][I+1]·inner_I·Q_I,
+//	β_J = sup_J ‖ũ‖ + inner_J·(W_J + Q_J),  W_J = Σ_{I<J} P[J][I+1]·inner_I·Q_I,
 //
 // and the block is closed when β_J < ρ_J, ρ_J searched from a few
 // multiples of β_J without the nonlinear term, then shrunk towards β_J.
 // W_J depends only on earlier blocks, so one pass suffices.
-func (c *certifier) close() Certified {
-	N, D := c.N, c.D
+func (c *certifier) close(ctx context.Context) (Certified, error) {
+	N, D, st := c.N, c.D, c.st
 	M := len(c.ends) - 1
-	// The linear part u = −Φ(t)v(t): Φ carries a relative error of
-	// phiErr, v the quadrature error.
-	var pmax float64
-	for _, p := range c.phi {
-		pmax = math.Max(pmax, math.Sqrt(dot(p, p)))
+	res := Certified{Bound: math.Inf(1), PhiMax: c.phiMax, Intervals: N}
+	third := make([]interval.Interval, len(st.third))
+	var dense3 []interval.Interval
+	if st.sp == nil {
+		dense3 = make([]interval.Interval, D*D*D)
 	}
-	integ := up(pmax * (c.phiErr*c.vmax + c.quadErr))
-	rel := 1 + c.phiErr
-	res := Certified{Bound: math.Inf(1), Integration: integ, PhiMax: c.phiMaxV, Intervals: N}
-	third := make([]interval.Interval, D*D*D)
+	tn := newThirdNorm(st)
 	tube := make([]interval.Interval, D)
 	qres := make([]float64, M) // ∫δ over block I
+	qdef := make([]float64, M) // ∫‖d‖ over block I
 	qnl := make([]float64, M)  // ∫½M3ρ² over block I
 	var why string
 	for J := 0; J < M; J++ {
+		if J%16 == 0 {
+			if err := ctx.Err(); err != nil {
+				return Certified{}, err
+			}
+		}
 		b0, b1 := c.ends[J], c.ends[J+1]
 		box := append([]interval.Interval(nil), c.box[b0]...)
 		var ulin float64
@@ -104,36 +128,41 @@ func (c *certifier) close() Certified {
 				box[i] = interval.Hull(box[i], c.box[k][i])
 			}
 			ulin = math.Max(ulin, c.ulin[k])
-			qres[J] += (c.node(k+1) - c.node(k)) * c.delta[k]
+			h := interval.Point(c.node(k + 1)).Sub(interval.Point(c.node(k))).Hi
+			qres[J] = addUp(qres[J], mulUp(h, c.delta[k]))
+			qdef[J] = addUp(qdef[J], c.dint[k])
 		}
-		hJ := c.node(b1) - c.node(b0)
-		var wres, wnl float64
+		hJ := interval.Point(c.node(b1)).Sub(interval.Point(c.node(b0))).Hi
+		var wres, wdef, wnl float64
 		for I := 0; I < J; I++ {
-			f := c.P[J][I+1] * c.inner[I] * rel
-			wres += f * qres[I]
-			wnl += f * qnl[I]
+			f := mulUp(c.P[J][I+1], c.inner[I])
+			wres = addUp(wres, mulUp(f, qres[I]))
+			wdef = addUp(wdef, mulUp(f, qdef[I]))
+			wnl = addUp(wnl, mulUp(f, qnl[I]))
 		}
-		in := c.inner[J] * rel
-		base := up(ulin + integ + in*(wres+wnl+qres[J]))
+		in := c.inner[J]
+		residual := mulUp(in, addUp(wres, qres[J]))
+		defect := mulUp(in, addUp(wdef, qdef[J]))
+		base := addUp(addUp(ulin, residual), addUp(defect, mulUp(in, wnl)))
 		if !finite(base) {
 			res.Reason = fmt.Sprintf("the linear part of the bound is not finite at t = %.4g", c.node(b0))
-			return res
+			return res, nil
 		}
 		var m3 float64
 		nonlinear := func(rho float64) float64 {
 			for i := range tube {
 				tube[i] = box[i].Inflate(rho)
 			}
-			if err := c.hb.Deriv3Box(third, tube); err != nil {
+			if err := st.thirdBox(third, dense3, tube); err != nil {
 				why = fmt.Sprintf("the third derivatives of H cannot be enclosed over the tube of radius %.3g at t = %.4g: %v", rho, c.node(b0), err)
 				return math.Inf(1)
 			}
-			m3 = thirdNorm(third, D)
+			m3 = tn.bound(third)
 			if !finite(m3) {
 				why = fmt.Sprintf("the third derivatives of H are not finite over the tube of radius %.3g at t = %.4g (it reaches a singularity of H)", rho, c.node(b0))
 				return math.Inf(1)
 			}
-			return up(hJ * 0.5 * m3 * rho * rho)
+			return mulUp(mulUp(hJ, 0.5*m3), mulUp(rho, rho))
 		}
 		const tiny = 1e-300
 		closed := false
@@ -146,7 +175,7 @@ func (c *certifier) close() Certified {
 			rho = r*base + tiny
 			why = ""
 			q = nonlinear(rho)
-			beta = up(base + in*q)
+			beta = addUp(base, mulUp(in, q))
 			if n == 0 {
 				first = why
 				if first == "" {
@@ -163,7 +192,7 @@ func (c *certifier) close() Certified {
 			for range 4 {
 				rho2 := beta*(1+1e-9) + tiny
 				q2 := nonlinear(rho2)
-				beta2 := up(base + in*q2)
+				beta2 := addUp(base, mulUp(in, q2))
 				if !(beta2 < rho2) || !(beta2 <= beta) {
 					break
 				}
@@ -178,8 +207,8 @@ func (c *certifier) close() Certified {
 				why += "; larger tubes reach a singularity of H"
 			}
 			// The parts at the block that failed, for the refinement.
-			return Certified{Bound: math.Inf(1), Reason: why, Linear: ulin, Integration: integ, Residual: up(in * (wres + qres[J])),
-				PhiMax: c.phiMaxV, M3: math.Max(res.M3, m3), Intervals: N}
+			return Certified{Bound: math.Inf(1), Reason: why, Linear: ulin, Integration: defect, Residual: residual,
+				PhiMax: c.phiMax, M3: math.Max(res.M3, m3), Intervals: N}, nil
 		}
 		nonlinear(rho) // m3 at the chosen radius
 		qnl[J] = q
@@ -188,33 +217,46 @@ func (c *certifier) close() Certified {
 		if J == 0 || beta > res.Bound {
 			res.Bound = beta
 			res.Linear = ulin
-			res.Residual = up(in * (wres + qres[J]))
-			res.Nonlinear = up(in * (wnl + q))
+			res.Integration = defect
+			res.Residual = residual
+			res.Nonlinear = mulUp(in, addUp(wnl, q))
 		}
 	}
 	res.Certified = true
-	return res
+	return res, nil
 }
 
-// thirdNorm bounds sup ‖T[e,e]‖₂ over ‖e‖₂ = 1 for every tensor T in the
-// enclosure third (D·D·D): with M_i the matrix of magnitudes of slice i,
-// |Σ_jk T_ijk e_j e_k| ≤ ‖M_i‖₂, so the bound is sqrt(Σ_i ‖M_i‖₂²). Each
-// ‖M_i‖₂, the Perron root of a non-negative symmetric matrix, is bounded
-// above by the Collatz–Wielandt ratio max_j (M_i x)_j/x_j for a positive x
-// (a few power iterations from the ones vector), and by the slice's
-// Frobenius norm; the smaller is used, rounded up.
-func thirdNorm(third []interval.Interval, D int) float64 {
-	m := make([]float64, D*D)
-	x, y := make([]float64, D), make([]float64, D)
+// thirdNorm bounds sup ‖T[e,e]‖₂ over ‖e‖₂ = 1 for every tensor T in an
+// enclosure of the third derivatives: with M_a the matrix of magnitudes of
+// slice a, |Σ_bc T_abc e_b e_c| ≤ ‖M_a‖₂, so the bound is
+// sqrt(Σ_a ‖M_a‖₂²). Each ‖M_a‖₂, the Perron root of a non-negative
+// symmetric matrix, is bounded above by the Collatz–Wielandt ratio
+// max_b (M_a x)_b/x_b for any positive x (a few power iterations from the
+// ones vector), and by the slice's Frobenius norm; the smaller is used,
+// rounded up. Slices are sparse: a quadratic H has none.
+type thirdNorm struct {
+	st   *structure
+	x, y []float64
+}
+
+func newThirdNorm(st *structure) *thirdNorm {
+	return &thirdNorm{st: st, x: make([]float64, st.D), y: make([]float64, st.D)}
+}
+
+func (tn *thirdNorm) bound(third []interval.Interval) float64 {
+	x, y := tn.x, tn.y
 	var sum float64
-	for i := 0; i < D; i++ {
+	for _, sl := range tn.st.slices {
+		if len(sl) == 0 {
+			continue
+		}
 		var frob float64
-		for jk := range m {
-			m[jk] = third[i*D*D+jk].Mag()
-			if math.IsNaN(m[jk]) || math.IsInf(m[jk], 0) {
+		for _, e := range sl {
+			m := third[e[2]].Mag()
+			if math.IsNaN(m) || math.IsInf(m, 0) {
 				return math.Inf(1)
 			}
-			frob += m[jk] * m[jk]
+			frob += m * m
 		}
 		if frob == 0 {
 			continue
@@ -224,13 +266,12 @@ func thirdNorm(third []interval.Interval, D int) float64 {
 		}
 		var cw float64
 		for it := 0; it < 20; it++ {
+			clear(y)
+			for _, e := range sl {
+				y[e[0]] += third[e[2]].Mag() * x[e[1]]
+			}
 			var ymax float64
-			for j := 0; j < D; j++ {
-				var v float64
-				for k := 0; k < D; k++ {
-					v += m[j*D+k] * x[k]
-				}
-				y[j] = v
+			for _, v := range y {
 				ymax = math.Max(ymax, v)
 			}
 			cw = 0
@@ -242,61 +283,8 @@ func thirdNorm(third []interval.Interval, D int) float64 {
 				x[j] = y[j]/ymax + 1e-6
 			}
 		}
-		n2 := math.Min(cw, math.Sqrt(frob)) * (1 + 1e-12)
-		sum += n2 * n2
+		n2 := math.Min(inflate(cw, len(sl)+2), sqrtUp(inflate(frob, len(sl)+1)))
+		sum = addUp(sum, mulUp(n2, n2))
 	}
-	return math.Sqrt(sum) * (1 + 1e-12)
-}
-
-// pairNorm computes ‖Φ_j Φ_i⁻¹‖₂ with reusable buffers.
-type pairNorm struct {
-	D    int
-	prod *mat.Dense
-	sym  *mat.SymDense
-	eig  mat.EigenSym
-}
-
-func newPairNorm(D int) *pairNorm {
-	return &pairNorm{D: D, prod: mat.NewDense(D, D, nil), sym: mat.NewSymDense(D, nil)}
-}
-
-// norm returns an upper bound of the 2-norm of a·b (row-major D×D): the
-// square root of the largest eigenvalue of (ab)ᵀ(ab), with a relative
-// margin for its rounding.
-func (p *pairNorm) norm(a, b []float64) float64 {
-	D := p.D
-	p.prod.Mul(mat.NewDense(D, D, a), mat.NewDense(D, D, b))
-	if D == 2 {
-		// Closed form: σmax² = (s + √(s² − 4det²))/2 with s the squared
-		// Frobenius norm.
-		m := p.prod.RawMatrix().Data
-		s := m[0]*m[0] + m[1]*m[1] + m[2]*m[2] + m[3]*m[3]
-		det := m[0]*m[3] - m[1]*m[2]
-		disc := math.Max(0, s*s-4*det*det)
-		return math.Sqrt((s+math.Sqrt(disc))/2) * (1 + 1e-10)
-	}
-	p.sym.SymOuterK(1, p.prod.T())
-	if !p.eig.Factorize(p.sym, false) {
-		// Fall back on the Frobenius norm, an upper bound.
-		return mat.Norm(p.prod, 2) * (1 + 1e-10)
-	}
-	v := p.eig.Values(nil)
-	return math.Sqrt(math.Max(0, v[len(v)-1])) * (1 + 1e-10)
-}
-
-// symplecticInverse returns Φ⁻¹ = −JΦᵀJ for a symplectic Φ (row-major),
-// J = [[0, I], [−I, 0]].
-func symplecticInverse(p []float64, D int) []float64 {
-	J := make([]float64, D*D)
-	d := D / 2
-	for i := 0; i < d; i++ {
-		J[i*D+d+i], J[(d+i)*D+i] = 1, -1
-	}
-	var jm, pm, t, out mat.Dense
-	jm.CloneFrom(mat.NewDense(D, D, J))
-	pm.CloneFrom(mat.NewDense(D, D, p))
-	t.Mul(&jm, pm.T())
-	out.Mul(&t, &jm)
-	out.Scale(-1, &out)
-	return out.RawMatrix().Data
+	return sqrtUp(sum)
 }

@@ -33,10 +33,11 @@ var ErrNotSmooth = fmt.Errorf("hamiltonians: H is not smooth on the box (abs or 
 
 // boxTapes holds the tape of the third derivatives, built on first use.
 type boxTapes struct {
-	once  sync.Once
-	third *tape // ∂³H/∂x_i∂x_j∂x_k for i ≤ j ≤ k, in that order
-	err   error
-	kinks bool // H uses abs or sign
+	once    sync.Once
+	third   *tape    // the third derivatives of pattern, in that order
+	pattern [][3]int // (i, j, k), i ≤ j ≤ k, of the ∂³H/∂x_i∂x_j∂x_k not identically zero
+	err     error
+	kinks   bool // H uses abs or sign
 }
 
 // smooth reports whether H is smooth over the box: abs and sign are
@@ -61,7 +62,10 @@ func (f *Formula) thirdTape() (*tape, error) {
 		for i := 0; i < D; i++ {
 			for j := i; j < D; j++ {
 				for k := j; k < D; k++ {
-					nodes = append(nodes, f.g.deriv(f.hess[hidx(i, j)], k))
+					if d := f.g.deriv(f.hess[hidx(i, j)], k); !f.g.isConstVal(d, 0) {
+						nodes = append(nodes, d)
+						f.box.pattern = append(f.box.pattern, [3]int{i, j, k})
+					}
 				}
 			}
 			if err := f.g.check(); err != nil {
@@ -125,16 +129,12 @@ func (f *Formula) Deriv3Box(dst, box []Interval) error {
 		return err
 	}
 	s, ok := t.runBox(box)
-	n := 0
-	for i := 0; i < D; i++ {
-		for j := i; j < D; j++ {
-			for k := j; k < D; k++ {
-				v := s[t.out[n]]
-				n++
-				for _, p := range [6][3]int{{i, j, k}, {i, k, j}, {j, i, k}, {j, k, i}, {k, i, j}, {k, j, i}} {
-					dst[(p[0]*D+p[1])*D+p[2]] = v
-				}
-			}
+	clear(dst)
+	for n, e := range f.box.pattern {
+		i, j, k := e[0], e[1], e[2]
+		v := s[t.out[n]]
+		for _, p := range [6][3]int{{i, j, k}, {i, k, j}, {j, i, k}, {j, k, i}, {k, i, j}, {k, j, i}} {
+			dst[(p[0]*D+p[1])*D+p[2]] = v
 		}
 	}
 	if !ok || !f.smooth(box) {

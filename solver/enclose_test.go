@@ -10,11 +10,16 @@ import (
 
 // Enclose contains ẑ and dẑ/dt (At, Deriv) at many times of the interval,
 // and the second and third derivatives from finite differences of Deriv,
-// for both trial functions.
+// for both trial functions and both formulations (the Lagrangian one's
+// third derivative of p̂ = dq̂/dt is the fourth of the network).
 func TestEnclose(t *testing.T) {
 	p := oscillator(t)
-	for _, trial := range []Trial{TrialExp, TrialLinear} {
-		sol, err := Solve(context.Background(), p, &Settings{Hidden: []int{8, 8}, Epochs: 50, Seed: 1, Trial: trial}, nil)
+	for _, c := range []struct {
+		trial Trial
+		form  Formulation
+	}{{TrialExp, FormulationHamiltonian}, {TrialLinear, FormulationHamiltonian}, {TrialExp, FormulationLagrangian}, {TrialLinear, FormulationLagrangian}} {
+		trial := c.trial
+		sol, err := Solve(context.Background(), p, &Settings{Hidden: []int{8, 8}, Epochs: 50, Seed: 1, Trial: trial, Formulation: c.form}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -43,7 +48,7 @@ func TestEnclose(t *testing.T) {
 						slack = 1e-6 * (1 + math.Abs(v))
 					}
 					if !(box[k][i].Lo-slack <= v && v <= box[k][i].Hi+slack) {
-						t.Fatalf("%s trial, t=%g: d^%dz_%d/dt = %g outside %v", trial, tt, k, i, v, box[k][i])
+						t.Fatalf("%s, %s trial, t=%g: d^%dz_%d/dt = %g outside %v", c.form, trial, tt, k, i, v, box[k][i])
 					}
 				}
 			}

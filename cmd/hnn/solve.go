@@ -11,6 +11,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"gonum.org/v1/plot/plotutil"
 
@@ -125,8 +126,13 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 		// training went is in the solution's status.
 		return inputError(fmt.Errorf("%s: %w", p.Source, err))
 	}
-	// The report is computed even after Ctrl-C, for the best model so far.
-	rep, files, err := analyseSolution(context.WithoutCancel(ctx), p, sol, o.plots, prog)
+	// The report is computed even after Ctrl-C, for the best model so far;
+	// a Ctrl-C during the assessment stops the certificate only.
+	actx := ctx
+	if ctx.Err() != nil {
+		actx = context.WithoutCancel(ctx)
+	}
+	rep, files, err := analyseSolution(actx, p, sol, o.plots, prog)
 	if err != nil {
 		return fmt.Errorf("problem %s: %w", p.Name, err)
 	}
@@ -141,8 +147,14 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 	if sol.Training.Stopped == solver.StoppedInterrupted {
 		return &exitError{code: exitInterrupted, err: errors.New("interrupted: wrote the results for the best model so far")}
 	}
+	if rep.assessment.Interrupted {
+		return errCertifyInterrupted
+	}
 	return nil
 }
+
+// errCertifyInterrupted ends a run whose certificate Ctrl-C stopped.
+var errCertifyInterrupted = &exitError{code: exitInterrupted, err: errors.New("interrupted: the certified bound was not finished; wrote everything else")}
 
 // solveReport is report.json of hnn solve.
 type solveReport struct {
@@ -270,6 +282,13 @@ type eulerReport struct {
 func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solution, plots string, prog *progress) (*solveReport, map[string][]byte, error) {
 	set := p.Compare
 	set.Stage = func(stage string) { prog.show(0, 1, 0, "assessing: "+stage) }
+	var cs errorbound.CertifySettings
+	if set.Certify != nil {
+		cs = *set.Certify
+	}
+	start := time.Now()
+	cs.Progress = func(done, total int) { prog.show(done, total, time.Since(start), "assessing: certified bound") }
+	set.Certify = &cs
 	a, err := sol.Assess(ctx, &set)
 	prog.done()
 	if err != nil {

@@ -5,12 +5,20 @@
 // Go has no rounding modes. The four operations and Sqrt are correctly
 // rounded (IEEE 754 round to nearest), so the exact result lies within one
 // ulp of the computed one, and moving each endpoint one step outward with
-// math.Nextafter encloses it. The elementary functions of package math are
-// not correctly rounded; their documented and observed errors are below
-// 2 ulp for the arguments met here, and each endpoint is widened by a
-// relative 2⁻⁴⁹ (8 ulp) plus an absolute 2⁻⁶⁰ (sin, cos, log: their
-// results can be near zero where a relative margin alone is too small), or
-// a relative margin alone where the result's sign is known. Their extrema
+// math.Nextafter encloses it. The elementary functions of package math
+// are not correctly rounded. Measured against 200-bit references (mpmath)
+// on 20 000 arguments each (uniform, log-uniform from 1e-300 to the
+// overflow range or |x| ≤ 2²⁰ for the trigonometric functions, and near
+// the multiples of π/2), their largest errors were: exp 1.34 ulp, log
+// 0.79, sin 1.41, cos 1.35, sinh 2.42, cosh 1.59, tanh 0.97, and tan 25.2
+// ulp (math.Tan returns x itself for |x| < 1e-7, a relative error up to
+// x²/3 ≈ 3.4e-15; near its poles the same). Each endpoint is widened by a
+// relative 2⁻⁴⁹ (8 to 16 ulp; 2⁻⁴⁴, 256 to 512 ulp, for tan) plus an
+// absolute 2⁻⁶⁰ (sin, cos, tan, log: their results can be near zero
+// where a relative margin alone is too small), or a relative margin alone
+// where the result's sign is known: at least five times every error
+// measured. Powers with a non-integer exponent are exp(c·log x) (Powc,
+// Pow), not math.Pow, whose error grows with c·log x. Their extrema
 // inside an interval (sin and cos at the odd multiples of π/2, cosh at 0)
 // are located with a margin, so an interval that might contain one gets
 // the extreme value.
@@ -46,6 +54,7 @@ func up(x float64) float64   { return math.Nextafter(x, math.Inf(1)) }
 // Margins of the elementary functions (see the package comment).
 const (
 	relMargin = 0x1p-49
+	tanMargin = 0x1p-44
 	absMargin = 0x1p-60
 )
 
@@ -237,18 +246,25 @@ func (a Interval) Log() Interval {
 func (a Interval) Pow(b Interval) Interval { return b.Mul(a.Log()).Exp() }
 
 // Powc returns a^c for a constant non-integer c, which needs a ≥ 0 (and
-// a > 0 when c < 0); it is monotone in a.
+// a > 0 when c < 0). It is exp(c·log x) at each end in interval
+// arithmetic (x^c is monotone in x): math.Pow is not within a few ulp
+// when c·log x is large (64 ulp at c = 100.5, 577 at c = 1000.5), while
+// the error of log x, amplified by c, is carried here by the intervals.
 func (a Interval) Powc(c float64) Interval {
-	if math.IsNaN(a.Lo) || a.Lo < 0 || a.Lo == 0 && c < 0 {
+	if math.IsNaN(a.Lo) || math.IsNaN(a.Hi) || a.Lo < 0 || a.Lo == 0 && c < 0 {
 		return Interval{math.NaN(), math.NaN()}
 	}
-	lo, hi := math.Pow(a.Lo, c), math.Pow(a.Hi, c)
+	at := func(x float64) Interval {
+		if x == 0 {
+			return Point(0) // c > 0 here
+		}
+		return Point(x).Log().Scale(c).Exp()
+	}
+	lo, hi := at(a.Lo), at(a.Hi)
 	if c < 0 {
 		lo, hi = hi, lo
 	}
-	r := widen(lo, hi, 0)
-	r.Lo = math.Max(r.Lo, 0)
-	return r
+	return Interval{math.Max(lo.Lo, 0), hi.Hi}
 }
 
 // Sinh returns sinh a (increasing).
@@ -325,7 +341,8 @@ func (a Interval) Tan() Interval {
 		math.Abs(a.Lo) > maxTrigArg || math.Abs(a.Hi) > maxTrigArg {
 		return Entire
 	}
-	return widen(math.Tan(a.Lo), math.Tan(a.Hi), absMargin)
+	lo, hi := math.Tan(a.Lo), math.Tan(a.Hi)
+	return Interval{down(lo - tanMargin*math.Abs(lo) - absMargin), up(hi + tanMargin*math.Abs(hi) + absMargin)}
 }
 
 // Norm returns an upper bound of the Euclidean norm of the vector of

@@ -194,3 +194,76 @@ func TestSpecialCases(t *testing.T) {
 		t.Errorf("Norm = %v, want 5 rounded up", n)
 	}
 }
+
+// Powc contains the exact power a^c = a^n·√a (c = n + ½, computed in
+// 400-bit arithmetic) at large c, where math.Pow is off by 64 ulp at
+// c = 100.5 and 577 at c = 1000.5 (the old 8-ulp enclosure missed the
+// exact value at half and nine tenths of these points).
+func TestPowcLarge(t *testing.T) {
+	const prec = 400
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, c := range []float64{100.5, 1000.5, -100.5} {
+		n := int(math.Abs(c))
+		var widest float64
+		for range 1000 {
+			// a^c within float64's range: |c·log a| < 700.
+			a := math.Exp((2*rng.Float64() - 1) * 690 / math.Abs(c))
+			r := Point(a).Powc(c)
+			x := new(big.Float).SetPrec(prec).SetFloat64(a)
+			p := new(big.Float).SetPrec(prec).SetFloat64(1)
+			for range n {
+				p.Mul(p, x)
+			}
+			p.Mul(p, new(big.Float).SetPrec(prec).Sqrt(x))
+			if c < 0 {
+				p.Quo(new(big.Float).SetPrec(prec).SetFloat64(1), p)
+			}
+			lo := new(big.Float).SetPrec(prec).SetFloat64(r.Lo)
+			hi := new(big.Float).SetPrec(prec).SetFloat64(r.Hi)
+			if p.Cmp(lo) < 0 || p.Cmp(hi) > 0 {
+				t.Fatalf("%g^%g: %v does not contain %s", a, c, r, p.Text('g', 20))
+			}
+			widest = math.Max(widest, (r.Hi-r.Lo)/r.Hi)
+		}
+		t.Logf("c = %g: widest enclosure %.3g relative", c, widest)
+	}
+}
+
+// tanSeries is tan δ = δ + δ³/3 + 2δ⁵/15 + 17δ⁷/315 in 300-bit
+// arithmetic: exact to far below an ulp for |δ| ≤ 2e-7.
+func tanSeries(d *big.Float) *big.Float {
+	x2 := new(big.Float).SetPrec(300).Mul(d, d)
+	sum, term := new(big.Float).SetPrec(300).Set(d), new(big.Float).SetPrec(300).Set(d)
+	for _, c := range [][2]int64{{1, 3}, {2, 15}, {17, 315}} {
+		term.Mul(term, x2)
+		v := new(big.Float).SetPrec(300).Mul(term, new(big.Float).SetPrec(300).SetInt64(c[0]))
+		sum.Add(sum, v.Quo(v, new(big.Float).SetPrec(300).SetInt64(c[1])))
+	}
+	return sum
+}
+
+// Tan contains tan x at small x and near its poles, where math.Tan is off
+// by up to 25 ulp (it returns the reduced argument itself below 1e-7):
+// tan x from the series at small x, and tan(π/2 − δ) = 1/tan δ with π to
+// 100 digits near the pole (the old 8-ulp margin missed these).
+func TestTanSmall(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	pi, _ := new(big.Float).SetPrec(300).SetString("3.141592653589793238462643383279502884197169399375105820974944592307816406286208998628034825342117068")
+	halfPi := new(big.Float).SetPrec(300).Quo(pi, new(big.Float).SetPrec(300).SetInt64(2))
+	inside := func(r Interval, v *big.Float) bool {
+		return v.Cmp(new(big.Float).SetFloat64(r.Lo)) >= 0 && v.Cmp(new(big.Float).SetFloat64(r.Hi)) <= 0
+	}
+	for range 2000 {
+		x := (2*rng.Float64() - 1) * 2e-7
+		if v := tanSeries(new(big.Float).SetPrec(300).SetFloat64(x)); !inside(Point(x).Tan(), v) {
+			t.Fatalf("tan(%g): %v does not contain %s", x, Point(x).Tan(), v.Text('g', 20))
+		}
+		// Near the pole: x = π/2 − δ, δ from 1e-8 to 2e-7.
+		y := math.Pi/2 - (1e-8 + 1.9e-7*rng.Float64())
+		d := new(big.Float).SetPrec(300).Sub(halfPi, new(big.Float).SetPrec(300).SetFloat64(y))
+		v := new(big.Float).SetPrec(300).Quo(new(big.Float).SetPrec(300).SetInt64(1), tanSeries(d))
+		if !inside(Point(y).Tan(), v) {
+			t.Fatalf("tan(%g): %v does not contain %s", y, Point(y).Tan(), v.Text('g', 20))
+		}
+	}
+}

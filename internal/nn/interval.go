@@ -7,28 +7,35 @@ import (
 	"github.com/hnn-project/hnn/internal/interval"
 )
 
-// TimeOrders is the number of time derivatives EncloseTime encloses
-// besides the value: y, dy/dt, d²y/dt², d³y/dt³.
-const TimeOrders = 3
+// MaxTimeOrders is the largest number of time derivatives EncloseTime
+// encloses besides the value: y, dy/dt, …, d⁴y/dt⁴.
+const MaxTimeOrders = 4
 
 // EncloseTime encloses the outputs of a network with one input t, and
-// their first three derivatives with respect to t, for every t in tt: for
-// each such t, d^k y/dt^k lies in y[k] (k = 0..3, each of length Out).
-// Arithmetic is interval arithmetic with outward rounding (package
-// internal/interval); the matrix products run in midpoint-radius form with
-// the rounding error of each dot product bounded by γ_{n+2} = (n+2)u/(1 −
-// (n+2)u) times the sum of the magnitudes of its terms (Higham, Accuracy
-// and Stability, §3.1), u = 2⁻⁵³.
+// their first len(y)−1 derivatives with respect to t (at most
+// MaxTimeOrders), for every t in tt: for each such t, d^k y/dt^k lies in
+// y[k] (each of length Out). Arithmetic is interval arithmetic with
+// outward rounding (package internal/interval); the matrix products run in
+// midpoint-radius form with the rounding error of each dot product bounded
+// by γ_{n+2} = (n+2)u/(1 − (n+2)u) times the sum of the magnitudes of its
+// terms (Higham, Accuracy and Stability, §3.1), u = 2⁻⁵³.
 //
 // Through a hidden layer h = σ(a), the derivatives follow Faà di Bruno:
 //
-//	ḣ = σ'(a)ȧ,  ḧ = σ”(a)ȧ² + σ'(a)ä,  h⃛ = σ”'(a)ȧ³ + 3σ”(a)ȧä + σ'(a)a⃛.
+//	ḣ = σ'(a)ȧ,  ḧ = σ”(a)ȧ² + σ'(a)ä,  h⃛ = σ”'(a)ȧ³ + 3σ”(a)ȧä + σ'(a)a⃛,
+//	h⁗ = σ⁗(a)ȧ⁴ + 6σ”'(a)ȧ²ä + σ”(a)(3ä² + 4ȧa⃛) + σ'(a)a⁗.
 //
-// ReLU is not differentiable enough and gives an error.
-func (n *Net) EncloseTime(tt interval.Interval, y [TimeOrders + 1][]interval.Interval) error {
+// Each order is computed as it would be alone: enclosing fewer orders
+// gives the same bits for those. ReLU is not differentiable enough and
+// gives an error.
+func (n *Net) EncloseTime(tt interval.Interval, y [][]interval.Interval) error {
 	a := n.Arch
 	if a.In != 1 {
 		panic("nn: EncloseTime needs a network with one input")
+	}
+	S := len(y)
+	if S < 1 || S > MaxTimeOrders+1 {
+		panic(fmt.Sprintf("nn: EncloseTime of %d orders; at most %d", S-1, MaxTimeOrders))
 	}
 	for _, yk := range y {
 		if len(yk) != a.Out {
@@ -38,15 +45,18 @@ func (n *Net) EncloseTime(tt interval.Interval, y [TimeOrders + 1][]interval.Int
 	if a.Act == ReLU {
 		return fmt.Errorf("nn: the ReLU network is not twice differentiable in t, so it cannot be enclosed with its derivatives")
 	}
-	// Streams of the current layer's input: value and three derivatives.
-	var h [TimeOrders + 1][]interval.Interval
+	// Streams of the current layer's input: value and derivatives.
+	h := make([][]interval.Interval, S)
 	h[0] = []interval.Interval{tt}
-	h[1] = []interval.Interval{interval.Point(1)}
-	h[2] = []interval.Interval{interval.Point(0)}
-	h[3] = []interval.Interval{interval.Point(0)}
+	for k := 1; k < S; k++ {
+		h[k] = []interval.Interval{interval.Point(0)}
+	}
+	if S > 1 {
+		h[1] = []interval.Interval{interval.Point(1)}
+	}
 	ls := a.layers()
 	for li, l := range ls {
-		var z [TimeOrders + 1][]interval.Interval
+		z := make([][]interval.Interval, S)
 		for k := range z {
 			if li+1 == len(ls) {
 				z[k] = y[k]
@@ -62,59 +72,80 @@ func (n *Net) EncloseTime(tt interval.Interval, y [TimeOrders + 1][]interval.Int
 		if li+1 == len(ls) {
 			return nil
 		}
-		var out [TimeOrders + 1][]interval.Interval
+		out := make([][]interval.Interval, S)
 		for k := range out {
 			out[k] = make([]interval.Interval, l.out)
 		}
-		three := interval.Point(3)
+		three, four, six := interval.Point(3), interval.Point(4), interval.Point(6)
 		for j := 0; j < l.out; j++ {
-			s0, s1, s2, s3 := actEnclose(a.Act, z[0][j])
-			a1, a2, a3 := z[1][j], z[2][j], z[3][j]
-			out[0][j] = s0
-			out[1][j] = s1.Mul(a1)
-			out[2][j] = s2.Mul(a1.Sqr()).Add(s1.Mul(a2))
-			out[3][j] = s3.Mul(a1.Powi(3)).Add(three.Mul(s2).Mul(a1.Mul(a2))).Add(s1.Mul(a3))
+			sg := actEnclose(a.Act, z[0][j])
+			out[0][j] = sg[0]
+			if S < 2 {
+				continue
+			}
+			a1 := z[1][j]
+			out[1][j] = sg[1].Mul(a1)
+			if S < 3 {
+				continue
+			}
+			a2 := z[2][j]
+			out[2][j] = sg[2].Mul(a1.Sqr()).Add(sg[1].Mul(a2))
+			if S < 4 {
+				continue
+			}
+			a3 := z[3][j]
+			out[3][j] = sg[3].Mul(a1.Powi(3)).Add(three.Mul(sg[2]).Mul(a1.Mul(a2))).Add(sg[1].Mul(a3))
+			if S < 5 {
+				continue
+			}
+			a4 := z[4][j]
+			out[4][j] = sg[4].Mul(a1.Powi(4)).Add(six.Mul(sg[3]).Mul(a1.Sqr().Mul(a2))).
+				Add(sg[2].Mul(three.Mul(a2.Sqr()).Add(four.Mul(a1.Mul(a3))))).Add(sg[1].Mul(a4))
 		}
 		h = out
 	}
 	return nil
 }
 
-// actEnclose encloses σ and its first three derivatives over z.
-func actEnclose(act Activation, z interval.Interval) (s0, s1, s2, s3 interval.Interval) {
+// actEnclose encloses σ and its first four derivatives over z.
+func actEnclose(act Activation, z interval.Interval) [MaxTimeOrders + 1]interval.Interval {
 	one := interval.Point(1)
 	switch act {
 	case Sin:
 		s, c := z.Sin(), z.Cos()
-		return s, c, s.Neg(), c.Neg()
+		return [...]interval.Interval{s, c, s.Neg(), c.Neg(), s}
 	case Tanh:
 		t := z.Tanh()
-		d := one.Sub(t.Sqr())                                                        // 1 − t²
-		d2 := interval.Point(-2).Mul(t).Mul(d)                                       // −2t(1 − t²)
-		d3 := interval.Point(-2).Mul(d).Mul(one.Sub(interval.Point(3).Mul(t.Sqr()))) // −2(1 − t²)(1 − 3t²)
-		return t, d, d2, d3
+		d := one.Sub(t.Sqr())                                                                            // 1 − t²
+		d2 := interval.Point(-2).Mul(t).Mul(d)                                                           // −2t(1 − t²)
+		d3 := interval.Point(-2).Mul(d).Mul(one.Sub(interval.Point(3).Mul(t.Sqr())))                     // −2(1 − t²)(1 − 3t²)
+		d4 := interval.Point(8).Mul(t).Mul(d).Mul(interval.Point(2).Sub(interval.Point(3).Mul(t.Sqr()))) // 8t(1 − t²)(2 − 3t²)
+		return [...]interval.Interval{t, d, d2, d3, d4}
 	case Sigmoid:
-		// s = 1/(1 + e^−z), σ' = s(1 − s), σ” = σ'(1 − 2s), σ”' = σ'(1 − 6σ').
+		// s = 1/(1 + e^−z), σ' = s(1 − s), σ” = σ'(1 − 2s), σ”' = σ'(1 − 6σ'),
+		// σ⁗ = σ”(1 − 12σ').
 		s := one.Div(one.Add(z.Neg().Exp()))
 		s = interval.Interval{Lo: math.Max(s.Lo, 0), Hi: math.Min(s.Hi, 1)}
 		d := s.Mul(one.Sub(s))
 		d2 := d.Mul(one.Sub(interval.Point(2).Mul(s)))
 		d3 := d.Mul(one.Sub(interval.Point(6).Mul(d)))
-		return s, d, d2, d3
+		d4 := d2.Mul(one.Sub(interval.Point(12).Mul(d)))
+		return [...]interval.Interval{s, d, d2, d3, d4}
 	}
 	panic("nn: actEnclose of " + act.String())
 }
 
 // matVecMidRad sets z[k]_j ⊇ Σ_i x[k]_i·W[i][j] (+ b_j for k = 0) for
-// the four streams of intervals x[k] (W is len(x[k]) × len(z[k]),
-// row-major; b may be nil), in midpoint-radius form, reading W once.
-func matVecMidRad(z, x [TimeOrders + 1][]interval.Interval, w, b []float64) {
-	const S = TimeOrders + 1
+// the streams of intervals x[k] (W is len(x[k]) × len(z[k]), row-major;
+// b may be nil), in midpoint-radius form, reading W once.
+func matVecMidRad(z, x [][]interval.Interval, w, b []float64) {
+	S := len(x)
 	nIn, nOut := len(x[0]), len(z[0])
 	const u = 0x1p-53
 	g := float64(nIn+2) * u / (1 - float64(nIn+2)*u)
 	buf := make([]float64, S*(3*nIn+3*nOut))
-	var mid, amid, rad, m, sAbs, sRad [S][]float64
+	mid, amid, rad := make([][]float64, S), make([][]float64, S), make([][]float64, S)
+	m, sAbs, sRad := make([][]float64, S), make([][]float64, S), make([][]float64, S)
 	for k := range S {
 		off := k * (3*nIn + 3*nOut)
 		mid[k], amid[k], rad[k] = buf[off:off+nIn], buf[off+nIn:off+2*nIn], buf[off+2*nIn:off+3*nIn]

@@ -70,11 +70,11 @@ type benchOpts struct {
 }
 
 type benchReport struct {
-	EpochMs        map[string]number  `json:"epoch_ms"`
+	EpochMs        map[string]problems.Number  `json:"epoch_ms"`
 	ScalingK       scaling            `json:"scaling_k"`
 	ScalingWidth   scaling            `json:"scaling_width"`
-	LearnStepMs    number             `json:"learn_step_ms"`
-	TimeToAccuracy map[string]*number `json:"time_to_accuracy_s"`
+	LearnStepMs    problems.Number             `json:"learn_step_ms"`
+	TimeToAccuracy map[string]*problems.Number `json:"time_to_accuracy_s"`
 	// TimeToAccuracyConfig states the training of each time-to-accuracy run.
 	TimeToAccuracyConfig map[string]string `json:"time_to_accuracy_config"`
 	Machine              machineInfo       `json:"machine"`
@@ -83,13 +83,13 @@ type benchReport struct {
 // scaling is epoch time against one size, with the fitted exponent of
 // epoch time ∝ size^exponent.
 type scaling struct {
-	Exponent number       `json:"exponent"`
+	Exponent problems.Number       `json:"exponent"`
 	Points   []scalePoint `json:"points"`
 }
 
 type scalePoint struct {
 	N       int    `json:"n"`
-	EpochMs number `json:"epoch_ms"`
+	EpochMs problems.Number `json:"epoch_ms"`
 }
 
 // fit sets the exponent from the points.
@@ -98,7 +98,7 @@ func (s *scaling) fit() {
 	for _, p := range s.Points {
 		x, y = append(x, math.Log(float64(p.N))), append(y, math.Log(float64(p.EpochMs)))
 	}
-	s.Exponent = number(fitSlope(x, y))
+	s.Exponent = problems.Number(fitSlope(x, y))
 }
 
 type machineInfo struct {
@@ -131,8 +131,8 @@ func (o *benchOpts) run(ctx context.Context, e *env, args []string) error {
 	prog := newProgress(e)
 	step := func(what string) { prog.show(0, 1, 0, what) }
 	rep := benchReport{
-		EpochMs:              map[string]number{},
-		TimeToAccuracy:       map[string]*number{},
+		EpochMs:              map[string]problems.Number{},
+		TimeToAccuracy:       map[string]*problems.Number{},
 		TimeToAccuracyConfig: map[string]string{},
 		Machine:              machineInfo{Cores: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), BLAS: nn.Kernels(), GoVersion: runtime.Version(), Arch: runtime.GOARCH},
 	}
@@ -145,7 +145,7 @@ func (o *benchOpts) run(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		rep.EpochMs[c.key] = number(ms)
+		rep.EpochMs[c.key] = problems.Number(ms)
 	}
 	for _, k := range []int{100, 300, 1000, 3000, 10000} {
 		step(fmt.Sprintf("scaling: K = %d", k))
@@ -155,7 +155,7 @@ func (o *benchOpts) run(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		rep.ScalingK.Points = append(rep.ScalingK.Points, scalePoint{k, number(ms)})
+		rep.ScalingK.Points = append(rep.ScalingK.Points, scalePoint{k, problems.Number(ms)})
 	}
 	rep.ScalingK.fit()
 	for _, w := range []int{16, 32, 64, 128, 256} {
@@ -166,7 +166,7 @@ func (o *benchOpts) run(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		rep.ScalingWidth.Points = append(rep.ScalingWidth.Points, scalePoint{w, number(ms)})
+		rep.ScalingWidth.Points = append(rep.ScalingWidth.Points, scalePoint{w, problems.Number(ms)})
 	}
 	rep.ScalingWidth.fit()
 	step("learned-H step")
@@ -174,7 +174,7 @@ func (o *benchOpts) run(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	rep.LearnStepMs = number(ls)
+	rep.LearnStepMs = problems.Number(ls)
 	for _, run := range accuracyRuns {
 		step("time to accuracy: " + run.name)
 		s, err := timeToAccuracy(ctx, osc, run, o.budget)
@@ -185,7 +185,7 @@ func (o *benchOpts) run(ctx context.Context, e *env, args []string) error {
 		rep.TimeToAccuracyConfig[run.name] = run.describe()
 	}
 	prog.done()
-	js, err := marshalJSON(rep)
+	js, err := problems.MarshalReport(rep)
 	if err != nil {
 		return err
 	}
@@ -248,7 +248,7 @@ func epochMs(ctx context.Context, p solver.Problem, set *solver.Settings, epochs
 	return per[len(per)/2], nil
 }
 
-// learnSteps is the number of training steps timed by learnStepMs.
+// learnSteps is the problems.Number of training steps timed by learnStepMs.
 const learnSteps = 300
 
 // learnStepMs returns the wall time of one HNN training step of
@@ -310,7 +310,7 @@ func (r accuracyRun) settings(p *problems.Problem) *solver.Settings {
 // time at which a validated model first has ℓmax ≤ run.lmax and max
 // phase-space error ≤ run.err against the reference, both on 20 points per
 // training spacing, or nil.
-func timeToAccuracy(ctx context.Context, p *problems.Problem, run accuracyRun, budget float64) (*number, error) {
+func timeToAccuracy(ctx context.Context, p *problems.Problem, run accuracyRun, budget float64) (*problems.Number, error) {
 	ref, err := (&symplectic.DOP853{}).Solve(ctx, symplectic.HamiltonianSystem(p.H), p.Z0, 0, p.T)
 	if err != nil {
 		return nil, err
@@ -318,7 +318,7 @@ func timeToAccuracy(ctx context.Context, p *problems.Problem, run accuracyRun, b
 	grid := errorbound.Grid(0, p.T, 20*p.K)
 	set := run.settings(p)
 	start := time.Now()
-	var reached *number
+	var reached *problems.Number
 	bctx, cancel := context.WithTimeout(ctx, time.Duration(budget*float64(time.Second)))
 	defer cancel()
 	set.StopWhen = func(sol *solver.Solution) (bool, string) {
@@ -329,7 +329,7 @@ func timeToAccuracy(ctx context.Context, p *problems.Problem, run accuracyRun, b
 		if c.Max > run.err || !math.IsInf(run.lmax, 1) && sol.LMax(20*p.K) > run.lmax {
 			return false, ""
 		}
-		s := number(time.Since(start).Seconds())
+		s := problems.Number(time.Since(start).Seconds())
 		reached = &s
 		return true, "accuracy reached"
 	}

@@ -59,7 +59,7 @@ func (o *boundOpts) run(ctx context.Context, e *env, args []string) error {
 		return inputError(err)
 	}
 	dir := cmp.Or(o.dir, filepath.Dir(args[0]))
-	rep, files, err := analyseSolution(ctx, p, sol, o.plots, newProgress(e))
+	rep, a, files, err := analyseSolution(ctx, p, sol, o.plots, newProgress(e))
 	if err != nil {
 		return fmt.Errorf("problem %s: %w", p.Name, err)
 	}
@@ -71,7 +71,7 @@ func (o *boundOpts) run(ctx context.Context, e *env, args []string) error {
 	}
 	printSolveReport(e.stdout, p, rep)
 	fmt.Fprintf(e.stdout, "wrote %s\n", listFiles(dir, files))
-	if rep.assessment.Interrupted {
+	if a.Interrupted {
 		return errCertifyInterrupted
 	}
 	return nil

@@ -33,7 +33,7 @@ Methods: euler (symplectic Euler, Mattheakis et al. Eq. 4–5), verlet
 (Störmer–Verlet), yoshida4, yoshida6 (explicit, need H = T(p) + V(q));
 midpoint, implicit-euler (implicit, any H); rk4 (classical, not symplectic);
 dop853 (adaptive 8th order, the reference; --rtol sets both tolerances and
---steps only the number of output points).
+--steps only the problems.Number of output points).
 
 Examples:
   hnn integrate henon_heiles
@@ -64,12 +64,12 @@ type integrateReport struct {
 	Problem        string            `json:"problem"`
 	Method         string            `json:"method"`
 	Steps          int               `json:"steps"`
-	End            number            `json:"t_end"`
-	Seconds        number            `json:"seconds"`
-	Energy0        number            `json:"energy0"`
-	MaxEnergyError number            `json:"max_energy_error"`
-	FinalState     map[string]number `json:"final_state"`
-	RTol           *number           `json:"rtol,omitempty"`
+	End            problems.Number            `json:"t_end"`
+	Seconds        problems.Number            `json:"seconds"`
+	Energy0        problems.Number            `json:"energy0"`
+	MaxEnergyError problems.Number            `json:"max_energy_error"`
+	FinalState     map[string]problems.Number `json:"final_state"`
+	RTol           *problems.Number           `json:"rtol,omitempty"`
 	Evaluations    int               `json:"evaluations,omitempty"`
 	AcceptedSteps  int               `json:"accepted_steps,omitempty"`
 	RejectedSteps  int               `json:"rejected_steps,omitempty"`
@@ -101,7 +101,7 @@ func (o *integrateOpts) run(ctx context.Context, e *env, args []string) error {
 	}
 	dir := outDir(o.dir, p.Name)
 
-	rep := integrateReport{Problem: p.Name, Method: o.method, Steps: steps, End: number(p.T), Energy0: number(p.H.H(p.Z0))}
+	rep := integrateReport{Problem: p.Name, Method: o.method, Steps: steps, End: problems.Number(p.T), Energy0: problems.Number(p.H.H(p.Z0))}
 	start := time.Now()
 	var at func(dst []float64, t float64) []float64
 	if m == nil {
@@ -112,7 +112,7 @@ func (o *integrateOpts) run(ctx context.Context, e *env, args []string) error {
 		}
 		at = sol.At
 		st := sol.Stats()
-		r := number(o.rtol)
+		r := problems.Number(o.rtol)
 		rep.RTol, rep.Evaluations, rep.AcceptedSteps, rep.RejectedSteps = &r, st.Evaluations, st.Accepted, st.Rejected
 	} else {
 		tr, err := symplectic.Integrate(p.H, p.Z0, 0, p.T, steps, m)
@@ -137,9 +137,9 @@ func (o *integrateOpts) run(ctx context.Context, e *env, args []string) error {
 		row = append(append(append(row, t), x...), h)
 		rows[k] = row
 	}
-	rep.Seconds = number(time.Since(start).Seconds())
-	rep.MaxEnergyError = number(maxErr)
-	rep.FinalState = named(p.Names(), x)
+	rep.Seconds = problems.Number(time.Since(start).Seconds())
+	rep.MaxEnergyError = problems.Number(maxErr)
+	rep.FinalState = problems.Named(p.Names(), x)
 
 	files := map[string][]byte{"trajectory.csv": csvTable(header, rows)}
 	d := len(p.Coordinates)
@@ -162,7 +162,7 @@ func (o *integrateOpts) run(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	js, err := marshalJSON(rep)
+	js, err := problems.MarshalReport(rep)
 	if err != nil {
 		return err
 	}

@@ -77,56 +77,11 @@ Examples:
 
 type learnOpts struct{ dir, plots string }
 
-type modelReport struct {
-	TrainLoss    number `json:"train_loss"`
-	TestLoss     number `json:"test_loss"`
-	EnergyMSE    number `json:"energy_mse"`
-	EnergyMSEStd number `json:"energy_mse_std"`
-	Seconds      number `json:"seconds"`
-	CPUSeconds   number `json:"cpu_seconds"` // processor time, all cores; 0 where not reported
-}
-
-type learnReport struct {
-	Task        string      `json:"task"`
-	HNN         modelReport `json:"hnn"`
-	Baseline    modelReport `json:"baseline"`
-	Train       int         `json:"train_states"`
-	Test        int         `json:"test_states"`
-	PlotDropped int         `json:"plot_points_left_out,omitempty"`
-	// With learn.seeds > 1: every run (the first is the one above) and
-	// their medians.
-	Seeds       []seedRun    `json:"seeds,omitempty"`
-	SeedSummary *seedSummary `json:"seed_summary,omitempty"`
-}
-
-// seedRun is one run of a learn task repeated with learn.seeds.
-type seedRun struct {
-	DataSeed          uint64 `json:"data_seed"`
-	Seed              uint64 `json:"seed"`
-	HNNEnergyMSE      number `json:"hnn_energy_mse"`
-	BaselineEnergyMSE number `json:"baseline_energy_mse"`
-	Ratio             number `json:"ratio"` // baseline / HNN energy MSE
-	HNNTestLoss       number `json:"hnn_test_loss"`
-	BaselineTestLoss  number `json:"baseline_test_loss"`
-	HNNSeconds        number `json:"hnn_seconds"`
-}
-
-// seedSummary is the medians of a learn task's runs, and the range of the
-// baseline/HNN ratio.
-type seedSummary struct {
-	Runs                    int    `json:"runs"`
-	HNNEnergyMSEMedian      number `json:"hnn_energy_mse_median"`
-	BaselineEnergyMSEMedian number `json:"baseline_energy_mse_median"`
-	RatioMedian             number `json:"ratio_median"`
-	RatioMin                number `json:"ratio_min"`
-	RatioMax                number `json:"ratio_max"`
-}
-
 // learnOutcome is what one learn task produced: its report, the trained
 // models and the files to write (report.json, hnn.json, the plots).
 type learnOutcome struct {
 	*problems.LearnOutcome
-	Report learnReport
+	Report *problems.LearnReport
 	Result *solver.LearnResult // the first run's models
 	Files  map[string][]byte
 }
@@ -145,7 +100,7 @@ func learnTask(ctx context.Context, p *problems.Problem, plots string, mon solve
 		return nil, err
 	}
 	first := &lo.Runs[0]
-	out := &learnOutcome{LearnOutcome: lo, Result: first.Result, Report: reportOfRun(p, first)}
+	out := &learnOutcome{LearnOutcome: lo, Result: first.Result, Report: p.LearnReport(lo)}
 	c := first.Cases[0]
 	model, err := problems.SaveLearned(p, first.Result.HNN, c.X0, c.T, p.Learn.EnergyPoints)
 	if err != nil {
@@ -165,36 +120,10 @@ func learnTask(ctx context.Context, p *problems.Problem, plots string, mon solve
 			return nil, err
 		}
 	}
-	if sm := lo.Summary; sm != nil {
-		for i := range lo.Runs {
-			r := &lo.Runs[i]
-			res := r.Result
-			out.Report.Seeds = append(out.Report.Seeds, seedRun{
-				DataSeed: r.DataSeed, Seed: r.Seed,
-				HNNEnergyMSE: number(r.HNN.Mean), BaselineEnergyMSE: number(r.Baseline.Mean), Ratio: number(r.Ratio()),
-				HNNTestLoss: number(res.HNNTest), BaselineTestLoss: number(res.BaselineTest), HNNSeconds: number(res.HNNSeconds),
-			})
-		}
-		out.Report.SeedSummary = &seedSummary{
-			Runs: sm.Runs, HNNEnergyMSEMedian: number(sm.HNNMedian), BaselineEnergyMSEMedian: number(sm.BaselineMedian),
-			RatioMedian: number(sm.RatioMedian), RatioMin: number(sm.RatioMin), RatioMax: number(sm.RatioMax),
-		}
-	}
-	if out.Files["report.json"], err = marshalJSON(out.Report); err != nil {
+	if out.Files["report.json"], err = problems.MarshalReport(out.Report); err != nil {
 		return nil, err
 	}
 	return out, nil
-}
-
-// reportOfRun is report.json of one learn run.
-func reportOfRun(p *problems.Problem, r *problems.LearnRun) learnReport {
-	res := r.Result
-	return learnReport{
-		Task:     p.Name,
-		HNN:      modelReport{number(res.HNNTrain), number(res.HNNTest), number(r.HNN.Mean), number(r.HNN.Stderr), number(res.HNNSeconds), number(res.HNNCPUSeconds)},
-		Baseline: modelReport{number(res.BaselineTrain), number(res.BaselineTest), number(r.Baseline.Mean), number(r.Baseline.Stderr), number(res.BaselineSeconds), number(res.BaselineCPUSeconds)},
-		Train:    r.Train, Test: r.Test,
-	}
 }
 
 func (o *learnOpts) run(ctx context.Context, e *env, args []string) error {
@@ -226,7 +155,7 @@ func (o *learnOpts) run(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(w, "  %-10s %12s %12s %22s %9s %9s\n", "model", "train loss", "test loss", "energy MSE", "seconds", "CPU s")
 	for _, r := range []struct {
 		name string
-		m    modelReport
+		m    problems.ModelReport
 	}{{"baseline", rep.Baseline}, {"HNN", rep.HNN}} {
 		fmt.Fprintf(w, "  %-10s %12.4g %12.4g %12.4g ± %-7.2g %9.3g %9.3g\n", r.name, 1e3*float64(r.m.TrainLoss), 1e3*float64(r.m.TestLoss), 1e3*float64(r.m.EnergyMSE), 1e3*float64(r.m.EnergyMSEStd), float64(r.m.Seconds), float64(r.m.CPUSeconds))
 	}
@@ -260,7 +189,7 @@ var learnModels = []struct {
 	{"HNN", "Hamiltonian NN", color.RGBA{R: 30, G: 90, B: 220, A: 255}},
 }
 
-// learnPlotPoints is the least number of times at which the charts sample
+// learnPlotPoints is the least problems.Number of times at which the charts sample
 // a generated trajectory, so that orbits look smooth.
 const learnPlotPoints = 1000
 

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hnn-project/hnn/errorbound"
 	"github.com/hnn-project/hnn/problems"
 	"github.com/hnn-project/hnn/solver"
 )
@@ -24,7 +25,7 @@ func init() {
 		usage:   "reproduce [--quick] [-o DIR] [--plots png|svg]",
 		help: `
 Reruns the experiments of the two papers, in order, and writes DIR/REPORT.md
-with every figure embedded and every number the papers report beside ours:
+with every figure embedded and every problems.Number the papers report beside ours:
 
   Mattheakis et al. Fig. 2 and 5  loss curves of sin/sigmoid × f = 1 − e^−t / f = t
                                   (oscillator; Hénon–Heiles)
@@ -243,13 +244,19 @@ func (r *reproducer) train(p *problems.Problem, set *solver.Settings, label stri
 
 // analyse runs hnn solve's analysis of sol and writes its files under
 // DIR/<name>/; it returns the report.
-func (r *reproducer) analyse(p *problems.Problem, sol *solver.Solution) (*solveReport, error) {
+func (r *reproducer) analyse(p *problems.Problem, sol *solver.Solution) (*solved, error) {
 	r.prog.show(0, 1, 0, fmt.Sprintf("[%d/%d] %s: comparing with the reference and symplectic Euler", r.step, r.total, r.stepName))
-	rep, files, err := analyseSolution(context.WithoutCancel(r.ctx), p, sol, r.plots, r.prog)
+	rep, a, files, err := analyseSolution(context.WithoutCancel(r.ctx), p, sol, r.plots, r.prog)
 	if err != nil {
 		return nil, fmt.Errorf("problem %s: %w", p.Name, err)
 	}
-	return rep, r.write(p.Name, files)
+	return &solved{rep, a}, r.write(p.Name, files)
+}
+
+// solved is a solve experiment's report and the assessment it came from.
+type solved struct {
+	*problems.SolveReport
+	a *errorbound.Assessment
 }
 
 // write stores files under DIR/sub/.
@@ -371,8 +378,8 @@ func tailMedian(loss []float64) float64 {
 // row is one line of a paper-versus-ours table.
 type row struct {
 	what  string
-	paper float64 // NaN: the paper gives no number
-	text  string  // the paper's wording when it gives no number, or its number as printed
+	paper float64 // NaN: the paper gives no problems.Number
+	text  string  // the paper's wording when it gives no problems.Number, or its problems.Number as printed
 	ours  float64
 	note  string
 }
@@ -435,7 +442,7 @@ func (r *reproducer) why() string {
 }
 
 // solveFigure trains and analyses one problem and returns its report.
-func (r *reproducer) solveFigure(name string) (*problems.Problem, *solver.Solution, *solveReport, error) {
+func (r *reproducer) solveFigure(name string) (*problems.Problem, *solver.Solution, *solved, error) {
 	p, err := r.load(name)
 	if err != nil {
 		return nil, nil, nil, err
@@ -449,8 +456,8 @@ func (r *reproducer) solveFigure(name string) (*problems.Problem, *solver.Soluti
 }
 
 // extra renders the named charts of paperCharts into DIR/<problem>/.
-func (r *reproducer) extra(p *problems.Problem, sol *solver.Solution, rep *solveReport, factors []int, names ...string) error {
-	all, err := paperCharts(p, sol, rep.assessment.Reference, factors)
+func (r *reproducer) extra(p *problems.Problem, sol *solver.Solution, rep *solved, factors []int, names ...string) error {
+	all, err := paperCharts(p, sol, rep.a.Reference, factors)
 	if err != nil {
 		return err
 	}
@@ -465,25 +472,15 @@ func (r *reproducer) extra(p *problems.Problem, sol *solver.Solution, rep *solve
 	return r.write(p.Name, files)
 }
 
-// eulerAt returns the Euler run of rep with the given factor.
-func eulerAt(rep *solveReport, factor int) *eulerReport {
-	for i := range rep.Euler {
-		if rep.Euler[i].Factor == factor {
-			return &rep.Euler[i]
-		}
-	}
-	return nil
-}
-
 // header starts a section on one solve experiment.
-func (r *reproducer) header(b *strings.Builder, title string, p *problems.Problem, sol *solver.Solution, rep *solveReport) {
+func (r *reproducer) header(b *strings.Builder, title string, p *problems.Problem, sol *solver.Solution, rep *solved) {
 	tr := sol.Training
 	fmt.Fprintf(b, "## %s\n\nProblem `%s`: K = %d on [0, %.4g], hidden %v, %s, λ = %g; %d Adam epochs in %.1f s (%.3g ms/epoch), best model at epoch %d.\n\n",
 		title, p.Name, p.K, p.T, sol.Settings.Hidden, sol.Settings.Formulation, sol.Settings.EnergyWeight, tr.Epochs, tr.Seconds, float64(rep.Training.SecondsPerEpoch), tr.BestEpoch)
 }
 
 // common rows of every solve experiment: our errors beside Euler's.
-func solveRows(rep *solveReport, factors ...int) []row {
+func solveRows(rep *solved, factors ...int) []row {
 	nan := math.NaN()
 	rows := []row{
 		{what: "network: max phase-space error ‖δz‖", paper: nan, text: "— (figure only)", ours: float64(rep.Network.MaxError)},
@@ -500,7 +497,7 @@ func solveRows(rep *solveReport, factors ...int) []row {
 	}
 	rows = append(rows, cert)
 	for _, f := range factors {
-		if e := eulerAt(rep, f); e != nil {
+		if e := rep.EulerAt(f); e != nil {
 			rows = append(rows,
 				row{what: fmt.Sprintf("symplectic Euler, %d steps: max ‖δz‖", e.Steps), paper: nan, text: "— (figure only)", ours: float64(e.MaxError)},
 				row{what: fmt.Sprintf("symplectic Euler, %d steps: max |H − E0|", e.Steps), paper: nan, text: "— (figure only)", ours: float64(e.MaxEnergyError)})
@@ -546,7 +543,7 @@ func (r *reproducer) fig3() error {
 	if h := rep.Network.PaperBoundHeld; h != nil {
 		fmt.Fprintf(&b, "Our bound ℓmax/σmin %s against the actual error.\n\n", map[bool]string{true: "held", false: "did not hold"}[*h])
 	}
-	e100 := eulerAt(rep, 100)
+	e100 := rep.EulerAt(100)
 	if e100 != nil {
 		claim(&b, "the network conserves the energy better than symplectic Euler.", float64(rep.Network.MaxEnergyError) < float64(e100.MaxEnergyError),
 			fmt.Sprintf("max |H − E0| %.3g for the network, %.3g for Euler at 100·K", float64(rep.Network.MaxEnergyError), float64(e100.MaxEnergyError)))
@@ -560,7 +557,7 @@ func (r *reproducer) fig3() error {
 	return nil
 }
 
-func matchNote(rep *solveReport) string {
+func matchNote(rep *solved) string {
 	if rep.EulerStepsToMatch > 0 && !rep.EulerStepsToMatchReached {
 		return "(more than: the search's cap)"
 	}
@@ -575,7 +572,7 @@ func (r *reproducer) fig4() error {
 	var b strings.Builder
 	r.header(&b, "Mattheakis et al. Fig. 4: long-time prediction of the oscillator on [0, 20π]", p, sol, rep)
 	b.WriteString(r.table(solveRows(rep, 100), r.why()))
-	if e := eulerAt(rep, 100); e != nil {
+	if e := rep.EulerAt(100); e != nil {
 		claim(&b, "the network's error grows much more slowly than that of symplectic Euler with 5·10^4 points, while both conserve the energy comparably.", float64(rep.Network.MaxError) < float64(e.MaxError),
 			fmt.Sprintf("max ‖δz‖ %.3g for the network, %.3g for Euler with %d points; max |H − E0| %.3g and %.3g", float64(rep.Network.MaxError), float64(e.MaxError), e.Steps, float64(rep.Network.MaxEnergyError), float64(e.MaxEnergyError)))
 	}
@@ -602,7 +599,7 @@ func (r *reproducer) fig6() error {
 	}
 	rows = append(rows, solveRows(rep, 1, 10)...)
 	b.WriteString(r.table(rows, r.why()))
-	if e := eulerAt(rep, 10); e != nil {
+	if e := rep.EulerAt(10); e != nil {
 		claim(&b, "the network's orbit is indistinguishable from the reference, Euler needs ten times the points to capture it, and the network conserves the energy better than Euler even at 10·K.", float64(rep.Network.MaxEnergyError) < float64(e.MaxEnergyError),
 			fmt.Sprintf("max |H − E0| %.3g for the network, %.3g for Euler at 10·K", float64(rep.Network.MaxEnergyError), float64(e.MaxEnergyError)))
 	}
@@ -625,14 +622,14 @@ func (r *reproducer) fig7() error {
 	for _, c := range p.Coordinates {
 		rows = append(rows, row{what: "network: max |δ" + c + "|", paper: nan, text: "— (figure only)", ours: float64(rep.Network.MaxAbsError[c])})
 	}
-	if e := eulerAt(rep, 10); e != nil {
+	if e := rep.EulerAt(10); e != nil {
 		for _, c := range p.Coordinates {
 			rows = append(rows, row{what: fmt.Sprintf("symplectic Euler, %d steps: max |δ%s|", e.Steps, c), paper: nan, text: "— (figure only)", ours: float64(e.MaxAbsError[c])})
 		}
 	}
 	rows = append(rows, solveRows(rep, 10)...)
 	b.WriteString(r.table(rows, r.why()))
-	if e := eulerAt(rep, 10); e != nil {
+	if e := rep.EulerAt(10); e != nil {
 		holds := float64(rep.Network.MaxError) < float64(e.MaxError)
 		claim(&b, "the network's positions have a lower error than symplectic Euler with 10× the points, both conserving the energy comparably.", holds,
 			fmt.Sprintf("max ‖δz‖ %.3g for the network, %.3g for Euler with %d points", float64(rep.Network.MaxError), float64(e.MaxError), e.Steps))
@@ -761,7 +758,7 @@ func (r *reproducer) learnTable(title, units string, tasks []paperLearn) error {
 			}
 			return err
 		}
-		rep, files := &out.Report, out.Files
+		rep, files := out.Report, out.Files
 		if err := r.write(p.Name, files); err != nil {
 			return err
 		}
@@ -774,7 +771,7 @@ func (r *reproducer) learnTable(title, units string, tasks []paperLearn) error {
 			p.Name, data, rep.Train, rep.Test, l.Settings.Hidden, l.Settings.Steps, l.Settings.Batch))
 		for i, m := range []struct {
 			name string
-			rep  modelReport
+			rep  problems.ModelReport
 		}{{"baseline", rep.Baseline}, {"HNN", rep.HNN}} {
 			ours := [3]float64{float64(m.rep.TrainLoss) * t.unit, float64(m.rep.TestLoss) * t.unit, float64(m.rep.EnergyMSE) * t.unit}
 			fmt.Fprintf(&b, "| %s | %s | %s | %.3g | %s | %.3g | %s | %.3g ± %.2g | %.1f |\n", t.task, m.name,
@@ -851,7 +848,7 @@ func (r *reproducer) report(elapsed time.Duration, interrupted bool) []byte {
 	var b strings.Builder
 	b.WriteString("# The papers' figures and tables, reproduced by hnn\n\n")
 	b.WriteString("Mattheakis et al., *Hamiltonian neural networks for solving equations of motion* (003), and Greydanus et al., *Hamiltonian Neural Networks* (000). ")
-	b.WriteString("Every number the papers report for these experiments stands beside ours; where they differ by more than 2× a sentence says so. Figures are in the subdirectory of each experiment's catalogue problem (rerun one alone with `hnn solve <problem>` or `hnn learn <problem>`).\n\n")
+	b.WriteString("Every problems.Number the papers report for these experiments stands beside ours; where they differ by more than 2× a sentence says so. Figures are in the subdirectory of each experiment's catalogue problem (rerun one alone with `hnn solve <problem>` or `hnn learn <problem>`).\n\n")
 	fmt.Fprintf(&b, "- scale: %s\n", r.scale.describe())
 	fmt.Fprintf(&b, "- total time: %s on %s/%s with %d CPUs\n", elapsed.Round(time.Second), runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
 	fmt.Fprintf(&b, "- experiments finished: %d of %d (%s)\n", len(r.done), r.total, strings.Join(r.done, ", "))

@@ -61,18 +61,18 @@ type integrateOpts struct {
 }
 
 type integrateReport struct {
-	Problem        string            `json:"problem"`
-	Method         string            `json:"method"`
-	Steps          int               `json:"steps"`
+	Problem        string                     `json:"problem"`
+	Method         string                     `json:"method"`
+	Steps          int                        `json:"steps"`
 	End            problems.Number            `json:"t_end"`
 	Seconds        problems.Number            `json:"seconds"`
 	Energy0        problems.Number            `json:"energy0"`
 	MaxEnergyError problems.Number            `json:"max_energy_error"`
 	FinalState     map[string]problems.Number `json:"final_state"`
 	RTol           *problems.Number           `json:"rtol,omitempty"`
-	Evaluations    int               `json:"evaluations,omitempty"`
-	AcceptedSteps  int               `json:"accepted_steps,omitempty"`
-	RejectedSteps  int               `json:"rejected_steps,omitempty"`
+	Evaluations    int                        `json:"evaluations,omitempty"`
+	AcceptedSteps  int                        `json:"accepted_steps,omitempty"`
+	RejectedSteps  int                        `json:"rejected_steps,omitempty"`
 }
 
 func (o *integrateOpts) run(ctx context.Context, e *env, args []string) error {

@@ -113,7 +113,7 @@
 //	(Störmer–Verlet), yoshida4, yoshida6 (explicit, need H = T(p) + V(q));
 //	midpoint, implicit-euler (implicit, any H); rk4 (classical, not symplectic);
 //	dop853 (adaptive 8th order, the reference; --rtol sets both tolerances and
-//	--steps only the problems.Number of output points).
+//	--steps only the number of output points).
 //
 //	Examples:
 //	  hnn integrate henon_heiles
@@ -199,7 +199,7 @@
 //	Usage: hnn reproduce [--quick] [-o DIR] [--plots png|svg]
 //
 //	Reruns the experiments of the two papers, in order, and writes DIR/REPORT.md
-//	with every figure embedded and every problems.Number the papers report beside ours:
+//	with every figure embedded and every number the papers report beside ours:
 //
 //	  Mattheakis et al. Fig. 2 and 5  loss curves of sin/sigmoid × f = 1 − e^−t / f = t
 //	                                  (oscillator; Hénon–Heiles)
@@ -251,7 +251,7 @@
 //
 //	The report gives, for the network and each Euler run, the largest error of
 //	each component, the largest phase-space error ‖δz‖ and the largest energy
-//	error |H − E0|; the problems.Number of Euler steps needed to match the network;
+//	error |H − E0|; the number of Euler steps needed to match the network;
 //	ℓmax, σmin and the paper's bound ℓmax/σmin (Eq. 22), a heuristic; the
 //	error-propagation estimate (Eq. 18); and the certified bound on max‖δz‖,
 //	proved with interval arithmetic over the network and the formula (or "not

@@ -33,7 +33,7 @@ Methods: euler (symplectic Euler, Mattheakis et al. Eq. 4–5), verlet
 (Störmer–Verlet), yoshida4, yoshida6 (explicit, need H = T(p) + V(q));
 midpoint, implicit-euler (implicit, any H); rk4 (classical, not symplectic);
 dop853 (adaptive 8th order, the reference; --rtol sets both tolerances and
---steps only the problems.Number of output points).
+--steps only the number of output points).
 
 Examples:
   hnn integrate henon_heiles

@@ -189,7 +189,7 @@ var learnModels = []struct {
 	{"HNN", "Hamiltonian NN", color.RGBA{R: 30, G: 90, B: 220, A: 255}},
 }
 
-// learnPlotPoints is the least problems.Number of times at which the charts sample
+// learnPlotPoints is the least number of times at which the charts sample
 // a generated trajectory, so that orbits look smooth.
 const learnPlotPoints = 1000
 

@@ -476,7 +476,7 @@ func TestLearn(t *testing.T) {
 		r, _ := rep[m].(map[string]any)
 		for _, k := range []string{"train_loss", "test_loss", "energy_mse", "energy_mse_std", "seconds", "cpu_seconds"} {
 			if _, ok := r[k].(float64); !ok {
-				t.Errorf("%s.%s missing or not a problems.Number: %v", m, k, r[k])
+				t.Errorf("%s.%s missing or not a number: %v", m, k, r[k])
 			}
 		}
 	}

@@ -49,7 +49,7 @@ func writeFileAtomic(path string, data []byte) error {
 	return nil
 }
 
-// csvTable renders a header and rows of numbers as CSV, each problems.Number in the
+// csvTable renders a header and rows of numbers as CSV, each number in the
 // shortest form that reads back to the same float64.
 func csvTable(header []string, rows [][]float64) []byte {
 	var b bytes.Buffer

@@ -235,7 +235,7 @@ func renderGrid(plots [][]*plot.Plot, format string) ([]byte, error) {
 
 // figures renders named charts into files name.<format>, plus an overview
 // of the charts named in overview (up to two per row), and returns the
-// problems.Number of points left out.
+// number of points left out.
 func figures(format string, charts map[string]chart, overview []string, files map[string][]byte) (int, error) {
 	if format == "none" {
 		return 0, nil

@@ -25,7 +25,7 @@ func init() {
 		usage:   "reproduce [--quick] [-o DIR] [--plots png|svg]",
 		help: `
 Reruns the experiments of the two papers, in order, and writes DIR/REPORT.md
-with every figure embedded and every problems.Number the papers report beside ours:
+with every figure embedded and every number the papers report beside ours:
 
   Mattheakis et al. Fig. 2 and 5  loss curves of sin/sigmoid × f = 1 − e^−t / f = t
                                   (oscillator; Hénon–Heiles)
@@ -378,8 +378,8 @@ func tailMedian(loss []float64) float64 {
 // row is one line of a paper-versus-ours table.
 type row struct {
 	what  string
-	paper float64 // NaN: the paper gives no problems.Number
-	text  string  // the paper's wording when it gives no problems.Number, or its problems.Number as printed
+	paper float64 // NaN: the paper gives no number
+	text  string  // the paper's wording when it gives no number, or its number as printed
 	ours  float64
 	note  string
 }
@@ -848,7 +848,7 @@ func (r *reproducer) report(elapsed time.Duration, interrupted bool) []byte {
 	var b strings.Builder
 	b.WriteString("# The papers' figures and tables, reproduced by hnn\n\n")
 	b.WriteString("Mattheakis et al., *Hamiltonian neural networks for solving equations of motion* (003), and Greydanus et al., *Hamiltonian Neural Networks* (000). ")
-	b.WriteString("Every problems.Number the papers report for these experiments stands beside ours; where they differ by more than 2× a sentence says so. Figures are in the subdirectory of each experiment's catalogue problem (rerun one alone with `hnn solve <problem>` or `hnn learn <problem>`).\n\n")
+	b.WriteString("Every number the papers report for these experiments stands beside ours; where they differ by more than 2× a sentence says so. Figures are in the subdirectory of each experiment's catalogue problem (rerun one alone with `hnn solve <problem>` or `hnn learn <problem>`).\n\n")
 	fmt.Fprintf(&b, "- scale: %s\n", r.scale.describe())
 	fmt.Fprintf(&b, "- total time: %s on %s/%s with %d CPUs\n", elapsed.Round(time.Second), runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
 	fmt.Fprintf(&b, "- experiments finished: %d of %d (%s)\n", len(r.done), r.total, strings.Join(r.done, ", "))

@@ -36,7 +36,7 @@ K·factor steps for each factor in compare.euler_factors.
 
 The report gives, for the network and each Euler run, the largest error of
 each component, the largest phase-space error ‖δz‖ and the largest energy
-error |H − E0|; the problems.Number of Euler steps needed to match the network;
+error |H − E0|; the number of Euler steps needed to match the network;
 ℓmax, σmin and the paper's bound ℓmax/σmin (Eq. 22), a heuristic; the
 error-propagation estimate (Eq. 18); and the certified bound on max‖δz‖,
 proved with interval arithmetic over the network and the formula (or "not
@@ -62,7 +62,7 @@ Examples:
 			fs.Func("epochs", "number of Adam epochs, at least 1 (default: the problem's solver.epochs)", func(s string) error {
 				n, err := strconv.Atoi(s)
 				if err != nil {
-					return fmt.Errorf("not a whole problems.Number")
+					return fmt.Errorf("not a whole number")
 				}
 				o.epochs = &n
 				return nil

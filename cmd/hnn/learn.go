@@ -9,11 +9,9 @@ import (
 	"math"
 	"strings"
 
-	"github.com/hnn-project/hnn/errorbound"
 	"github.com/hnn-project/hnn/hamiltonians"
 	"github.com/hnn-project/hnn/problems"
 	"github.com/hnn-project/hnn/solver"
-	"github.com/hnn-project/hnn/symplectic"
 )
 
 func init() {
@@ -212,37 +210,12 @@ func learnCharts(ctx context.Context, p *problems.Problem, res *solver.LearnResu
 		{name: learnModels[2].label, x: steps(len(res.HNNLoss)), y: res.HNNLoss, color: learnModels[2].color},
 	}}}
 	D := p.Dim()
-	var times, truth []float64
-	if c.Observed != nil {
-		times, truth = c.Observed.T, c.Observed.X
-	} else {
-		times = errorbound.Grid(0, c.T, max(p.Learn.EnergyPoints, learnPlotPoints))
-		sol, err := (&symplectic.DOP853{RTol: 1e-9, ATol: 1e-9}).Solve(ctx, symplectic.HamiltonianSystem(p.H), c.X0, 0, c.T)
-		if err != nil {
-			return nil, err
-		}
-		for _, t := range times {
-			truth = append(truth, sol.At(nil, t)...)
-		}
+	lp, err := p.LearnPaths(ctx, res, c, learnPlotPoints)
+	if err != nil {
+		return nil, err
 	}
-	base := res.Baseline
-	fields := map[string]symplectic.System{
-		"HNN":      symplectic.HamiltonianSystem(res.HNN),
-		"baseline": base.System(),
-	}
-	paths := map[string][]float64{"true": truth}
-	for name, f := range fields {
-		var xs []float64
-		sol, err := (&symplectic.DOP853{RTol: 1e-9, ATol: 1e-9}).Solve(ctx, f, c.X0, 0, times[len(times)-1])
-		for _, t := range times {
-			if err != nil { // a model that blows up: draw nothing past the failure
-				xs = append(xs, nanState(D)...)
-				continue
-			}
-			xs = append(xs, sol.At(nil, t)...)
-		}
-		paths[name] = xs
-	}
+	times, truth := lp.Times, lp.True
+	paths := map[string][]float64{"true": lp.True, "HNN": lp.HNN, "baseline": lp.Baseline}
 	comp := func(xs []float64, j int) []float64 {
 		out := make([]float64, len(times))
 		for k := range times {
@@ -320,12 +293,4 @@ func learnCharts(ctx context.Context, p *problems.Problem, res *solver.LearnResu
 		charts["orbits"] = orb
 	}
 	return charts, nil
-}
-
-func nanState(D int) []float64 {
-	x := make([]float64, D)
-	for i := range x {
-		x[i] = math.NaN()
-	}
-	return x
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"strings"
 
@@ -17,53 +18,35 @@ func init() {
 	register(&command{
 		name:    "integrate",
 		summary: "integrate a problem with a classical method (symplectic, RK4 or DOP853)",
-		usage:   "integrate FILE|NAME [--method M] [--steps N] [--rtol R] [-o DIR]",
-		help: `
-Integrates Hamilton's equations for the problem over its time interval [0, T]
-with a classical method, and writes
-
-  DIR/trajectory.csv  the state and H at t_k = k·T/N, k = 0..N
-                      (header: t,<coordinates>,<momenta>,H)
-  DIR/report.json     method, steps, seconds, max_energy_error = max |H − H(z0)|
-                      over the written points, final_state
-
-Methods: euler (symplectic Euler, Mattheakis et al. Eq. 4–5), verlet
-(Störmer–Verlet), yoshida4, yoshida6 (explicit, need H = T(p) + V(q));
-midpoint, implicit-euler (implicit, any H); rk4 (classical, not symplectic);
-dop853 (adaptive 8th order, the reference; --rtol sets both tolerances and
---steps only the number of output points).
-
-Examples:
-  hnn integrate henon_heiles
-  hnn integrate nonlinear_oscillator --method euler --steps 20000 -o out/euler
-  hnn integrate mine.yaml --method dop853 --rtol 1e-10
-`,
-		setup: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
-			o := &integrateOpts{}
-			fs.StringVar(&o.method, "method", "dop853", "integration method: "+strings.Join(methodNames, ", "))
-			fs.IntVar(&o.steps, "steps", 0, "number of steps (output intervals for dop853); 0 means the problem's time.points")
-			fs.Float64Var(&o.rtol, "rtol", 1e-12, "relative and absolute tolerance of dop853")
-			fs.StringVar(&o.dir, "o", "", "output directory (default out/<problem name>)")
-			fs.StringVar(&o.plots, "plots", "png", "plot format: png, svg or none")
+		args:    "FILE|NAME",
+		shared:  withOut | withPlots | withQuiet | withJSON,
+		outDir:  "out/<problem name>",
+		setup: func(fs *flag.FlagSet, sh *shared) func(context.Context, *env, []string) error {
+			o := &integrateOpts{shared: sh}
+			fs.StringVar(&o.method, "method", problems.MethodDOP853, "integration method `M`: "+strings.Join(methodNames, ", "))
+			fs.IntVar(&o.steps, "steps", 0, "`N` steps (output intervals for dop853); 0 means the problem's time.points")
+			fs.Float64Var(&o.rtol, "rtol", 1e-12, "relative and absolute tolerance `R` of dop853")
 			return o.run
 		},
 	})
 }
 
 type integrateOpts struct {
+	*shared
 	method string
 	steps  int
 	rtol   float64
-	dir    string
-	plots  string
 }
 
 func (o *integrateOpts) run(ctx context.Context, e *env, args []string) error {
-	p, err := problemArg("integrate", "integrate FILE|NAME [--method M] [--steps N] [-o DIR]", args, o.plots)
+	p, err := problemArg("integrate", args, o.plots)
 	if err != nil {
 		return err
 	}
+	prog := o.progress(e)
+	prog.show(0, 1, 0, "integrating: "+o.method)
 	tr, err := p.Integrate(ctx, &problems.IntegrateSettings{Method: o.method, Steps: o.steps, RTol: o.rtol})
+	prog.done()
 	var se *problems.SettingError
 	switch {
 	case errors.As(err, &se):
@@ -102,16 +85,17 @@ func (o *integrateOpts) run(ctx context.Context, e *env, args []string) error {
 	if err := writeFiles(dir, files); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%s: %s, %d steps on [0, %.6g] in %.3g s\n", p.Name, rep.Method, rep.Steps, p.T, float64(rep.Seconds))
-	fmt.Fprintf(e.stdout, "  max |H - H(z0)| = %.3g (H(z0) = %.10g)\n", float64(rep.MaxEnergyError), float64(rep.Energy0))
-	fmt.Fprintf(e.stdout, "  final state:")
-	for i, n := range p.Names() {
-		fmt.Fprintf(e.stdout, " %s=%.10g", n, tr.States[rep.Steps*D+i])
-	}
-	fmt.Fprintln(e.stdout)
-	if dropped > 0 {
-		fmt.Fprintf(e.stdout, "  plots: %d non-finite points left out\n", dropped)
-	}
-	fmt.Fprintf(e.stdout, "  wrote %s\n", listFiles(dir, files))
-	return nil
+	return o.print(e, files["report.json"], func(w io.Writer) {
+		fmt.Fprintf(w, "%s: %s, %d steps on [0, %.6g] in %.3g s\n", p.Name, rep.Method, rep.Steps, p.T, float64(rep.Seconds))
+		fmt.Fprintf(w, "  max |H - H(z0)| = %.3g (H(z0) = %.10g)\n", float64(rep.MaxEnergyError), float64(rep.Energy0))
+		fmt.Fprintf(w, "  final state:")
+		for i, n := range p.Names() {
+			fmt.Fprintf(w, " %s=%.10g", n, tr.States[rep.Steps*D+i])
+		}
+		fmt.Fprintln(w)
+		if dropped > 0 {
+			fmt.Fprintf(w, "  plots: %d non-finite points left out\n", dropped)
+		}
+		fmt.Fprintf(w, "  wrote %s\n", listFiles(dir, files))
+	})
 }

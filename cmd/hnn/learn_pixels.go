@@ -59,7 +59,7 @@ func pixelTask(ctx context.Context, p *problems.Problem, plots string, mon solve
 
 // runPixels is hnn learn on a pixels task.
 func (o *learnOpts) runPixels(ctx context.Context, e *env, p *problems.Problem, dir string) error {
-	prog := newProgress(e)
+	prog := o.progress(e)
 	out, err := pixelTask(ctx, p, o.plots, func(model string, step, steps int, loss float64) {
 		prog.show(step, steps, 0, fmt.Sprintf("%s step %d/%d  loss %.3g", model, step, steps, loss))
 	})
@@ -73,9 +73,10 @@ func (o *learnOpts) runPixels(ctx context.Context, e *env, p *problems.Problem, 
 	if err := writeFiles(dir, out.Files); err != nil {
 		return err
 	}
-	printPixelReport(e.stdout, p.Name, out.Report)
-	fmt.Fprintf(e.stdout, "wrote %s\n", listFiles(dir, out.Files))
-	return nil
+	return o.print(e, out.Files["report.json"], func(w io.Writer) {
+		printPixelReport(w, p.Name, out.Report)
+		fmt.Fprintf(w, "wrote %s\n", listFiles(dir, out.Files))
+	})
 }
 
 // printPixelReport prints the table of a pixels task: the losses ×1e5 (as

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -22,56 +23,19 @@ func init() {
 	register(&command{
 		name:    "reproduce",
 		summary: "rerun the papers' figures and tables and write REPORT.md beside their numbers",
-		usage:   "reproduce [--quick] [-o DIR] [--plots png|svg]",
-		help: `
-Reruns the experiments of the two papers, in order, and writes DIR/REPORT.md
-with every figure embedded and every number the papers report beside ours:
-
-  Mattheakis et al. Fig. 2 and 5  loss curves of sin/sigmoid × f = 1 − e^−t / f = t
-                                  (oscillator; Hénon–Heiles)
-  Fig. 3   oscillator, K = 200 on [0, 4π], against symplectic Euler at K and 100·K
-  Fig. 4   oscillator on [0, 20π], 80 neurons, K = 500, λ = 1
-  Fig. 6   Hénon–Heiles on [0, 6π], K = 100, against Euler at K and 10·K
-  Fig. 7   Hénon–Heiles on [0, 12π], 80 neurons, K = 500, λ = 0.5
-  Eq. 11–12  the Lagrangian network on the oscillator and its cost
-  Greydanus et al. Table 1 rows 1–4 and the three-body table of appendix B
-  Greydanus et al. Table 1 row 5, Fig. 4 and 5: the pixel pendulum
-
-Each experiment is a problem of the catalogue (paper_fig2 … paper_fig7,
-paper_eq12_lagrangian, learn_mass_spring, learn_pendulum,
-learn_real_pendulum, learn_two_body, learn_three_body,
-learn_pixel_pendulum), so one can be rerun alone with hnn solve or hnn
-learn. Each writes its figures and report.json into DIR/<problem>/.
-
-The full run uses the papers' settings and takes about half an hour on two
-cores, eight minutes of it the pixel pendulum (it prints its total time).
---quick trains with 1/25 of the epochs, 1/10 of the learn steps and 1/5 of
-the learn trajectories, and the pixel pendulum with 1/25 of its steps and
-1/5 of its trials (the report says so), and takes about a minute; its
-numbers show the pipeline, not the papers' accuracy.
-
-Progress is shown on a terminal. Ctrl-C stops after writing the report of
-the experiments finished so far and exits with status 130.
-
-Examples:
-  hnn reproduce --quick
-  hnn reproduce -o out/paper
-  hnn reproduce --quick --plots svg -o /tmp/quick
-`,
-		setup: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
-			o := &reproduceOpts{}
-			fs.StringVar(&o.dir, "o", filepath.Join("out", "reproduce"), "output directory")
+		shared:  withOut | withPlots | withQuiet | withSeed | withJSON,
+		outDir:  "out/reproduce",
+		setup: func(fs *flag.FlagSet, sh *shared) func(context.Context, *env, []string) error {
+			o := &reproduceOpts{shared: sh}
 			fs.BoolVar(&o.quick, "quick", false, "fewer epochs, steps and trajectories: about a minute instead of half an hour")
-			fs.StringVar(&o.plots, "plots", "png", "plot format: png or svg")
 			return o.run
 		},
 	})
 }
 
 type reproduceOpts struct {
-	dir   string
+	*shared
 	quick bool
-	plots string
 }
 
 // reproScale shrinks the papers' settings.
@@ -105,7 +69,7 @@ func (s reproScale) describe() string {
 
 func (o *reproduceOpts) run(ctx context.Context, e *env, args []string) error {
 	if len(args) != 0 {
-		return usageError("usage: hnn reproduce [--quick] [-o DIR]", "reproduce: takes no arguments, got %q", args)
+		return usageError("usage: "+lookup("reproduce").usage(), "reproduce: takes no arguments, got %q", args)
 	}
 	if o.plots != "png" && o.plots != "svg" {
 		return usageError("", "reproduce: --plots %q: expected png or svg (the report embeds the figures)", o.plots)
@@ -114,7 +78,7 @@ func (o *reproduceOpts) run(ctx context.Context, e *env, args []string) error {
 	if o.quick {
 		sc = scaleQuick
 	}
-	r := &reproducer{ctx: ctx, dir: o.dir, plots: o.plots, scale: sc, prog: newProgress(e), cache: map[string]*solver.Solution{}, start: time.Now()}
+	r := &reproducer{ctx: ctx, dir: outDir(o.dir, "reproduce"), plots: o.plots, seed: o.seed, scale: sc, prog: o.progress(e), cache: map[string]*solver.Solution{}, start: time.Now()}
 	steps := []struct {
 		name string
 		f    func() error
@@ -156,11 +120,31 @@ func (o *reproduceOpts) run(ctx context.Context, e *env, args []string) error {
 	if failure != nil {
 		return failure
 	}
-	fmt.Fprintf(e.stdout, "wrote %s (%d of %d experiments, %d figures) in %s\n", filepath.Join(r.dir, "REPORT.md"), len(r.done), r.total, r.figures, elapsed.Round(time.Second))
+	path := filepath.Join(r.dir, "REPORT.md")
+	js, err := problems.MarshalReport(reproduceSummary{path, r.scale.name, r.done, r.total, r.figures, problems.Number(elapsed.Seconds()), ctx.Err() != nil})
+	if err != nil {
+		return err
+	}
+	if err := o.print(e, js, func(w io.Writer) {
+		fmt.Fprintf(w, "wrote %s (%d of %d experiments, %d figures) in %s\n", path, len(r.done), r.total, r.figures, elapsed.Round(time.Second))
+	}); err != nil {
+		return err
+	}
 	if ctx.Err() != nil {
 		return &exitError{code: exitInterrupted, err: errors.New("interrupted: REPORT.md covers the experiments finished so far")}
 	}
 	return nil
+}
+
+// reproduceSummary is what reproduce prints with --json.
+type reproduceSummary struct {
+	Report      string          `json:"report"`
+	Scale       string          `json:"scale"`
+	Done        []string        `json:"experiments_finished"`
+	Total       int             `json:"experiments"`
+	Figures     int             `json:"figures"`
+	Seconds     problems.Number `json:"seconds"`
+	Interrupted bool            `json:"interrupted"`
 }
 
 // writeTree writes files (paths relative to dir, possibly in
@@ -188,6 +172,7 @@ type reproducer struct {
 	ctx      context.Context
 	dir      string
 	plots    string
+	seed     *uint64 // --seed: every experiment's networks (nil: each problem's)
 	scale    reproScale
 	prog     *progress
 	start    time.Time
@@ -208,6 +193,9 @@ func (r *reproducer) load(name string) (*problems.Problem, error) {
 	if err != nil {
 		return nil, inputError(err)
 	}
+	if r.seed != nil && p.Learn != nil {
+		p.Learn.Settings.Seed = *r.seed
+	}
 	return p, nil
 }
 
@@ -222,6 +210,9 @@ func (r *reproducer) settings(p *problems.Problem) *solver.Settings {
 		ep = max(r.scale.minEpochs, ep/r.scale.epochs)
 	}
 	set.Epochs = ep
+	if r.seed != nil {
+		set.Seed = *r.seed
+	}
 	return &set
 }
 

@@ -25,41 +25,12 @@ func init() {
 	register(&command{
 		name:    "solve",
 		summary: "solve a problem with the data-free Hamiltonian network and compare",
-		usage:   "solve FILE|NAME [-o DIR] [--epochs N] [--seed S] [--quiet]",
-		help: `
-Trains a network ẑ(t) = z0 + f(t)·N(t) on Hamilton's equations alone (no
-simulator data; Mattheakis et al., §II.A) with the settings of the problem's
-solver section, keeps the model with the smallest residual ℓmax on a dense
-validation grid, and compares it on a grid of 20 points per training spacing
-with the reference (DOP853, rtol = atol = 1e-12) and with symplectic Euler at
-K·factor steps for each factor in compare.euler_factors.
-
-The report gives, for the network and each Euler run, the largest error of
-each component, the largest phase-space error ‖δz‖ and the largest energy
-error |H − E0|; the number of Euler steps needed to match the network;
-ℓmax, σmin and the paper's bound ℓmax/σmin (Eq. 22), a heuristic; the
-error-propagation estimate (Eq. 18); and the certified bound on max‖δz‖,
-proved with interval arithmetic over the network and the formula (or "not
-certified" with the reason). Each is checked against the actual error.
-With solver.target_error, training stops once the bound chosen by
-solver.target_bound (paper or certified) reaches it. It writes
-
-  DIR/report.json   the figures (see the field names in the output)
-  DIR/solution.csv  the network on the dense grid: t,<coordinates>,<momenta>,H
-  DIR/model.json    the trained model, for later evaluation
-
-Progress is shown on a terminal. Ctrl-C stops training, writes everything
-for the best model so far and exits with status 130.
-
-Examples:
-  hnn solve nonlinear_oscillator
-  hnn solve henon_heiles -o out/hh --epochs 5000
-  hnn solve mine.yaml --seed 7 --quiet > report.txt
-`,
-		setup: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
-			o := &solveOpts{}
-			fs.StringVar(&o.dir, "o", "", "output directory (default out/<problem name>)")
-			fs.Func("epochs", "number of Adam epochs, at least 1 (default: the problem's solver.epochs)", func(s string) error {
+		args:    "FILE|NAME",
+		shared:  withOut | withPlots | withQuiet | withSeed | withJSON,
+		outDir:  "out/<problem name>",
+		setup: func(fs *flag.FlagSet, sh *shared) func(context.Context, *env, []string) error {
+			o := &solveOpts{shared: sh}
+			fs.Func("epochs", "`N` Adam epochs, at least 1 (default: the problem's solver.epochs)", func(s string) error {
 				n, err := strconv.Atoi(s)
 				if err != nil {
 					return fmt.Errorf("not a whole number")
@@ -67,31 +38,18 @@ Examples:
 				o.epochs = &n
 				return nil
 			})
-			fs.Func("seed", "random seed (default: the problem's solver.seed)", func(s string) error {
-				var v uint64
-				if _, err := fmt.Sscan(s, &v); err != nil {
-					return fmt.Errorf("not an unsigned integer")
-				}
-				o.seed = &v
-				return nil
-			})
-			fs.BoolVar(&o.quiet, "quiet", false, "no progress display")
-			fs.StringVar(&o.plots, "plots", "png", "plot format: png, svg or none")
 			return o.run
 		},
 	})
 }
 
 type solveOpts struct {
-	dir    string
+	*shared
 	epochs *int
-	seed   *uint64
-	quiet  bool
-	plots  string
 }
 
 func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
-	p, err := problemArg("solve", "solve FILE|NAME [-o DIR] [--epochs N] [--seed S]", args, o.plots)
+	p, err := problemArg("solve", args, o.plots)
 	if err != nil {
 		return err
 	}
@@ -110,8 +68,7 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 	}
 	dir := outDir(o.dir, p.Name)
 
-	prog := newProgress(e)
-	prog.on = prog.on && !o.quiet
+	prog := o.progress(e)
 	mon := func(pr solver.Progress) {
 		status := fmt.Sprintf("epoch %d/%d  loss %.2e  best ℓmax %.2e", pr.Epoch, pr.Epochs, pr.Loss, pr.BestLMax)
 		if pr.Phase == solver.PhasePolish {
@@ -139,11 +96,13 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 	if err := writeFiles(dir, files); err != nil {
 		return err
 	}
-	printSolveReport(e.stdout, p, rep)
-	if rep.PlotDropped > 0 {
-		fmt.Fprintf(e.stdout, "plots: %d points not finite (or not positive on a log axis) were left out\n", rep.PlotDropped)
+	if err := o.print(e, files["report.json"], func(w io.Writer) { printSolveReport(w, p, rep) }); err != nil {
+		return err
 	}
-	fmt.Fprintf(e.stdout, "wrote %s\n", listFiles(dir, files))
+	if rep.PlotDropped > 0 {
+		o.say(e, "plots: %d points not finite (or not positive on a log axis) were left out\n", rep.PlotDropped)
+	}
+	o.say(e, "wrote %s\n", listFiles(dir, files))
 	if sol.Training.Stopped == solver.StoppedInterrupted {
 		return &exitError{code: exitInterrupted, err: errors.New("interrupted: wrote the results for the best model so far")}
 	}

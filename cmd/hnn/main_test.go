@@ -15,7 +15,7 @@ import (
 	"github.com/hnn-project/hnn/solver"
 )
 
-var update = flag.Bool("update", false, "rewrite doc.go from the help texts")
+var update = flag.Bool("update", false, "rewrite doc.go and the golden files")
 
 // hnn runs the command in-process in a fresh working directory and returns
 // the exit status, stdout and stderr.

@@ -113,6 +113,7 @@ func (g *graph) box(a int32) Interval {
 	n := g.nodes[a]
 	return Interval{Lo: n.lo, Hi: n.hi}
 }
+
 func (g *graph) variable(v int) int32 { return g.make(node{op: opVar, v: int32(v)}) }
 
 func (g *graph) isConst(a int32) (float64, bool) {

@@ -275,7 +275,7 @@ func (r *reproducer) lossFigure(s lossSpec) error {
 				return nil
 			}
 			tr := sol.Training
-			x, y := paper.Thin(tr.Loss, 4000)
+			x, y := thin(tr.Loss, 4000)
 			ch.series = append(ch.series, series{name: label, x: x, y: y})
 			fl := paper.TailMedian(tr.Loss)
 			res = append(res, result{label, fl})

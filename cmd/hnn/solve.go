@@ -254,11 +254,7 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assess
 	charts["errors"] = errs
 
 	loss := sol.Training.Loss
-	stride := max(1, len(loss)/5000)
-	var ex, ey []float64
-	for i := 0; i < len(loss); i += stride {
-		ex, ey = append(ex, float64(i+1)), append(ey, loss[i])
-	}
+	ex, ey := thin(loss, 5000)
 	lc := chart{title: title("training loss"), xlabel: "epoch", ylabel: "loss", logY: true, series: []series{{name: "Adam", x: ex, y: ey}}}
 	if be := sol.Training.BestEpoch; be > 0 {
 		lc.vline = &level{name: fmt.Sprintf("best model (epoch %d)", be), value: float64(min(be, len(loss)))}

@@ -34,7 +34,7 @@ func (s *AssessSettings) Factors() []int {
 
 // Reference is the reference integration of every assessment: DOP853 at
 // rtol = atol = 1e-12.
-var Reference = symplectic.DOP853{RTol: 1e-12, ATol: 1e-12}
+var Reference = symplectic.DOP853{RTol: 1e-12, ATol: 1e-12, MaxSteps: MaxReferenceSteps}
 
 // ReferenceName describes Reference in reports.
 const ReferenceName = "dop853 rtol=atol=1e-12"

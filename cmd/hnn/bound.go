@@ -5,11 +5,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/hnn-project/hnn/problems"
-	"github.com/hnn-project/hnn/solver"
 )
 
 func init() {
@@ -54,7 +52,7 @@ func (o *boundOpts) run(ctx context.Context, e *env, args []string) error {
 	if err := plotFormat(o.plots); err != nil {
 		return usageError("", "bound: %v", err)
 	}
-	p, sol, err := loadModel(args[0])
+	p, sol, err := problems.LoadModel(args[0])
 	if err != nil {
 		return inputError(err)
 	}
@@ -75,35 +73,4 @@ func (o *boundOpts) run(ctx context.Context, e *env, args []string) error {
 		return errCertifyInterrupted
 	}
 	return nil
-}
-
-// loadModel reads a model written by hnn solve, with its problem.
-func loadModel(path string) (*problems.Problem, *solver.Solution, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	if st.IsDir() {
-		return nil, nil, fmt.Errorf("%s: is a directory, not a saved model", path)
-	}
-	if st.Size() > 256<<20 {
-		return nil, nil, fmt.Errorf("%s: %d bytes is too large for a saved model", path, st.Size())
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	src, err := solver.ProblemSource(data)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
-	}
-	p, err := problems.Parse([]byte(src), path+" (its problem)", "model")
-	if err != nil {
-		return nil, nil, err
-	}
-	sol, err := solver.Load(data, p.Problem)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return p, sol, nil
 }

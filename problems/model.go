@@ -119,11 +119,16 @@ func parseLearned(data []byte, source string) (*Problem, error) {
 // through a bounded reader of solver.MaxModelSize bytes. Every error is an
 // *Error naming the file: bad input.
 func LoadModel(path string) (*Problem, *solver.Solution, error) {
-	bad := func(err error) error { return &Error{File: path, Msg: err.Error(), Err: err} }
 	data, err := readFile(path, solver.MaxModelSize, "a saved model")
 	if err != nil {
-		return nil, nil, bad(err)
+		return nil, nil, &Error{File: path, Msg: err.Error(), Err: err}
 	}
+	return parseModel(data, path)
+}
+
+// parseModel reads the contents of a model file named path.
+func parseModel(data []byte, path string) (*Problem, *solver.Solution, error) {
+	bad := func(err error) error { return &Error{File: path, Msg: err.Error(), Err: err} }
 	src, err := solver.ProblemSource(data)
 	if err != nil {
 		return nil, nil, bad(err)

@@ -104,7 +104,14 @@ const (
 	StoppedInterrupted Status = "interrupted"    // the context was cancelled
 	StoppedDiverged    Status = "diverged"       // the loss stopped being finite
 	StoppedTarget      Status = "target reached" // TargetError or StopWhen said stop
+	// StoppedTargetMissed: every epoch and polish iteration ran and the
+	// bound of TargetError never reached it.
+	StoppedTargetMissed Status = "target not reached"
 )
+
+// Met reports whether training ended as asked: it completed, or reached
+// its target. Interrupted, diverged and a missed target are not met.
+func (s Status) Met() bool { return s == StoppedCompleted || s == StoppedTarget }
 
 // Phase is the phase of training a Progress comes from.
 type Phase string

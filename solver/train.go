@@ -182,6 +182,10 @@ func (tr *trainer) run(ctx context.Context, mon Monitor) *Solution {
 			tr.polish(ctx, report)
 		}
 	}
+	if tr.set.TargetError > 0 && tr.train.Stopped == StoppedCompleted {
+		tr.train.Stopped = StoppedTargetMissed
+		tr.train.Reason = fmt.Sprintf("the %s bound did not reach target_error %.3g", tr.set.TargetBound, tr.set.TargetError)
+	}
 	return tr.solution(time.Since(start))
 }
 

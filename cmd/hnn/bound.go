@@ -69,7 +69,7 @@ func (o *boundOpts) run(ctx context.Context, e *env, args []string) error {
 	}
 	printSolveReport(e.stdout, p, rep)
 	fmt.Fprintf(e.stdout, "wrote %s\n", listFiles(dir, files))
-	if rep.assessment.Interrupted {
+	if rep.assessment.Interrupted != "" {
 		return errCertifyInterrupted
 	}
 	return nil

@@ -147,7 +147,7 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 	if sol.Training.Stopped == solver.StoppedInterrupted {
 		return &exitError{code: exitInterrupted, err: errors.New("interrupted: wrote the results for the best model so far")}
 	}
-	if rep.assessment.Interrupted {
+	if rep.assessment.Interrupted != "" {
 		return errCertifyInterrupted
 	}
 	return nil

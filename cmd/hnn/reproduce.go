@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hnn-project/hnn/errorbound"
 	"github.com/hnn-project/hnn/problems"
 	"github.com/hnn-project/hnn/solver"
 )
@@ -21,56 +23,19 @@ func init() {
 	register(&command{
 		name:    "reproduce",
 		summary: "rerun the papers' figures and tables and write REPORT.md beside their numbers",
-		usage:   "reproduce [--quick] [-o DIR] [--plots png|svg]",
-		help: `
-Reruns the experiments of the two papers, in order, and writes DIR/REPORT.md
-with every figure embedded and every number the papers report beside ours:
-
-  Mattheakis et al. Fig. 2 and 5  loss curves of sin/sigmoid × f = 1 − e^−t / f = t
-                                  (oscillator; Hénon–Heiles)
-  Fig. 3   oscillator, K = 200 on [0, 4π], against symplectic Euler at K and 100·K
-  Fig. 4   oscillator on [0, 20π], 80 neurons, K = 500, λ = 1
-  Fig. 6   Hénon–Heiles on [0, 6π], K = 100, against Euler at K and 10·K
-  Fig. 7   Hénon–Heiles on [0, 12π], 80 neurons, K = 500, λ = 0.5
-  Eq. 11–12  the Lagrangian network on the oscillator and its cost
-  Greydanus et al. Table 1 rows 1–4 and the three-body table of appendix B
-  Greydanus et al. Table 1 row 5, Fig. 4 and 5: the pixel pendulum
-
-Each experiment is a problem of the catalogue (paper_fig2 … paper_fig7,
-paper_eq12_lagrangian, learn_mass_spring, learn_pendulum,
-learn_real_pendulum, learn_two_body, learn_three_body,
-learn_pixel_pendulum), so one can be rerun alone with hnn solve or hnn
-learn. Each writes its figures and report.json into DIR/<problem>/.
-
-The full run uses the papers' settings and takes about half an hour on two
-cores, eight minutes of it the pixel pendulum (it prints its total time).
---quick trains with 1/25 of the epochs, 1/10 of the learn steps and 1/5 of
-the learn trajectories, and the pixel pendulum with 1/25 of its steps and
-1/5 of its trials (the report says so), and takes about a minute; its
-numbers show the pipeline, not the papers' accuracy.
-
-Progress is shown on a terminal. Ctrl-C stops after writing the report of
-the experiments finished so far and exits with status 130.
-
-Examples:
-  hnn reproduce --quick
-  hnn reproduce -o out/paper
-  hnn reproduce --quick --plots svg -o /tmp/quick
-`,
-		setup: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
-			o := &reproduceOpts{}
-			fs.StringVar(&o.dir, "o", filepath.Join("out", "reproduce"), "output directory")
+		shared:  withOut | withPlots | withQuiet | withSeed | withJSON,
+		outDir:  "out/reproduce",
+		setup: func(fs *flag.FlagSet, sh *shared) func(context.Context, *env, []string) error {
+			o := &reproduceOpts{shared: sh}
 			fs.BoolVar(&o.quick, "quick", false, "fewer epochs, steps and trajectories: about a minute instead of half an hour")
-			fs.StringVar(&o.plots, "plots", "png", "plot format: png or svg")
 			return o.run
 		},
 	})
 }
 
 type reproduceOpts struct {
-	dir   string
+	*shared
 	quick bool
-	plots string
 }
 
 // reproScale shrinks the papers' settings.
@@ -104,7 +69,7 @@ func (s reproScale) describe() string {
 
 func (o *reproduceOpts) run(ctx context.Context, e *env, args []string) error {
 	if len(args) != 0 {
-		return usageError("usage: hnn reproduce [--quick] [-o DIR]", "reproduce: takes no arguments, got %q", args)
+		return usageError("usage: "+lookup("reproduce").usage(), "reproduce: takes no arguments, got %q", args)
 	}
 	if o.plots != "png" && o.plots != "svg" {
 		return usageError("", "reproduce: --plots %q: expected png or svg (the report embeds the figures)", o.plots)
@@ -113,7 +78,7 @@ func (o *reproduceOpts) run(ctx context.Context, e *env, args []string) error {
 	if o.quick {
 		sc = scaleQuick
 	}
-	r := &reproducer{ctx: ctx, dir: o.dir, plots: o.plots, scale: sc, prog: newProgress(e), cache: map[string]*solver.Solution{}, start: time.Now()}
+	r := &reproducer{ctx: ctx, dir: outDir(o.dir, "reproduce"), plots: o.plots, seed: o.seed, scale: sc, prog: o.progress(e), cache: map[string]*solver.Solution{}, start: time.Now()}
 	steps := []struct {
 		name string
 		f    func() error
@@ -155,11 +120,31 @@ func (o *reproduceOpts) run(ctx context.Context, e *env, args []string) error {
 	if failure != nil {
 		return failure
 	}
-	fmt.Fprintf(e.stdout, "wrote %s (%d of %d experiments, %d figures) in %s\n", filepath.Join(r.dir, "REPORT.md"), len(r.done), r.total, r.figures, elapsed.Round(time.Second))
+	path := filepath.Join(r.dir, "REPORT.md")
+	js, err := problems.MarshalReport(reproduceSummary{path, r.scale.name, r.done, r.total, r.figures, problems.Number(elapsed.Seconds()), ctx.Err() != nil})
+	if err != nil {
+		return err
+	}
+	if err := o.print(e, js, func(w io.Writer) {
+		fmt.Fprintf(w, "wrote %s (%d of %d experiments, %d figures) in %s\n", path, len(r.done), r.total, r.figures, elapsed.Round(time.Second))
+	}); err != nil {
+		return err
+	}
 	if ctx.Err() != nil {
 		return &exitError{code: exitInterrupted, err: errors.New("interrupted: REPORT.md covers the experiments finished so far")}
 	}
 	return nil
+}
+
+// reproduceSummary is what reproduce prints with --json.
+type reproduceSummary struct {
+	Report      string          `json:"report"`
+	Scale       string          `json:"scale"`
+	Done        []string        `json:"experiments_finished"`
+	Total       int             `json:"experiments"`
+	Figures     int             `json:"figures"`
+	Seconds     problems.Number `json:"seconds"`
+	Interrupted bool            `json:"interrupted"`
 }
 
 // writeTree writes files (paths relative to dir, possibly in
@@ -187,6 +172,7 @@ type reproducer struct {
 	ctx      context.Context
 	dir      string
 	plots    string
+	seed     *uint64 // --seed: every experiment's networks (nil: each problem's)
 	scale    reproScale
 	prog     *progress
 	start    time.Time
@@ -207,6 +193,9 @@ func (r *reproducer) load(name string) (*problems.Problem, error) {
 	if err != nil {
 		return nil, inputError(err)
 	}
+	if r.seed != nil && p.Learn != nil {
+		p.Learn.Settings.Seed = *r.seed
+	}
 	return p, nil
 }
 
@@ -221,6 +210,9 @@ func (r *reproducer) settings(p *problems.Problem) *solver.Settings {
 		ep = max(r.scale.minEpochs, ep/r.scale.epochs)
 	}
 	set.Epochs = ep
+	if r.seed != nil {
+		set.Seed = *r.seed
+	}
 	return &set
 }
 
@@ -243,13 +235,19 @@ func (r *reproducer) train(p *problems.Problem, set *solver.Settings, label stri
 
 // analyse runs hnn solve's analysis of sol and writes its files under
 // DIR/<name>/; it returns the report.
-func (r *reproducer) analyse(p *problems.Problem, sol *solver.Solution) (*solveReport, error) {
+func (r *reproducer) analyse(p *problems.Problem, sol *solver.Solution) (*solved, error) {
 	r.prog.show(0, 1, 0, fmt.Sprintf("[%d/%d] %s: comparing with the reference and symplectic Euler", r.step, r.total, r.stepName))
-	rep, files, err := analyseSolution(context.WithoutCancel(r.ctx), p, sol, r.plots, r.prog)
+	rep, a, files, err := analyseSolution(context.WithoutCancel(r.ctx), p, sol, r.plots, r.prog)
 	if err != nil {
 		return nil, fmt.Errorf("problem %s: %w", p.Name, err)
 	}
-	return rep, r.write(p.Name, files)
+	return &solved{rep, a}, r.write(p.Name, files)
+}
+
+// solved is a solve experiment's report and the assessment it came from.
+type solved struct {
+	*problems.SolveReport
+	a *errorbound.Assessment
 }
 
 // write stores files under DIR/sub/.
@@ -435,7 +433,7 @@ func (r *reproducer) why() string {
 }
 
 // solveFigure trains and analyses one problem and returns its report.
-func (r *reproducer) solveFigure(name string) (*problems.Problem, *solver.Solution, *solveReport, error) {
+func (r *reproducer) solveFigure(name string) (*problems.Problem, *solver.Solution, *solved, error) {
 	p, err := r.load(name)
 	if err != nil {
 		return nil, nil, nil, err
@@ -449,8 +447,8 @@ func (r *reproducer) solveFigure(name string) (*problems.Problem, *solver.Soluti
 }
 
 // extra renders the named charts of paperCharts into DIR/<problem>/.
-func (r *reproducer) extra(p *problems.Problem, sol *solver.Solution, rep *solveReport, factors []int, names ...string) error {
-	all, err := paperCharts(p, sol, rep.assessment.Reference, factors)
+func (r *reproducer) extra(p *problems.Problem, sol *solver.Solution, rep *solved, factors []int, names ...string) error {
+	all, err := paperCharts(p, sol, rep.a.Reference, factors)
 	if err != nil {
 		return err
 	}
@@ -465,25 +463,15 @@ func (r *reproducer) extra(p *problems.Problem, sol *solver.Solution, rep *solve
 	return r.write(p.Name, files)
 }
 
-// eulerAt returns the Euler run of rep with the given factor.
-func eulerAt(rep *solveReport, factor int) *eulerReport {
-	for i := range rep.Euler {
-		if rep.Euler[i].Factor == factor {
-			return &rep.Euler[i]
-		}
-	}
-	return nil
-}
-
 // header starts a section on one solve experiment.
-func (r *reproducer) header(b *strings.Builder, title string, p *problems.Problem, sol *solver.Solution, rep *solveReport) {
+func (r *reproducer) header(b *strings.Builder, title string, p *problems.Problem, sol *solver.Solution, rep *solved) {
 	tr := sol.Training
 	fmt.Fprintf(b, "## %s\n\nProblem `%s`: K = %d on [0, %.4g], hidden %v, %s, λ = %g; %d Adam epochs in %.1f s (%.3g ms/epoch), best model at epoch %d.\n\n",
 		title, p.Name, p.K, p.T, sol.Settings.Hidden, sol.Settings.Formulation, sol.Settings.EnergyWeight, tr.Epochs, tr.Seconds, float64(rep.Training.SecondsPerEpoch), tr.BestEpoch)
 }
 
 // common rows of every solve experiment: our errors beside Euler's.
-func solveRows(rep *solveReport, factors ...int) []row {
+func solveRows(rep *solved, factors ...int) []row {
 	nan := math.NaN()
 	rows := []row{
 		{what: "network: max phase-space error ‖δz‖", paper: nan, text: "— (figure only)", ours: float64(rep.Network.MaxError)},
@@ -500,7 +488,7 @@ func solveRows(rep *solveReport, factors ...int) []row {
 	}
 	rows = append(rows, cert)
 	for _, f := range factors {
-		if e := eulerAt(rep, f); e != nil {
+		if e := rep.EulerAt(f); e != nil {
 			rows = append(rows,
 				row{what: fmt.Sprintf("symplectic Euler, %d steps: max ‖δz‖", e.Steps), paper: nan, text: "— (figure only)", ours: float64(e.MaxError)},
 				row{what: fmt.Sprintf("symplectic Euler, %d steps: max |H − E0|", e.Steps), paper: nan, text: "— (figure only)", ours: float64(e.MaxEnergyError)})
@@ -546,7 +534,7 @@ func (r *reproducer) fig3() error {
 	if h := rep.Network.PaperBoundHeld; h != nil {
 		fmt.Fprintf(&b, "Our bound ℓmax/σmin %s against the actual error.\n\n", map[bool]string{true: "held", false: "did not hold"}[*h])
 	}
-	e100 := eulerAt(rep, 100)
+	e100 := rep.EulerAt(100)
 	if e100 != nil {
 		claim(&b, "the network conserves the energy better than symplectic Euler.", float64(rep.Network.MaxEnergyError) < float64(e100.MaxEnergyError),
 			fmt.Sprintf("max |H − E0| %.3g for the network, %.3g for Euler at 100·K", float64(rep.Network.MaxEnergyError), float64(e100.MaxEnergyError)))
@@ -560,7 +548,7 @@ func (r *reproducer) fig3() error {
 	return nil
 }
 
-func matchNote(rep *solveReport) string {
+func matchNote(rep *solved) string {
 	if rep.EulerStepsToMatch > 0 && !rep.EulerStepsToMatchReached {
 		return "(more than: the search's cap)"
 	}
@@ -575,7 +563,7 @@ func (r *reproducer) fig4() error {
 	var b strings.Builder
 	r.header(&b, "Mattheakis et al. Fig. 4: long-time prediction of the oscillator on [0, 20π]", p, sol, rep)
 	b.WriteString(r.table(solveRows(rep, 100), r.why()))
-	if e := eulerAt(rep, 100); e != nil {
+	if e := rep.EulerAt(100); e != nil {
 		claim(&b, "the network's error grows much more slowly than that of symplectic Euler with 5·10^4 points, while both conserve the energy comparably.", float64(rep.Network.MaxError) < float64(e.MaxError),
 			fmt.Sprintf("max ‖δz‖ %.3g for the network, %.3g for Euler with %d points; max |H − E0| %.3g and %.3g", float64(rep.Network.MaxError), float64(e.MaxError), e.Steps, float64(rep.Network.MaxEnergyError), float64(e.MaxEnergyError)))
 	}
@@ -602,7 +590,7 @@ func (r *reproducer) fig6() error {
 	}
 	rows = append(rows, solveRows(rep, 1, 10)...)
 	b.WriteString(r.table(rows, r.why()))
-	if e := eulerAt(rep, 10); e != nil {
+	if e := rep.EulerAt(10); e != nil {
 		claim(&b, "the network's orbit is indistinguishable from the reference, Euler needs ten times the points to capture it, and the network conserves the energy better than Euler even at 10·K.", float64(rep.Network.MaxEnergyError) < float64(e.MaxEnergyError),
 			fmt.Sprintf("max |H − E0| %.3g for the network, %.3g for Euler at 10·K", float64(rep.Network.MaxEnergyError), float64(e.MaxEnergyError)))
 	}
@@ -625,14 +613,14 @@ func (r *reproducer) fig7() error {
 	for _, c := range p.Coordinates {
 		rows = append(rows, row{what: "network: max |δ" + c + "|", paper: nan, text: "— (figure only)", ours: float64(rep.Network.MaxAbsError[c])})
 	}
-	if e := eulerAt(rep, 10); e != nil {
+	if e := rep.EulerAt(10); e != nil {
 		for _, c := range p.Coordinates {
 			rows = append(rows, row{what: fmt.Sprintf("symplectic Euler, %d steps: max |δ%s|", e.Steps, c), paper: nan, text: "— (figure only)", ours: float64(e.MaxAbsError[c])})
 		}
 	}
 	rows = append(rows, solveRows(rep, 10)...)
 	b.WriteString(r.table(rows, r.why()))
-	if e := eulerAt(rep, 10); e != nil {
+	if e := rep.EulerAt(10); e != nil {
 		holds := float64(rep.Network.MaxError) < float64(e.MaxError)
 		claim(&b, "the network's positions have a lower error than symplectic Euler with 10× the points, both conserving the energy comparably.", holds,
 			fmt.Sprintf("max ‖δz‖ %.3g for the network, %.3g for Euler with %d points", float64(rep.Network.MaxError), float64(e.MaxError), e.Steps))
@@ -761,7 +749,7 @@ func (r *reproducer) learnTable(title, units string, tasks []paperLearn) error {
 			}
 			return err
 		}
-		rep, files := &out.Report, out.Files
+		rep, files := out.Report, out.Files
 		if err := r.write(p.Name, files); err != nil {
 			return err
 		}
@@ -774,7 +762,7 @@ func (r *reproducer) learnTable(title, units string, tasks []paperLearn) error {
 			p.Name, data, rep.Train, rep.Test, l.Settings.Hidden, l.Settings.Steps, l.Settings.Batch))
 		for i, m := range []struct {
 			name string
-			rep  modelReport
+			rep  problems.ModelReport
 		}{{"baseline", rep.Baseline}, {"HNN", rep.HNN}} {
 			ours := [3]float64{float64(m.rep.TrainLoss) * t.unit, float64(m.rep.TestLoss) * t.unit, float64(m.rep.EnergyMSE) * t.unit}
 			fmt.Fprintf(&b, "| %s | %s | %s | %.3g | %s | %.3g | %s | %.3g ± %.2g | %.1f |\n", t.task, m.name,

@@ -42,7 +42,7 @@ func (r *reproducer) table1Pixels() error {
 	if err := r.write(p.Name, out.Files); err != nil {
 		return err
 	}
-	rep := &out.Report
+	rep := out.Report
 	var b strings.Builder
 	b.WriteString("## Greydanus et al. Table 1, row 5: the pixel pendulum\n\n")
 	b.WriteString("Losses ×10^5 (the caption says ×10^3, but the paper's figures are its code's README losses ×10^5), energy MSE ×10^3, as in the paper. Ours: one run; the energy MSE is the mean ± standard error over the fresh trajectories, and the notebook's column the first trajectory's alone (the analysis notebook scores one).\n\n")
@@ -50,7 +50,7 @@ func (r *reproducer) table1Pixels() error {
 	var notes []string
 	for i, m := range []struct {
 		name string
-		rep  pixelModelReport
+		rep  problems.PixelModelReport
 	}{{"baseline", rep.Baseline}, {"HNN", rep.HNN}} {
 		ours := [3]float64{1e5 * float64(m.rep.TrainLoss), 1e5 * float64(m.rep.TestLoss), 1e3 * float64(m.rep.EnergyMSE)}
 		fmt.Fprintf(&b, "| %s | %s | %.3g | %s | %.3g | %s | %.3g ± %.2g | %.3g | %.0f |\n", m.name,

@@ -109,10 +109,6 @@ const (
 	StoppedTargetMissed Status = "target not reached"
 )
 
-// Met reports whether training ended as asked: it completed, or reached
-// its target. Interrupted, diverged and a missed target are not met.
-func (s Status) Met() bool { return s == StoppedCompleted || s == StoppedTarget }
-
 // Phase is the phase of training a Progress comes from.
 type Phase string
 

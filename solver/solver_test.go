@@ -360,19 +360,15 @@ func TestPolishLM(t *testing.T) {
 	}
 }
 
-// A target no training reaches ends as StoppedTargetMissed, which is not
-// met; completing without a target is met.
+// A target no training reaches ends as StoppedTargetMissed.
 func TestTargetMissed(t *testing.T) {
 	p := oscillator(t)
 	sol, err := Solve(context.Background(), p, &Settings{Hidden: []int{8}, Epochs: 100, Seed: 1, TargetError: 1e-30}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st := sol.Training.Stopped; st != StoppedTargetMissed || st.Met() || !strings.Contains(sol.Training.Reason, "1e-30") {
+	if st := sol.Training.Stopped; st != StoppedTargetMissed || !strings.Contains(sol.Training.Reason, "1e-30") {
 		t.Errorf("status %q (%s)", st, sol.Training.Reason)
-	}
-	if !StoppedCompleted.Met() || !StoppedTarget.Met() || StoppedInterrupted.Met() || StoppedDiverged.Met() {
-		t.Error("Met disagrees with its definition")
 	}
 }
 

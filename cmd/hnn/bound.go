@@ -38,22 +38,34 @@ func (o *boundOpts) run(ctx context.Context, e *env, args []string) error {
 		return inputError(err)
 	}
 	dir := cmp.Or(o.dir, filepath.Dir(args[0]))
+	warn(e, p)
+	out, err := claimOut(dir)
+	if err != nil {
+		return err
+	}
+	defer out.release()
+	if o.dir == "" {
+		out.keep(filepath.Base(args[0])) // the model read is there already
+	}
 	rep, a, files, err := analyseSolution(ctx, p, sol, o.plots, o.progress(e))
 	if err != nil {
 		return fmt.Errorf("problem %s: %w", p.Name, err)
 	}
 	if o.dir == "" {
-		delete(files, "model.json") // the model read is there already
+		delete(files, "model.json")
 	}
-	if err := writeFiles(dir, files); err != nil {
+	if err := out.write(files); err != nil {
 		return err
+	}
+	if rep == nil {
+		return interrupted(dir, a)
 	}
 	if err := o.print(e, files["report.json"], func(w io.Writer) { printSolveReport(w, p, rep) }); err != nil {
 		return err
 	}
 	o.say(e, "wrote %s\n", listFiles(dir, files))
 	if a.Interrupted != "" {
-		return errCertifyInterrupted
+		return interrupted(dir, a)
 	}
 	return nil
 }

@@ -67,6 +67,12 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 		set.Seed = *o.seed
 	}
 	dir := outDir(o.dir, p.Name)
+	warn(e, p)
+	out, err := claimOut(dir)
+	if err != nil {
+		return err
+	}
+	defer out.release()
 
 	prog := o.progress(e)
 	mon := func(pr solver.Progress) {
@@ -83,18 +89,27 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 		// training went is in the solution's status.
 		return inputError(fmt.Errorf("%s: %w", p.Source, err))
 	}
-	// The report is computed even after Ctrl-C, for the best model so far;
-	// a Ctrl-C during the assessment stops the certificate only.
+	// The model first, so that a Ctrl-C in the assessment keeps it.
+	if err := writeModel(out, sol); err != nil {
+		return err
+	}
+	// After a Ctrl-C in training, the report of the model so far, as far
+	// as the assessment gets in a grace period.
 	actx := ctx
 	if ctx.Err() != nil {
-		actx = context.WithoutCancel(ctx)
+		var cancel context.CancelFunc
+		actx, cancel = context.WithTimeout(context.WithoutCancel(ctx), interruptGrace)
+		defer cancel()
 	}
 	rep, a, files, err := analyseSolution(actx, p, sol, o.plots, prog)
 	if err != nil {
 		return fmt.Errorf("problem %s: %w", p.Name, err)
 	}
-	if err := writeFiles(dir, files); err != nil {
+	if err := out.write(files); err != nil {
 		return err
+	}
+	if rep == nil {
+		return interrupted(dir, a)
 	}
 	if err := o.print(e, files["report.json"], func(w io.Writer) { printSolveReport(w, p, rep) }); err != nil {
 		return err
@@ -104,16 +119,17 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 	}
 	o.say(e, "wrote %s\n", listFiles(dir, files))
 	if sol.Training.Stopped == solver.StoppedInterrupted {
-		return &exitError{code: exitInterrupted, err: errors.New("interrupted: wrote the results for the best model so far")}
+		msg := "interrupted in training: wrote the results for the best model so far"
+		if a.Interrupted != "" {
+			msg += fmt.Sprintf(" (its assessment stopped at the %s)", a.Interrupted)
+		}
+		return &exitError{code: exitInterrupted, err: errors.New(msg)}
 	}
 	if a.Interrupted != "" {
-		return errCertifyInterrupted
+		return interrupted(dir, a)
 	}
-	return nil
+	return trainingVerdict(sol)
 }
-
-// errCertifyInterrupted ends a run whose certificate Ctrl-C stopped.
-var errCertifyInterrupted = &exitError{code: exitInterrupted, err: errors.New("interrupted: the certified bound was not finished; wrote everything else")}
 
 // analyseSolution assesses the trained network (errorbound.Assess) and
 // renders the output files; prog shows the assessment's stages.
@@ -130,7 +146,13 @@ func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solut
 	a, err := sol.Assess(ctx, &set)
 	prog.done()
 	if err != nil {
+		if ctx.Err() != nil { // in the reference: nothing to report
+			return nil, &errorbound.Assessment{Interrupted: errorbound.StageReference}, nil, nil
+		}
 		return nil, nil, nil, err
+	}
+	if a.Grid == nil { // interrupted in the comparison: nothing to report
+		return nil, a, nil, nil
 	}
 	rep := p.SolveReport(sol, a)
 	h, D := p.H, p.Dim()

@@ -25,6 +25,7 @@ type outFolder struct {
 	state   *os.File // locked
 	started bool     // this run has written into dir
 	prev    []string // the previous run's outputs
+	created string   // the outermost directory claimOut created, or ""
 	written map[string]bool
 }
 
@@ -32,6 +33,7 @@ type outFolder struct {
 // and locks it. A folder another run holds is bad input (exit 2) naming
 // that run.
 func claimOut(dir string) (*outFolder, error) {
+	created := firstMissing(dir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, inputError(fmt.Errorf("output directory %s cannot be created: %w", dir, errors.Unwrap(err)))
 	}
@@ -55,7 +57,7 @@ func claimOut(dir string) (*outFolder, error) {
 		f.Close()
 		return nil, inputError(fmt.Errorf("output directory %s is in use by %s; wait for it or choose another -o", dir, holder))
 	}
-	o := &outFolder{dir: dir, state: f, written: map[string]bool{}}
+	o := &outFolder{dir: dir, state: f, written: map[string]bool{}, created: created}
 	o.prev = o.previous()
 	if err := o.record(); err != nil { // the holder's pid, for a second run's message
 		o.release()
@@ -70,12 +72,38 @@ func firstLine(b []byte) string {
 	return string(l)
 }
 
-// release unlocks the folder.
+// release unlocks the folder. A folder this run created and wrote
+// nothing into is removed again, with the directories created for it.
 func (o *outFolder) release() {
-	if o != nil && o.state != nil {
-		unlockFile(o.state)
-		o.state.Close() // closing releases the lock
-		o.state = nil
+	if o == nil || o.state == nil {
+		return
+	}
+	unlockFile(o.state)
+	o.state.Close() // closing releases the lock
+	o.state = nil
+	if o.started || o.created == "" {
+		return
+	}
+	os.Remove(filepath.Join(o.dir, stateFile))
+	for d := filepath.Clean(o.dir); ; d = filepath.Dir(d) {
+		if os.Remove(d) != nil || d == o.created {
+			return
+		}
+	}
+}
+
+// firstMissing returns the outermost directory of dir's path that does
+// not exist, or "" when dir exists.
+func firstMissing(dir string) string {
+	missing := ""
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil {
+			return missing
+		}
+		missing = d
+		if filepath.Dir(d) == d {
+			return missing
+		}
 	}
 }
 

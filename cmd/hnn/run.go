@@ -186,6 +186,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return nil
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 && name == "help" {
+			if args[1] == "help" {
+				fmt.Fprint(stdout, helpHelp)
+				return nil
+			}
 			c := lookup(args[1])
 			if c == nil {
 				return usageError("run 'hnn help' for the list of commands", "unknown command %q", args[1])
@@ -383,3 +387,14 @@ func outDir(dir, name string) string {
 	}
 	return dir
 }
+
+// helpHelp is the help of 'hnn help help'.
+const helpHelp = `Usage: hnn help [COMMAND]
+
+Without a command, lists the commands; with one, shows its usage, what it
+does, its flags and examples. 'hnn COMMAND -h' shows the same.
+
+Examples:
+  hnn help
+  hnn help solve
+`

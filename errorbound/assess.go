@@ -84,6 +84,7 @@ func check(value, actual float64) Check {
 type EulerComparison struct {
 	Factor, Steps int // Steps = Factor·K
 	Comparison
+	Path EulerPath // about PathPoints of its nodes, for pictures
 }
 
 // Assessment is how far a solution is from the truth: its comparison with
@@ -283,11 +284,11 @@ func assessEuler(ctx context.Context, a *Assessment, _ Solution, set *AssessSett
 	c := a.Case
 	for _, f := range set.Factors() {
 		stage(fmt.Sprintf("%s, %d steps", StageEuler, f*c.K))
-		e, err := EulerRun(ctx, c.H, c.Z0, c.T, f*c.K, a.Reference)
+		e, path, err := eulerRun(ctx, c.H, c.Z0, c.T, f*c.K, a.Reference, PathPoints)
 		if err != nil {
 			return err
 		}
-		a.Euler = append(a.Euler, EulerComparison{Factor: f, Steps: f * c.K, Comparison: e})
+		a.Euler = append(a.Euler, EulerComparison{Factor: f, Steps: f * c.K, Comparison: e, Path: path})
 	}
 	return nil
 }

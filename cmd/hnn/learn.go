@@ -168,17 +168,10 @@ const learnPlotPoints = 1000
 // energy along each, the quantity the HNN conserves along each, and body
 // orbits in the plane.
 func learnCharts(ctx context.Context, p *problems.Problem, res *solver.LearnResult, c problems.EnergyCase) (map[string]chart, error) {
-	steps := func(n int) []float64 {
-		x := make([]float64, n)
-		for i := range x {
-			x[i] = float64(i + 1)
-		}
-		return x
-	}
 	title := func(s string) string { return p.Name + ": " + s }
 	charts := map[string]chart{"loss": {title: title("training loss"), xlabel: "step", ylabel: "MSE of the time derivatives", logY: true, legendRoom: true, series: []series{
-		{name: learnModels[1].label, x: steps(len(res.BaselineLoss)), y: res.BaselineLoss, color: learnModels[1].color},
-		{name: learnModels[2].label, x: steps(len(res.HNNLoss)), y: res.HNNLoss, color: learnModels[2].color},
+		{name: learnModels[1].label, x: counting(len(res.BaselineLoss)), y: res.BaselineLoss, color: learnModels[1].color},
+		{name: learnModels[2].label, x: counting(len(res.HNNLoss)), y: res.HNNLoss, color: learnModels[2].color},
 	}}}
 	D := p.Dim()
 	lp, err := p.LearnPaths(ctx, res, c, learnPlotPoints)
@@ -187,13 +180,7 @@ func learnCharts(ctx context.Context, p *problems.Problem, res *solver.LearnResu
 	}
 	times, truth := lp.Times, lp.True
 	paths := map[string][]float64{"true": lp.True, "HNN": lp.HNN, "baseline": lp.Baseline}
-	comp := func(xs []float64, j int) []float64 {
-		out := make([]float64, len(times))
-		for k := range times {
-			out[k] = xs[k*D+j]
-		}
-		return out
-	}
+	comp := func(xs []float64, j int) []float64 { return column(xs, D, j) }
 	along := func(h hamiltonians.Hamiltonian, xs []float64, minus float64) []float64 {
 		out := make([]float64, len(times))
 		for k := range times {

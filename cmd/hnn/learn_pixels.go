@@ -222,14 +222,7 @@ func latentPlot(name string, r *pixels.Result) *plot.Plot {
 // pixelCharts are the loss curves and the energy along the first fresh
 // trajectory (the bottom of Greydanus et al. Fig. 4).
 func pixelCharts(name string, r *pixels.Result) map[string]chart {
-	steps := func(n int) []float64 {
-		x := make([]float64, n)
-		for i := range x {
-			x[i] = float64(i + 1)
-		}
-		return x
-	}
-	frames := steps(len(r.TrueEnergy))
+	frames := counting(len(r.TrueEnergy))
 	for i := range frames {
 		frames[i]-- // samples from 0
 	}
@@ -247,8 +240,8 @@ func pixelCharts(name string, r *pixels.Result) map[string]chart {
 	return map[string]chart{
 		"energy": en,
 		"loss": {title: name + ": training loss", xlabel: "step", ylabel: "ae + cc + w·dynamics", logY: true, legendRoom: true, series: []series{
-			{name: learnModels[1].label, x: steps(len(r.Baseline.Curve)), y: r.Baseline.Curve, color: learnModels[1].color},
-			{name: learnModels[2].label, x: steps(len(r.HNN.Curve)), y: r.HNN.Curve, color: learnModels[2].color},
+			{name: learnModels[1].label, x: counting(len(r.Baseline.Curve)), y: r.Baseline.Curve, color: learnModels[1].color},
+			{name: learnModels[2].label, x: counting(len(r.HNN.Curve)), y: r.HNN.Curve, color: learnModels[2].color},
 		}},
 	}
 }

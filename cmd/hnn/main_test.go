@@ -10,9 +10,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hnn-project/hnn/problems"
+	"github.com/hnn-project/hnn/solver"
 )
 
-var update = flag.Bool("update", false, "rewrite doc.go from the help texts")
+var update = flag.Bool("update", false, "rewrite doc.go and the golden files")
 
 // hnn runs the command in-process in a fresh working directory and returns
 // the exit status, stdout and stderr.
@@ -378,24 +381,13 @@ func TestSolveTarget(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("code %d: %s", code, stderr)
 	}
-	var rep struct {
-		Training struct {
-			Epochs  int    `json:"epochs"`
-			Stopped string `json:"stopped_because"`
-			Detail  string `json:"detail"`
-		} `json:"training"`
-		Network struct {
-			PaperBound *float64 `json:"paper_bound"`
-		} `json:"network"`
-	}
-	b, _ := os.ReadFile(filepath.Join("out", "small", "report.json"))
-	json.Unmarshal(b, &rep)
-	if rep.Training.Stopped != "target reached" || rep.Training.Epochs >= 5000 || !strings.Contains(rep.Training.Detail, "target_error") {
+	rep := readReport[problems.SolveReport](t, "small")
+	if rep.Training.StoppedBecause != solver.StoppedTarget || rep.Training.Epochs >= 5000 || !strings.Contains(rep.Training.Detail, "target_error") {
 		t.Errorf("training %+v\n%s", rep.Training, out)
 	}
 	// The report's bound comes from a denser grid than the stopping test,
 	// so it may exceed the target a little, but not by much.
-	if rep.Network.PaperBound == nil || *rep.Network.PaperBound > 0.6 {
+	if rep.Network.PaperBound == nil || float64(*rep.Network.PaperBound) > 0.6 {
 		t.Errorf("paper bound %v after stopping at target 0.3", rep.Network.PaperBound)
 	}
 }
@@ -415,32 +407,29 @@ func TestSolveTargetCertified(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("code %d: %s", code, stderr)
 	}
-	var rep struct {
-		Training struct {
-			Epochs  int    `json:"epochs"`
-			Stopped string `json:"stopped_because"`
-			Detail  string `json:"detail"`
-		} `json:"training"`
-		Network struct {
-			MaxError float64 `json:"max_error"`
-		} `json:"network"`
-		Bounds struct {
-			Certified struct {
-				Value     *float64 `json:"value"`
-				Certified bool     `json:"certified"`
-				Held      *bool    `json:"held"`
-			} `json:"certified"`
-		} `json:"bounds"`
-	}
-	b, _ := os.ReadFile(filepath.Join("out", "small", "report.json"))
-	json.Unmarshal(b, &rep)
-	if rep.Training.Stopped != "target reached" || rep.Training.Epochs >= 5000 || !strings.Contains(rep.Training.Detail, "certified bound") {
+	rep := readReport[problems.SolveReport](t, "small")
+	if rep.Training.StoppedBecause != solver.StoppedTarget || rep.Training.Epochs >= 5000 || !strings.Contains(rep.Training.Detail, "certified bound") {
 		t.Fatalf("training %+v\n%s", rep.Training, out)
 	}
 	c := rep.Bounds.Certified
 	if !c.Certified || c.Value == nil || *c.Value > 0.05 || c.Held == nil || !*c.Held || rep.Network.MaxError > 0.05 {
 		t.Errorf("certified bound %+v, actual %g, after stopping at target 0.05", c, rep.Network.MaxError)
 	}
+}
+
+// readReport decodes out/<name>/report.json, failing the test when it is
+// missing or malformed.
+func readReport[R any](t *testing.T, name string) *R {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("out", name, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := new(R)
+	if err := json.Unmarshal(b, r); err != nil {
+		t.Fatalf("report.json of %s: %v", name, err)
+	}
+	return r
 }
 
 const smallLearn = `name: small_learn

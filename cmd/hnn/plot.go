@@ -281,3 +281,31 @@ func plotFormat(s string) error {
 	}
 	return fmt.Errorf("--plots %q: expected png, svg or none", s)
 }
+
+// counting returns 1, 2, …, n: the step axis of a loss curve.
+func counting(n int) []float64 {
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = float64(i + 1)
+	}
+	return x
+}
+
+// column returns component j of row-major states with D values per row.
+func column(xs []float64, D, j int) []float64 {
+	out := make([]float64, len(xs)/D)
+	for k := range out {
+		out[k] = xs[k*D+j]
+	}
+	return out
+}
+
+// thin returns (epoch, loss) pairs of a loss curve, about n of them at
+// most (every ⌊len/n⌋-th epoch).
+func thin(loss []float64, n int) (x, y []float64) {
+	stride := max(1, len(loss)/n)
+	for i := 0; i < len(loss); i += stride {
+		x, y = append(x, float64(i+1)), append(y, loss[i])
+	}
+	return x, y
+}

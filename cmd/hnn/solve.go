@@ -18,7 +18,6 @@ import (
 	"github.com/hnn-project/hnn/errorbound"
 	"github.com/hnn-project/hnn/problems"
 	"github.com/hnn-project/hnn/solver"
-	"github.com/hnn-project/hnn/symplectic"
 )
 
 func init() {
@@ -199,34 +198,23 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assess
 		}
 		return out
 	}
-	// Symplectic Euler at K and at the largest factor, at most 4000 nodes each.
-	m := a.EulerMethod
+	// Symplectic Euler at K and at the largest factor, thinned.
 	type run struct {
 		name string
 		rows [][]float64
 	}
 	var eulers []run
-	factors := p.Compare.Factors()
-	shown := []int{factors[0]}
-	if last := factors[len(factors)-1]; last != factors[0] {
-		shown = append(shown, last)
-	}
-	for _, f := range shown {
-		n := f * p.K
-		if n > 2_000_000 {
-			continue // too many nodes to draw usefully; the table has its figures
+	for i, e := range a.Euler {
+		if i != 0 && i != len(a.Euler)-1 || e.NonFinite > 0 {
+			continue // the table has the figures of a run that blew up
 		}
-		tr, err := symplectic.Integrate(p.H, p.Z0, 0, p.T, n, m)
-		if err != nil {
-			continue // the comparison already reported Euler's figures; no picture
-		}
-		stride := max(1, n/4000)
 		var rs [][]float64
-		for k := 0; k <= n; k += stride {
-			x := tr.State(nil, k)
-			rs = append(rs, append(append([]float64{tr.Time(k)}, x...), p.H.H(x)))
+		D := p.Dim()
+		for k, t := range e.Path.Times {
+			x := e.Path.States[k*D : (k+1)*D]
+			rs = append(rs, append(append([]float64{t}, x...), p.H.H(x)))
 		}
-		eulers = append(eulers, run{fmt.Sprintf("%s, %d steps", rep.EulerMethod, n), rs})
+		eulers = append(eulers, run{fmt.Sprintf("%s, %d steps", rep.EulerMethod, e.Steps), rs})
 	}
 	title := func(what string) string { return p.Name + ": " + what }
 	charts := map[string]chart{}
@@ -288,11 +276,7 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assess
 	charts["errors"] = errs
 
 	loss := sol.Training.Loss
-	stride := max(1, len(loss)/5000)
-	var ex, ey []float64
-	for i := 0; i < len(loss); i += stride {
-		ex, ey = append(ex, float64(i+1)), append(ey, loss[i])
-	}
+	ex, ey := thin(loss, 5000)
 	lc := chart{title: title("training loss"), xlabel: "epoch", ylabel: "loss", logY: true, series: []series{{name: "Adam", x: ex, y: ey}}}
 	if be := sol.Training.BestEpoch; be > 0 {
 		lc.vline = &level{name: fmt.Sprintf("best model (epoch %d)", be), value: float64(min(be, len(loss)))}

@@ -46,6 +46,7 @@ func (s *Solution) Save(w io.Writer) error {
 	}
 	m.Training.BestLMax = finiteOr(m.Training.BestLMax)
 	m.Training.FinalLoss = finiteOr(m.Training.FinalLoss)
+	m.Training.BestLoss = finiteOr(m.Training.BestLoss)
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetIndent("", " ")

@@ -49,3 +49,9 @@ func warn(e *env, p *problems.Problem) {
 		fmt.Fprintf(e.stderr, "hnn: warning: %s: %s\n", p.Source, w)
 	}
 }
+
+// provenance is what report.json records of this run besides the seed
+// and the problem's hash: the version and the command line.
+func provenance(e *env) problems.Provenance {
+	return problems.Provenance{Version: version(), Command: append([]string{"hnn"}, e.args...)}
+}

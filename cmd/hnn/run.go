@@ -48,7 +48,8 @@ func inputError(err error) error { return &exitError{code: exitUsage, err: err} 
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	tty            bool // stderr is a terminal: show progress
+	tty            bool     // stderr is a terminal: show progress
+	args           []string // the command line after "hnn", for reports
 }
 
 // command is one subcommand.
@@ -174,7 +175,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, tty: isTerminal(stderr)}
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, tty: isTerminal(stderr), args: args}
 	if len(args) == 0 {
 		fmt.Fprint(stdout, mainHelp())
 		return nil

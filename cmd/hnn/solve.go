@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gonum.org/v1/plot/plotutil"
 
@@ -100,7 +101,7 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 		actx, cancel = context.WithTimeout(context.WithoutCancel(ctx), interruptGrace)
 		defer cancel()
 	}
-	rep, a, files, err := analyseSolution(actx, p, sol, o.plots, prog)
+	rep, a, files, err := analyseSolution(actx, p, sol, o.plots, prog, provenance(e), false)
 	if err != nil {
 		return fmt.Errorf("problem %s: %w", p.Name, err)
 	}
@@ -132,7 +133,7 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 
 // analyseSolution assesses the trained network (errorbound.Assess) and
 // renders the output files; prog shows the assessment's stages.
-func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solution, plots string, prog *progress) (*problems.SolveReport, *errorbound.Assessment, map[string][]byte, error) {
+func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solution, plots string, prog *progress, prov problems.Provenance, saved bool) (*problems.SolveReport, *errorbound.Assessment, map[string][]byte, error) {
 	set := p.Compare
 	set.Stage = func(stage string) { prog.show(0, 1, 0, "assessing: "+stage) }
 	var cs errorbound.CertifySettings
@@ -154,6 +155,8 @@ func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solut
 		return nil, a, nil, nil
 	}
 	rep := p.SolveReport(sol, a)
+	rep.Provenance.Version, rep.Provenance.Command = prov.Version, prov.Command
+	rep.Training.Saved = saved
 	h, D := p.H, p.Dim()
 	header := append(append([]string{"t"}, p.Names()...), "H")
 	rows := make([][]float64, len(a.Grid))
@@ -294,35 +297,53 @@ func printSolveReport(w io.Writer, p *problems.Problem, r *problems.SolveReport)
 		kind = "Lagrangian (Eq. 11–12)"
 	}
 	fmt.Fprintf(w, "%s: data-free %s network, K = %d on [0, %.4g]\n", p.Name, kind, p.K, p.T)
-	fmt.Fprintf(w, "training: %d epochs", tr.Epochs)
+	label := "training"
+	if tr.Saved {
+		label = "training (as saved in the model file, not rerun)"
+	}
+	fmt.Fprintf(w, "%s: %d epochs", label, tr.Epochs)
 	if tr.Polish > 0 {
 		fmt.Fprintf(w, " + %d %s", tr.Polish, tr.PolishMethod.Name())
 	}
-	fmt.Fprintf(w, " in %.1f s (%.3g ms/epoch), %s; best model at epoch %d, final loss %.3g\n", float64(tr.Seconds), float64(tr.SecondsPerEpoch), tr.StoppedBecause, tr.BestEpoch, float64(tr.FinalLoss))
+	fmt.Fprintf(w, " in %.1f s (%.3g ms/epoch", float64(tr.Seconds), float64(tr.SecondsPerEpoch))
+	if tr.MsPerPolish > 0 {
+		fmt.Fprintf(w, ", %.3g ms/polish iteration", float64(tr.MsPerPolish))
+	}
+	fmt.Fprintf(w, "), %s; kept the model of epoch %d, loss %.3g\n", tr.StoppedBecause, tr.BestEpoch, float64(tr.KeptLoss))
 	if tr.Detail != "" {
 		fmt.Fprintf(w, "  %s\n", tr.Detail)
 	}
 	names := p.Names()
 	fmt.Fprintf(w, "\nerrors against the reference on %d points:\n", r.Grid)
+	labels := []string{"network"}
+	for _, e := range r.Euler {
+		labels = append(labels, fmt.Sprintf("%s %d steps", r.EulerMethod, e.Steps))
+	}
+	lw := 22 // the label column fits the longest label
+	for _, l := range labels {
+		lw = max(lw, utf8.RuneCountInString(l))
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "  %-22s", "")
+	fmt.Fprintf(&b, "  %-*s", lw, "")
 	for _, n := range names {
 		fmt.Fprintf(&b, " %10s", "max|δ"+n+"|")
 	}
 	fmt.Fprintf(&b, " %10s %10s\n", "max‖δz‖", "max|H−E0|")
 	row := func(label string, abs map[string]problems.Number, maxErr, maxE problems.Number) {
-		fmt.Fprintf(&b, "  %-22s", label)
+		fmt.Fprintf(&b, "  %-*s", lw, label)
 		for _, n := range names {
 			fmt.Fprintf(&b, " %10.3g", float64(abs[n]))
 		}
 		fmt.Fprintf(&b, " %10.3g %10.3g\n", float64(maxErr), float64(maxE))
 	}
-	row("network", r.Network.MaxAbsError, r.Network.MaxError, r.Network.MaxEnergyError)
-	for _, e := range r.Euler {
-		row(fmt.Sprintf("%s %d steps", r.EulerMethod, e.Steps), e.MaxAbsError, e.MaxError, e.MaxEnergyError)
+	row(labels[0], r.Network.MaxAbsError, r.Network.MaxError, r.Network.MaxEnergyError)
+	for i, e := range r.Euler {
+		row(labels[1+i], e.MaxAbsError, e.MaxError, e.MaxEnergyError)
 	}
 	fmt.Fprint(w, b.String())
 	switch {
+	case r.EulerStepsToMatch == 0 && r.Network.MaxError >= 0 && !math.IsNaN(float64(r.Network.MaxError)) && !math.IsInf(float64(r.Network.MaxError), 0):
+		fmt.Fprintf(w, "%s steps to match the network: not computed (interrupted)\n", r.EulerMethod)
 	case r.EulerStepsToMatch == 0:
 		fmt.Fprintf(w, "%s steps to match the network: not computed (the network is not finite)\n", r.EulerMethod)
 	case r.EulerStepsToMatchReached:

@@ -189,6 +189,9 @@ func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solut
 	return rep, a, files, nil
 }
 
+// maxPanels caps the phase-space panels of a solve's figure.
+const maxPanels = 8
+
 // solveCharts builds the pictures of a solve: phase space, errors with the
 // bound, energy, training loss and, in two or more dimensions, the orbit.
 func solveCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assessment, rep *problems.SolveReport, rows, refRows [][]float64) (map[string]chart, error) {
@@ -225,11 +228,25 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assess
 	// Euler first, then the reference, then the network on top: the
 	// network and the reference agree to the eye, so the one drawn last is
 	// the one seen.
-	phase := chart{title: title("phase space"), xlabel: names[0], ylabel: names[d]}
+	// Phase space: one panel per degree of freedom, at most maxPanels.
+	panels := min(d, maxPanels)
+	phases := make([]chart, panels)
+	for i := range phases {
+		what := "phase space"
+		if d > 1 {
+			what = fmt.Sprintf("phase space of %s", names[i])
+			if d > panels && i == 0 {
+				what += fmt.Sprintf(" (the first %d of %d degrees of freedom)", panels, d)
+			}
+		}
+		phases[i] = chart{title: title(what), xlabel: names[i], ylabel: names[d+i]}
+	}
 	energy := chart{title: title("energy"), xlabel: "t", ylabel: "H"}
 	orbit := chart{title: title("orbit"), xlabel: names[0], ylabel: names[min(1, len(names)-1)]}
 	add := func(name string, rs [][]float64, dashed bool) {
-		phase.series = append(phase.series, series{name: name, x: col(rs, 1), y: col(rs, 1+d), dashed: dashed})
+		for i := range phases {
+			phases[i].series = append(phases[i].series, series{name: name, x: col(rs, 1+i), y: col(rs, 1+d+i), dashed: dashed})
+		}
 		energy.series = append(energy.series, series{name: name, x: col(rs, 0), y: col(rs, 1+2*d), dashed: dashed})
 		if d >= 2 {
 			orbit.series = append(orbit.series, series{name: name, x: col(rs, 1), y: col(rs, 2), dashed: dashed})
@@ -240,6 +257,8 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assess
 	}
 	add("reference", refRows, true)
 	add("network", rows, false)
+	phase := phases[0]
+	phase.panels = phases[1:]
 	charts["phase"], charts["energy"] = phase, energy
 	if d >= 2 {
 		charts["orbit"] = orbit
@@ -275,14 +294,26 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assess
 	if c := rep.Bounds.Certified; c.Value != nil {
 		// A bound on ‖δz‖₂, so on every component.
 		errs.hlines = append(errs.hlines, level{name: "certified bound on ‖δz‖", value: float64(*c.Value), solid: true})
+	} else {
+		errs.notes = append(errs.notes, "certified bound: not certified")
 	}
 	charts["errors"] = errs
 
+	// Adam's epochs, then the polish's iterations (epochs Epochs+1, …), so
+	// that the kept model's marker lies on the curve.
 	loss := sol.Training.Loss
-	ex, ey := thin(loss, 5000)
-	lc := chart{title: title("training loss"), xlabel: "epoch", ylabel: "loss", logY: true, series: []series{{name: "Adam", x: ex, y: ey}}}
+	adam := loss[:min(len(loss), sol.Training.Epochs)]
+	ex, ey := thin(adam, 5000)
+	lc := chart{title: title("training loss"), xlabel: "epoch (then polish iteration)", ylabel: "loss", logY: true, series: []series{{name: "Adam", x: ex, y: ey}}}
+	if pol := loss[len(adam):]; len(pol) > 0 {
+		px, py := thin(pol, 5000)
+		for i := range px {
+			px[i] += float64(len(adam))
+		}
+		lc.series = append(lc.series, series{name: cmp.Or(sol.Settings.PolishMethod, solver.PolishLBFGS).Name() + " polish (validation grid)", x: px, y: py})
+	}
 	if be := sol.Training.BestEpoch; be > 0 {
-		lc.vline = &level{name: fmt.Sprintf("best model (epoch %d)", be), value: float64(min(be, len(loss)))}
+		lc.vline = &level{name: fmt.Sprintf("kept model (epoch %d)", be), value: float64(min(be, len(loss)))}
 	}
 	if len(ex) > 0 { // a reloaded model carries no loss history
 		charts["loss"] = lc

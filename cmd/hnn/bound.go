@@ -38,8 +38,7 @@ func (o *boundOpts) run(ctx context.Context, e *env, args []string) error {
 		return inputError(err)
 	}
 	dir := cmp.Or(o.dir, filepath.Dir(args[0]))
-	warn(e, p)
-	out, err := claimOut(dir)
+	out, err := claimFor(e, p, dir)
 	if err != nil {
 		return err
 	}

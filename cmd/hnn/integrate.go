@@ -44,8 +44,7 @@ func (o *integrateOpts) run(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	dir := outDir(o.dir, p.Name)
-	warn(e, p)
-	out, err := claimOut(dir)
+	out, err := claimFor(e, p, dir)
 	if err != nil {
 		return err
 	}

@@ -43,11 +43,13 @@ func trainingVerdict(sol *solver.Solution) error {
 	return nil
 }
 
-// warn prints the problem's warnings on stderr.
-func warn(e *env, p *problems.Problem) {
+// claimFor prints the problem's warnings on stderr and claims the output
+// folder dir for it (claimOut), before any work.
+func claimFor(e *env, p *problems.Problem, dir string) (*outFolder, error) {
 	for _, w := range p.Warnings {
 		fmt.Fprintf(e.stderr, "hnn: warning: %s: %s\n", p.Source, w)
 	}
+	return claimOut(dir)
 }
 
 // provenance is what report.json records of this run besides the seed

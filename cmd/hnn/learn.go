@@ -91,8 +91,7 @@ func (o *learnOpts) run(ctx context.Context, e *env, args []string) error {
 	if p.Learn == nil {
 		return inputError(fmt.Errorf("%s: %w: hnn learn needs one (see hnn problems show learn_mass_spring)", p.Source, problems.ErrNoLearn))
 	}
-	warn(e, p)
-	folder, err := claimOut(dir)
+	folder, err := claimFor(e, p, dir)
 	if err != nil {
 		return err
 	}

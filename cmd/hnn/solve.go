@@ -67,8 +67,7 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 		set.Seed = *o.seed
 	}
 	dir := outDir(o.dir, p.Name)
-	warn(e, p)
-	out, err := claimOut(dir)
+	out, err := claimFor(e, p, dir)
 	if err != nil {
 		return err
 	}

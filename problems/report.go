@@ -1,6 +1,8 @@
 package problems
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"math"
 	"strconv"
@@ -62,6 +64,10 @@ type SolveReport struct {
 	// PlotDropped counts the points the plots left out (not finite, or
 	// not positive on a log axis); the caller that draws sets it.
 	PlotDropped int `json:"plot_points_left_out,omitempty"`
+	// Interrupted names the assessment stage a Ctrl-C stopped
+	// (errorbound.Assessment.Interrupted); the later figures are missing.
+	Interrupted string     `json:"interrupted_stage,omitempty"`
+	Provenance  Provenance `json:"provenance"`
 }
 
 // TrainingReport is how the training went.
@@ -76,6 +82,24 @@ type TrainingReport struct {
 	StoppedBecause  solver.Status       `json:"stopped_because"`
 	Detail          string              `json:"detail,omitempty"`
 	SecondsPerEpoch Number              `json:"ms_per_epoch"`
+	// KeptLoss is the loss of the kept model (solver.Training.BestLoss);
+	// FinalLoss is the last Adam epoch's.
+	KeptLoss Number `json:"kept_model_loss"`
+	// MsPerPolish is the wall time per polish iteration; SecondsPerEpoch
+	// (in ms, despite its name) counts Adam epochs only.
+	MsPerPolish Number `json:"ms_per_polish_iteration,omitempty"`
+	// Saved is set when the training figures were read from a model file
+	// (hnn bound), not measured by this run.
+	Saved bool `json:"saved_in_model,omitempty"`
+}
+
+// Provenance is what reproduces a report: the seed, the problem file's
+// SHA-256, and (set by the command line) the hnn version and the command.
+type Provenance struct {
+	Seed          uint64   `json:"seed"`
+	ProblemSHA256 string   `json:"problem_sha256"`
+	Version       string   `json:"hnn_version,omitempty"`
+	Command       []string `json:"command,omitempty"`
 }
 
 // NetworkReport is the network's residual and its errors against the
@@ -200,9 +224,19 @@ func (p *Problem) SolveReport(sol *solver.Solution, a *errorbound.Assessment) *S
 		EulerStepsToMatch:        a.StepsToMatch,
 		EulerStepsToMatchReached: a.StepsToMatchReached,
 	}
-	if tr.Epochs > 0 {
+	rep.Training.KeptLoss = Number(tr.BestLoss)
+	switch {
+	case tr.Epochs > 0 && tr.AdamSeconds > 0:
+		rep.Training.SecondsPerEpoch = Number(1000 * tr.AdamSeconds / float64(tr.Epochs))
+	case tr.Epochs > 0: // a model saved before the phases were timed apart
 		rep.Training.SecondsPerEpoch = Number(1000 * tr.Seconds / float64(tr.Epochs+tr.Polish))
 	}
+	if tr.Polish > 0 && tr.PolishSeconds > 0 {
+		rep.Training.MsPerPolish = Number(1000 * tr.PolishSeconds / float64(tr.Polish))
+	}
+	rep.Interrupted = a.Interrupted
+	sum := sha256.Sum256(p.Text)
+	rep.Provenance = Provenance{Seed: sol.Settings.Seed, ProblemSHA256: hex.EncodeToString(sum[:])}
 	rep.Bounds.Paper = checked(a.PaperCheck)
 	rep.Bounds.Paper.Reason = pb.Reason
 	if a.Propagated == nil {

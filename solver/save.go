@@ -1,10 +1,12 @@
 package solver
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 
 	"github.com/hnn-project/hnn/internal/nn"
 )
@@ -39,15 +41,29 @@ func (s *Solution) Save(w io.Writer) error {
 		Format: modelFormat, Problem: string(s.Problem.Text), Z0: s.Problem.Z0, T: s.Problem.T, K: s.Problem.K,
 		Settings: s.Settings,
 		Training: s.Training,
-		Layers:   append(append([]int{1}, s.Settings.Hidden...), s.Settings.outputs(s.Problem.H.Dim())),
+		Layers:   s.net.Arch.Widths(),
 		Params:   s.net.Params,
 	}
 	m.Training.BestLMax = finiteOr(m.Training.BestLMax)
 	m.Training.FinalLoss = finiteOr(m.Training.FinalLoss)
-	enc := json.NewEncoder(w)
+	m.Training.BestLoss = finiteOr(m.Training.BestLoss)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", " ")
-	return enc.Encode(m)
+	if err := enc.Encode(m); err != nil {
+		return err
+	}
+	if b.Len() > MaxModelSize {
+		return fmt.Errorf("solver: save: the model takes %d bytes, more than the %d a model file may have", b.Len(), MaxModelSize)
+	}
+	_, err := w.Write(b.Bytes())
+	return err
 }
+
+// MaxModelSize caps a model file (Save refuses to write a larger one, and
+// readers read no more): MaxParameters weights at 27 bytes each, with room
+// for the problem text and the settings.
+const MaxModelSize = 128 << 20
 
 // finiteOr maps non-finite values, which JSON cannot hold, to -1 ("unknown").
 func finiteOr(x float64) float64 {
@@ -112,6 +128,9 @@ func Load(data []byte, p Problem) (*Solution, error) {
 	}
 	if len(m.Params) != len(net.Params) {
 		return nil, fmt.Errorf("saved model: %d weights for a network that has %d", len(m.Params), len(net.Params))
+	}
+	if !slices.Equal(m.Layers, arch.Widths()) {
+		return nil, fmt.Errorf("saved model: layers %v do not match the network of its settings and problem, %v", m.Layers, arch.Widths())
 	}
 	copy(net.Params, m.Params)
 	return newSolution(p, set, net, m.Training), nil

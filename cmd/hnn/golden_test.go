@@ -10,7 +10,7 @@ import (
 
 // timings matches the wall times in printed reports ("5.9 s", "2.59
 // ms/epoch"): they differ from run to run, everything else must not.
-var timings = regexp.MustCompile(`\b\d+(\.\d+)?(e[-+]?\d+)? (s|ms/epoch)\b`)
+var timings = regexp.MustCompile(`\b\d+(\.\d+)?(e[-+]?\d+)? (s|ms/epoch|ms/polish iteration)\b`)
 
 // learnTimes matches the two time columns at the end of a learn table's
 // model rows.

@@ -88,8 +88,16 @@ func (o *learnOpts) run(ctx context.Context, e *env, args []string) error {
 	if o.seed != nil && p.Learn != nil {
 		p.Learn.Settings.Seed = *o.seed
 	}
-	if p.Learn != nil && p.Learn.Pixels != nil {
-		return o.runPixels(ctx, e, p, dir)
+	if p.Learn == nil {
+		return inputError(fmt.Errorf("%s: %w: hnn learn needs one (see hnn problems show learn_mass_spring)", p.Source, problems.ErrNoLearn))
+	}
+	folder, err := claimFor(e, p, dir)
+	if err != nil {
+		return err
+	}
+	defer folder.release()
+	if p.Learn.Pixels != nil {
+		return o.runPixels(ctx, e, p, dir, folder)
 	}
 	prog := o.progress(e)
 	out, err := learnTask(ctx, p, o.plots, func(model string, step, steps int, loss float64) {
@@ -102,7 +110,7 @@ func (o *learnOpts) run(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFiles(dir, out.Files); err != nil {
+	if err := folder.write(out.Files); err != nil {
 		return err
 	}
 	rep := out.Report

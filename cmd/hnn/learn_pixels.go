@@ -58,7 +58,7 @@ func pixelTask(ctx context.Context, p *problems.Problem, plots string, mon solve
 }
 
 // runPixels is hnn learn on a pixels task.
-func (o *learnOpts) runPixels(ctx context.Context, e *env, p *problems.Problem, dir string) error {
+func (o *learnOpts) runPixels(ctx context.Context, e *env, p *problems.Problem, dir string, folder *outFolder) error {
 	prog := o.progress(e)
 	out, err := pixelTask(ctx, p, o.plots, func(model string, step, steps int, loss float64) {
 		prog.show(step, steps, 0, fmt.Sprintf("%s step %d/%d  loss %.3g", model, step, steps, loss))
@@ -70,7 +70,7 @@ func (o *learnOpts) runPixels(ctx context.Context, e *env, p *problems.Problem, 
 	if err != nil {
 		return err
 	}
-	if err := writeFiles(dir, out.Files); err != nil {
+	if err := folder.write(out.Files); err != nil {
 		return err
 	}
 	return o.print(e, out.Files["report.json"], func(w io.Writer) {

@@ -287,7 +287,7 @@ func TestSolve(t *testing.T) {
 func withoutSeconds(b []byte) []byte {
 	var out []string
 	for _, l := range strings.Split(string(b), "\n") {
-		if !strings.Contains(l, `"Seconds"`) {
+		if !strings.Contains(l, `Seconds"`) { // Seconds, AdamSeconds, PolishSeconds
 			out = append(out, l)
 		}
 	}

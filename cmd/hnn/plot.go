@@ -37,6 +37,12 @@ type chart struct {
 	// over the same length per centimetre, so circles look round and
 	// lines that run off (a diverging model) leave the picture.
 	frame float64
+	// notes are legend lines without a curve ("certified bound: not
+	// certified").
+	notes []string
+	// panels are further charts drawn beside this one in the same figure
+	// (one degree of freedom each), two per row.
+	panels []chart
 }
 
 // legendRoomFraction is how much legendRoom adds to the top of the y axis,
@@ -70,6 +76,7 @@ func (c chart) build() (*plot.Plot, int) {
 	}
 	dropped := 0
 	lo, hi := math.Inf(1), math.Inf(-1)
+	var pts [][2]float64 // every point drawn, for the legend's corner
 	for i, s := range c.series {
 		xys := make(plotter.XYs, 0, len(s.x))
 		for j := range s.x {
@@ -82,6 +89,7 @@ func (c chart) build() (*plot.Plot, int) {
 				continue // exact zeros (e.g. the error at t = 0) have no place on a log axis
 			}
 			xys = append(xys, plotter.XY{X: x, Y: y})
+			pts = append(pts, [2]float64{x, y})
 			lo, hi = math.Min(lo, y), math.Max(hi, y)
 		}
 		if len(xys) == 0 {
@@ -124,7 +132,13 @@ func (c chart) build() (*plot.Plot, int) {
 		}
 		p.Add(l)
 		addLegend(h.name, l)
+		for k := 0; k <= 20; k++ {
+			pts = append(pts, [2]float64{xmin + (xmax-xmin)*float64(k)/20, h.value})
+		}
 		lo, hi = math.Min(lo, h.value), math.Max(hi, h.value)
+	}
+	for _, note := range c.notes {
+		addLegend(note) // a line of text, without a sample
 	}
 	if c.vline != nil && finite(c.vline.value) && hi > lo {
 		l, err := plotter.NewLine(plotter.XYs{{X: c.vline.value, Y: lo}, {X: c.vline.value, Y: hi}})
@@ -154,6 +168,11 @@ func (c chart) build() (*plot.Plot, int) {
 	if c.legendRoom && !c.logY && hi > lo {
 		p.Y.Max = math.Max(p.Y.Max, hi+legendRoomFraction(entries)*(hi-lo))
 	}
+	p.X.Tick.Marker = roundTicks{}
+	if !c.logY {
+		p.Y.Tick.Marker = roundTicks{}
+	}
+	legendCorner(p, pts, entries, c.logY)
 	p.Add(plotter.NewGrid())
 	return p, dropped
 }
@@ -245,7 +264,22 @@ func figures(format string, charts map[string]chart, overview []string, files ma
 	for name, c := range charts {
 		p, d := c.build()
 		dropped += d
-		b, err := render(p, format)
+		var b []byte
+		var err error
+		if len(c.panels) == 0 {
+			b, err = render(p, format)
+		} else {
+			grid := [][]*plot.Plot{{p}}
+			for i, pc := range c.panels {
+				pp, d := pc.build()
+				dropped += d
+				if i%2 == 1 {
+					grid = append(grid, nil)
+				}
+				grid[len(grid)-1] = append(grid[len(grid)-1], pp)
+			}
+			b, err = renderGrid(grid, format)
+		}
 		if err != nil {
 			return dropped, fmt.Errorf("plot %s: %w", name, err)
 		}

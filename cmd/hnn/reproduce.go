@@ -201,7 +201,7 @@ func (r *reproducer) train(p *problems.Problem, set *solver.Settings, label stri
 // DIR/<name>/; it returns the report.
 func (r *reproducer) analyse(p *problems.Problem, sol *solver.Solution) (*solved, error) {
 	r.prog.show(0, 1, 0, fmt.Sprintf("[%d/%d] %s: comparing with the reference and symplectic Euler", r.step, r.total, r.stepName))
-	rep, a, files, err := analyseSolution(context.WithoutCancel(r.ctx), p, sol, r.plots, r.prog)
+	rep, a, files, err := analyseSolution(context.WithoutCancel(r.ctx), p, sol, r.plots, r.prog, problems.Provenance{Version: version()}, false)
 	if err != nil {
 		return nil, fmt.Errorf("problem %s: %w", p.Name, err)
 	}

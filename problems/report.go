@@ -97,9 +97,16 @@ type TrainingReport struct {
 // SHA-256, and (set by the command line) the hnn version and the command.
 type Provenance struct {
 	Seed          uint64   `json:"seed"`
+	DataSeed      *uint64  `json:"data_seed,omitempty"` // a learn task's
 	ProblemSHA256 string   `json:"problem_sha256"`
 	Version       string   `json:"hnn_version,omitempty"`
 	Command       []string `json:"command,omitempty"`
+}
+
+// provenance is the seeds and the problem file's hash.
+func (p *Problem) provenance(seed uint64, dataSeed *uint64) Provenance {
+	sum := sha256.Sum256(p.Text)
+	return Provenance{Seed: seed, DataSeed: dataSeed, ProblemSHA256: hex.EncodeToString(sum[:])}
 }
 
 // NetworkReport is the network's residual and its errors against the
@@ -235,8 +242,7 @@ func (p *Problem) SolveReport(sol *solver.Solution, a *errorbound.Assessment) *S
 		rep.Training.MsPerPolish = Number(1000 * tr.PolishSeconds / float64(tr.Polish))
 	}
 	rep.Interrupted = a.Interrupted
-	sum := sha256.Sum256(p.Text)
-	rep.Provenance = Provenance{Seed: sol.Settings.Seed, ProblemSHA256: hex.EncodeToString(sum[:])}
+	rep.Provenance = p.provenance(sol.Settings.Seed, nil)
 	rep.Bounds.Paper = checked(a.PaperCheck)
 	rep.Bounds.Paper.Reason = pb.Reason
 	if a.Propagated == nil {
@@ -280,6 +286,7 @@ type LearnReport struct {
 	// their medians.
 	Seeds       []SeedRunReport    `json:"seeds,omitempty"`
 	SeedSummary *SeedSummaryReport `json:"seed_summary,omitempty"`
+	Provenance  Provenance         `json:"provenance"`
 }
 
 // SeedRunReport is one run of a learn task repeated with learn.seeds.
@@ -316,6 +323,7 @@ func (p *Problem) LearnReport(lo *LearnOutcome) *LearnReport {
 		Baseline: ModelReport{Number(res.BaselineTrain), Number(res.BaselineTest), Number(r.Baseline.Mean), Number(r.Baseline.Stderr), Number(res.BaselineSeconds), Number(res.BaselineCPUSeconds)},
 		Train:    r.Train, Test: r.Test,
 	}
+	rep.Provenance = p.provenance(r.Seed, &r.DataSeed)
 	sm := lo.Summary
 	if sm == nil {
 		return rep
@@ -368,6 +376,7 @@ type PixelReport struct {
 	Ratio      Number           `json:"energy_mse_ratio"` // baseline / HNN
 	Seconds    Number           `json:"seconds"`          // the whole run, wall clock
 	CPUSeconds Number           `json:"cpu_seconds"`      // processor time meanwhile, all cores
+	Provenance Provenance       `json:"provenance"`
 }
 
 func pixelModel(m *pixels.ModelResult) PixelModelReport {
@@ -390,5 +399,6 @@ func (p *Problem) PixelReport(r *pixels.Result) *PixelReport {
 	return &PixelReport{
 		Task: p.Name, Kind: "pixels", HNN: pixelModel(&r.HNN), Baseline: pixelModel(&r.Baseline),
 		Train: r.Train, Test: r.Test, Ratio: Number(r.Ratio()), Seconds: Number(r.Seconds), CPUSeconds: Number(r.CPUSeconds),
+		Provenance: p.provenance(p.Learn.Settings.Seed, &p.Learn.DataSeed),
 	}
 }

@@ -557,7 +557,7 @@ func (r *reproducer) learnTable(title, units string, tasks []paper.LearnTask) er
 			return err
 		}
 		r.scale.Learn(p)
-		out, err := learnTask(r.ctx, p, r.plots, func(model string, step, steps int, loss float64) {
+		out, err := learnTask(r.ctx, p, r.plots, problems.Provenance{Version: version()}, func(model string, step, steps int, loss float64) {
 			r.prog.show(step, steps, 0, fmt.Sprintf("[%d/%d] %s: %s %s step %d/%d  loss %.3g", r.step, r.total, r.stepName, t.Problem, model, step, steps, loss))
 		})
 		r.prog.done()

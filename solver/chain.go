@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"sort"
@@ -184,4 +185,61 @@ func (s *Solution) Joints() []errorbound.Joint {
 		out = append(out, j)
 	}
 	return out
+}
+
+// SolveWindows trains a chain with fixed settings on the windows
+// [0, ends[0]], [ends[0], ends[1]], …, the last end T: window k is Solve
+// with s on its own problem (its length, p.K points, the state its
+// predecessor reaches), warm-started from the previous window's weights.
+// ends = [T] gives the single network of Solve, bit for bit. s.Tolerance
+// must be zero.
+func SolveWindows(ctx context.Context, p Problem, s *Settings, ends []float64, mon Monitor) (*Solution, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if s != nil && s.Tolerance != 0 {
+		return nil, fmt.Errorf("solver: SolveWindows trains with fixed settings; the tolerance must be zero")
+	}
+	if len(ends) == 0 || ends[len(ends)-1] != p.T {
+		return nil, fmt.Errorf("solver: the windows must end at T = %g", p.T)
+	}
+	starts := make([]float64, len(ends))
+	sols := make([]*Solution, len(ends))
+	z0 := p.Z0
+	var warm []float64
+	var train Training
+	for k, end := range ends {
+		t := 0.0
+		if k > 0 {
+			t = ends[k-1]
+		}
+		if !(end > t) {
+			return nil, fmt.Errorf("solver: window %d ends at %g, not after its start %g", k+1, end, t)
+		}
+		wp := Problem{H: p.H, Z0: z0, T: end - t, K: p.K, Text: p.Text}
+		sol, err := solveNetwork(ctx, wp, s, mon, warm)
+		if err != nil {
+			return nil, fmt.Errorf("solver: window %d on [%g, %g]: %w", k+1, t, end, err)
+		}
+		starts[k], sols[k] = t, sol
+		z0 = sol.At(nil, end-t)
+		warm = sol.net.Params
+		train.Epochs += sol.Training.Epochs
+		train.Polish += sol.Training.Polish
+		train.Seconds += sol.Training.Seconds
+		train.BestLMax = math.Max(train.BestLMax, sol.Training.BestLMax)
+		train.Stopped = sol.Training.Stopped
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	n := 0
+	for n < len(sols) && sols[n] != nil {
+		n++
+	}
+	if len(ends) == 1 {
+		return sols[0], nil
+	}
+	// Interrupted: the windows finished so far (the chain ends early).
+	return newChain(p, sols[0].Settings, train, starts[:n], sols[:n]), nil
 }

@@ -138,6 +138,10 @@ type Assessment struct {
 	// is not finite).
 	StepsToMatch        int
 	StepsToMatchReached bool
+	// StepsToMatchExtrapolated is set when StepsToMatch is extrapolated
+	// from a run of at most MeasuredEulerSteps by Euler's first-order
+	// convergence, not measured.
+	StepsToMatchExtrapolated bool
 }
 
 // Assess compares s with the reference and with symplectic Euler and
@@ -233,7 +237,7 @@ func Assess(ctx context.Context, c Case, s Solution, set *AssessSettings) (*Asse
 	}
 	if a.Network.NonFinite == 0 {
 		stage("symplectic Euler steps to match")
-		if a.StepsToMatch, a.StepsToMatchReached, err = EulerStepsToMatch(ctx, h, c.Z0, c.T, ref, a.Network.Max, c.K); err != nil {
+		if a.StepsToMatch, a.StepsToMatchReached, a.StepsToMatchExtrapolated, err = EulerStepsToMatch(ctx, h, c.Z0, c.T, ref, a.Network.Max, c.K); err != nil {
 			return nil, err
 		}
 	}

@@ -89,6 +89,7 @@ func check(value, actual float64) Check {
 type EulerComparison struct {
 	Factor, Steps int // Steps = Factor·K
 	Comparison
+	Path EulerPath // about PathPoints of its nodes, for pictures
 }
 
 // Assessment is how far a solution is from the truth: its comparison with
@@ -229,11 +230,11 @@ func Assess(ctx context.Context, c Case, s Solution, set *AssessSettings) (*Asse
 
 	for _, f := range set.Factors() {
 		stage(fmt.Sprintf("symplectic Euler, %d steps", f*c.K))
-		e, err := EulerRun(ctx, h, c.Z0, c.T, f*c.K, ref)
+		e, path, err := eulerRun(ctx, h, c.Z0, c.T, f*c.K, ref, PathPoints)
 		if err != nil {
 			return nil, err
 		}
-		a.Euler = append(a.Euler, EulerComparison{Factor: f, Steps: f * c.K, Comparison: e})
+		a.Euler = append(a.Euler, EulerComparison{Factor: f, Steps: f * c.K, Comparison: e, Path: path})
 	}
 	if a.Network.NonFinite == 0 {
 		stage("symplectic Euler steps to match")

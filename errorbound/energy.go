@@ -75,20 +75,11 @@ func EnergyMSEOf(ctx context.Context, h, e hamiltonians.Hamiltonian, model sympl
 		if err != nil {
 			return 0, 0, fmt.Errorf("errorbound: energy metric: true trajectory: %w", err)
 		}
-		pred, err := d.Solve(ctx, model, x0, 0, T)
+		sc, err := energyScore(ctx, d, model, x0, times, e, func(_ int, t float64) []float64 { return truth.At(nil, t) })
 		if err != nil {
-			if ctx.Err() != nil {
-				return 0, 0, ctx.Err()
-			}
-			scores = append(scores, math.Inf(1))
-			continue
+			return 0, 0, err
 		}
-		var s float64
-		for _, t := range times {
-			de := e.H(truth.At(nil, t)) - e.H(pred.At(nil, t))
-			s += de * de
-		}
-		scores = append(scores, s/float64(len(times)))
+		scores = append(scores, sc)
 	}
 	return meanStderr(scores)
 }
@@ -114,20 +105,11 @@ func EnergyMSEObserved(ctx context.Context, h hamiltonians.Hamiltonian, model sy
 		if len(o.T) < 2 || len(o.X) != len(o.T)*D {
 			return 0, 0, fmt.Errorf("errorbound: an observed trajectory needs at least two states")
 		}
-		pred, err := d.Solve(ctx, model, o.X[:D], o.T[0], o.T[len(o.T)-1])
+		sc, err := energyScore(ctx, d, model, o.X[:D], o.T, h, func(k int, _ float64) []float64 { return o.X[k*D : (k+1)*D] })
 		if err != nil {
-			if ctx.Err() != nil {
-				return 0, 0, ctx.Err()
-			}
-			scores = append(scores, math.Inf(1))
-			continue
+			return 0, 0, err
 		}
-		var s float64
-		for k, t := range o.T {
-			de := h.H(o.X[k*D:(k+1)*D]) - h.H(pred.At(nil, t))
-			s += de * de
-		}
-		scores = append(scores, s/float64(len(o.T)))
+		scores = append(scores, sc)
 	}
 	return meanStderr(scores)
 }
@@ -135,4 +117,24 @@ func EnergyMSEObserved(ctx context.Context, h hamiltonians.Hamiltonian, model sy
 func meanStderr(scores []float64) (mean, stderr float64, err error) {
 	mean, stderr = stats.MeanStderr(scores)
 	return mean, stderr, nil
+}
+
+// energyScore integrates model from x0 over [times[0], times[last]] and
+// returns the mean over times of (e(truth) − e(model))², the truth at the
+// k-th time given by truth(k, t); +Inf when the model's integration fails
+// (a model that blows up), an error only when ctx stopped it.
+func energyScore(ctx context.Context, d *symplectic.DOP853, model symplectic.System, x0, times []float64, e hamiltonians.Hamiltonian, truth func(k int, t float64) []float64) (float64, error) {
+	pred, err := d.Solve(ctx, model, x0, times[0], times[len(times)-1])
+	if err != nil {
+		if ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
+		return math.Inf(1), nil
+	}
+	var s float64
+	for k, t := range times {
+		de := e.H(truth(k, t)) - e.H(pred.At(nil, t))
+		s += de * de
+	}
+	return s / float64(len(times)), nil
 }

@@ -23,6 +23,26 @@ const maxSamples = 100_000
 // EulerRun integrates with symplectic Euler (Mattheakis et al. Eq. 4–5) in
 // n steps on [0, T] from x0 and compares its nodes t_k = k·T/n with ref.
 func EulerRun(ctx context.Context, h hamiltonians.Hamiltonian, x0 []float64, T float64, n int, ref Path) (Comparison, error) {
+	c, _, err := eulerRun(ctx, h, x0, T, n, ref, 0)
+	return c, err
+}
+
+// EulerPath is a thinned symplectic Euler trajectory, for pictures: the
+// nodes t_k, k a multiple of ⌊n/PathPoints⌋ (at least 1), and the states
+// there (row-major).
+type EulerPath struct {
+	Times  []float64
+	States []float64
+}
+
+// PathPoints is about the number of nodes an EulerPath keeps.
+const PathPoints = 4000
+
+// eulerRun is EulerRun that also keeps the nodes at every ⌈n/keep⌉-th
+// step when keep > 0.
+func eulerRun(ctx context.Context, h hamiltonians.Hamiltonian, x0 []float64, T float64, n int, ref Path, keep int) (Comparison, EulerPath, error) {
+	var path EulerPath
+	pathStride := max(1, n/max(keep, 1))
 	D := h.Dim()
 	c := Comparison{MaxAbs: make([]float64, D)}
 	x := append([]float64(nil), x0...)
@@ -31,13 +51,17 @@ func EulerRun(ctx context.Context, h hamiltonians.Hamiltonian, x0 []float64, T f
 	e0 := h.H(ref.At(z, 0))
 	st, err := symplectic.NewStepper(euler(h), h)
 	if err != nil {
-		return c, err
+		return c, path, err
 	}
 	stride := (n + maxSamples - 1) / maxSamples
 	dt := T / float64(n)
 	var sum float64
 	samples := 0
 	for k := 0; k <= n; k++ {
+		if keep > 0 && k%pathStride == 0 {
+			path.Times = append(path.Times, T*float64(k)/float64(n))
+			path.States = append(path.States, x...)
+		}
 		if k%stride == 0 || k == n {
 			t := T * float64(k) / float64(n)
 			ref.At(z, t)
@@ -48,15 +72,15 @@ func EulerRun(ctx context.Context, h hamiltonians.Hamiltonian, x0 []float64, T f
 			break
 		}
 		if k%65536 == 0 && ctx.Err() != nil {
-			return c, ctx.Err()
+			return c, path, ctx.Err()
 		}
 		if err := st.Step(next, x, dt); err != nil {
-			return c, fmt.Errorf("symplectic Euler, %d steps: %w", n, err)
+			return c, path, fmt.Errorf("symplectic Euler, %d steps: %w", n, err)
 		}
 		x, next = next, x
 	}
 	c.finish(sum, samples)
-	return c, nil
+	return c, path, nil
 }
 
 // euler returns symplectic Euler for h: the explicit method of Mattheakis

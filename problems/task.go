@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/hnn-project/hnn/errorbound"
 	"github.com/hnn-project/hnn/hamiltonians"
@@ -177,4 +178,51 @@ func (p *Problem) LearnEnergy() hamiltonians.Hamiltonian {
 		return p.Learn.Energy
 	}
 	return p.H
+}
+
+// LearnPaths are the trajectories of one energy-metric case, sampled at
+// Times: the truth (the observations, or the file's H integrated) and the
+// HNN's and the baseline's flows from the same initial state, row-major
+// with Dim() values per time. A model whose integration failed has NaN
+// from the failure on.
+type LearnPaths struct {
+	Times               []float64
+	True, HNN, Baseline []float64
+}
+
+// LearnPaths integrates the truth and both models of res from case c, at
+// no fewer than points times (a generated case; an observed one keeps its
+// own times). DOP853 at 1e-9.
+func (p *Problem) LearnPaths(ctx context.Context, res *solver.LearnResult, c EnergyCase, points int) (*LearnPaths, error) {
+	dop := &symplectic.DOP853{RTol: 1e-9, ATol: 1e-9}
+	out := &LearnPaths{}
+	if c.Observed != nil {
+		out.Times, out.True = c.Observed.T, c.Observed.X
+	} else {
+		out.Times = errorbound.Grid(0, c.T, max(p.Learn.EnergyPoints, points))
+		sol, err := dop.Solve(ctx, symplectic.HamiltonianSystem(p.H), c.X0, 0, c.T)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range out.Times {
+			out.True = append(out.True, sol.At(nil, t)...)
+		}
+	}
+	end := out.Times[len(out.Times)-1]
+	for _, m := range []struct {
+		f   symplectic.System
+		dst *[]float64
+	}{{symplectic.HamiltonianSystem(res.HNN), &out.HNN}, {res.Baseline.System(), &out.Baseline}} {
+		sol, err := dop.Solve(ctx, m.f, c.X0, 0, end)
+		for _, t := range out.Times {
+			if err != nil { // a model that blows up: nothing past the failure
+				for range p.Dim() {
+					*m.dst = append(*m.dst, math.NaN())
+				}
+				continue
+			}
+			*m.dst = append(*m.dst, sol.At(nil, t)...)
+		}
+	}
+	return out, nil
 }

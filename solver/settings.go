@@ -80,7 +80,7 @@ type Settings struct {
 	// Formulation is the trial solution's form. Default
 	// FormulationHamiltonian; FormulationLagrangian needs H = |p|²/2 + V(q).
 	Formulation Formulation `json:"formulation,omitempty"`
-	// Epochs is the number of Adam epochs. Default 20000.
+	// Epochs is the number of Adam epochs. Default DefaultEpochs.
 	Epochs int `json:"epochs"`
 	// LearningRate of Adam. Default 8e-3 (the paper's).
 	LearningRate float64 `json:"learning_rate"`
@@ -170,7 +170,7 @@ func (s *Settings) resolved(p Problem) (Settings, error) {
 		return r, err
 	}
 	if r.Epochs == 0 {
-		r.Epochs = 20000
+		r.Epochs = DefaultEpochs
 	}
 	if r.LearningRate == 0 {
 		r.LearningRate = 8e-3
@@ -260,3 +260,6 @@ func workspaceBytes(n int, hidden []int, out int) int64 {
 	}
 	return 8 * 2 * int64(n) * widths * 5
 }
+
+// DefaultEpochs is the number of Adam epochs when Settings.Epochs is 0.
+const DefaultEpochs = 20000

@@ -179,7 +179,7 @@ func TestLibraryMatchesCLI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lib, err := marshalJSON(reportOf(p, sol, a))
+	lib, err := problems.MarshalReport(p.SolveReport(sol, a))
 	if err != nil {
 		t.Fatal(err)
 	}

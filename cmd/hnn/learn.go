@@ -6,127 +6,35 @@ import (
 	"flag"
 	"fmt"
 	"image/color"
+	"io"
 	"math"
 	"strings"
 
-	"github.com/hnn-project/hnn/errorbound"
 	"github.com/hnn-project/hnn/hamiltonians"
 	"github.com/hnn-project/hnn/problems"
 	"github.com/hnn-project/hnn/solver"
-	"github.com/hnn-project/hnn/symplectic"
 )
 
 func init() {
 	register(&command{
 		name:    "learn",
 		summary: "learn an unknown Hamiltonian from trajectories (HNN against a baseline)",
-		usage:   "learn FILE|NAME [-o DIR] [--plots png|svg|none]",
-		help: `
-Learns a Hamiltonian H_θ(q, p) from observed trajectories, as Greydanus et al.
-("Hamiltonian Neural Networks"): a network with a scalar output whose
-symplectic gradient J∇H_θ is fitted to the observed time derivatives, beside a
-baseline network that predicts (q̇, ṗ) directly. The problem's learn section
-says how to generate the data from its Hamiltonian (trajectories, points, time
-span, radius of the initial states, noise, test split), the model and its
-training. The report is a table like the paper's Table 1: train and test loss
-(mean squared error of the time derivatives) and the energy metric (both
-models integrated from fresh initial states; mean squared difference of the
-true energy along their trajectory and along the true one; mean ± standard
-error). It writes
-
-  DIR/report.json  task, hnn and baseline: train_loss, test_loss, energy_mse,
-                   energy_mse_std, seconds (wall clock), cpu_seconds
-                   (processor time of the training, all cores)
-  DIR/hnn.json     the learned Hamiltonian, usable wherever a problem file is:
-                   hnn integrate DIR/hnn.json
-
-With learn.seeds: N in the problem file the task runs N times, run i with
-data_seed + i and seed + i; the table, model and plots are the first run's,
-and a second table lists every run with the medians (report.json: seeds,
-seed_summary). The catalogue's learn_mass_spring runs ten, because its
-baseline's energy error changes by orders of magnitude with the seeds.
-
-A learn section with pixels (learn_pixel_pendulum) learns from images alone
-(Greydanus et al. §5): frames of the pendulum drawn from its Hamiltonian, an
-autoencoder of frame pairs, and the HNN or the baseline on its 2-D latent.
-Its table gives the losses ×1e5 and the energy metric ×1e3 (the analysis
-notebook's: a fresh trajectory's latent integrated and mapped to (q, 0.25q̇),
-over several fresh trajectories and the notebook's single one), and it writes
-
-  DIR/report.json  kind "pixels", hnn and baseline: train_loss, test_loss and
-                   their terms, energy_mse, energy_mse_std,
-                   energy_mse_notebook, energy_scores, seconds
-  DIR/frames.png   true and decoded frames at steps 0 … 200 (Fig. 4)
-  DIR/latent.png   the HNN's latent space with level sets of H_θ (Fig. 5)
-  DIR/energy.png, DIR/loss.png
-
-Examples:
-  hnn learn learn_mass_spring
-  hnn learn learn_pendulum -o out/pend
-  hnn learn learn_pixel_pendulum
-  hnn integrate out/learn_pendulum/hnn.json --method midpoint
-`,
-		setup: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
-			o := &learnOpts{}
-			fs.StringVar(&o.dir, "o", "", "output directory (default out/<problem name>)")
-			fs.StringVar(&o.plots, "plots", "png", "plot format: png, svg or none")
-			return o.run
+		args:    "FILE|NAME",
+		shared:  withOut | withPlots | withQuiet | withSeed | withJSON,
+		outDir:  "out/<problem name>",
+		setup: func(_ *flag.FlagSet, sh *shared) func(context.Context, *env, []string) error {
+			return (&learnOpts{sh}).run
 		},
 	})
 }
 
-type learnOpts struct{ dir, plots string }
-
-type modelReport struct {
-	TrainLoss    number `json:"train_loss"`
-	TestLoss     number `json:"test_loss"`
-	EnergyMSE    number `json:"energy_mse"`
-	EnergyMSEStd number `json:"energy_mse_std"`
-	Seconds      number `json:"seconds"`
-	CPUSeconds   number `json:"cpu_seconds"` // processor time, all cores; 0 where not reported
-}
-
-type learnReport struct {
-	Task        string      `json:"task"`
-	HNN         modelReport `json:"hnn"`
-	Baseline    modelReport `json:"baseline"`
-	Train       int         `json:"train_states"`
-	Test        int         `json:"test_states"`
-	PlotDropped int         `json:"plot_points_left_out,omitempty"`
-	// With learn.seeds > 1: every run (the first is the one above) and
-	// their medians.
-	Seeds       []seedRun    `json:"seeds,omitempty"`
-	SeedSummary *seedSummary `json:"seed_summary,omitempty"`
-}
-
-// seedRun is one run of a learn task repeated with learn.seeds.
-type seedRun struct {
-	DataSeed          uint64 `json:"data_seed"`
-	Seed              uint64 `json:"seed"`
-	HNNEnergyMSE      number `json:"hnn_energy_mse"`
-	BaselineEnergyMSE number `json:"baseline_energy_mse"`
-	Ratio             number `json:"ratio"` // baseline / HNN energy MSE
-	HNNTestLoss       number `json:"hnn_test_loss"`
-	BaselineTestLoss  number `json:"baseline_test_loss"`
-	HNNSeconds        number `json:"hnn_seconds"`
-}
-
-// seedSummary is the medians of a learn task's runs, and the range of the
-// baseline/HNN ratio.
-type seedSummary struct {
-	Runs                    int    `json:"runs"`
-	HNNEnergyMSEMedian      number `json:"hnn_energy_mse_median"`
-	BaselineEnergyMSEMedian number `json:"baseline_energy_mse_median"`
-	RatioMedian             number `json:"ratio_median"`
-	RatioMin                number `json:"ratio_min"`
-	RatioMax                number `json:"ratio_max"`
-}
+type learnOpts struct{ *shared }
 
 // learnOutcome is what one learn task produced: its report, the trained
 // models and the files to write (report.json, hnn.json, the plots).
 type learnOutcome struct {
 	*problems.LearnOutcome
-	Report learnReport
+	Report *problems.LearnReport
 	Result *solver.LearnResult // the first run's models
 	Files  map[string][]byte
 }
@@ -145,7 +53,7 @@ func learnTask(ctx context.Context, p *problems.Problem, plots string, mon solve
 		return nil, err
 	}
 	first := &lo.Runs[0]
-	out := &learnOutcome{LearnOutcome: lo, Result: first.Result, Report: reportOfRun(p, first)}
+	out := &learnOutcome{LearnOutcome: lo, Result: first.Result, Report: p.LearnReport(lo)}
 	c := first.Cases[0]
 	model, err := problems.SaveLearned(p, first.Result.HNN, c.X0, c.T, p.Learn.EnergyPoints)
 	if err != nil {
@@ -165,48 +73,25 @@ func learnTask(ctx context.Context, p *problems.Problem, plots string, mon solve
 			return nil, err
 		}
 	}
-	if sm := lo.Summary; sm != nil {
-		for i := range lo.Runs {
-			r := &lo.Runs[i]
-			res := r.Result
-			out.Report.Seeds = append(out.Report.Seeds, seedRun{
-				DataSeed: r.DataSeed, Seed: r.Seed,
-				HNNEnergyMSE: number(r.HNN.Mean), BaselineEnergyMSE: number(r.Baseline.Mean), Ratio: number(r.Ratio()),
-				HNNTestLoss: number(res.HNNTest), BaselineTestLoss: number(res.BaselineTest), HNNSeconds: number(res.HNNSeconds),
-			})
-		}
-		out.Report.SeedSummary = &seedSummary{
-			Runs: sm.Runs, HNNEnergyMSEMedian: number(sm.HNNMedian), BaselineEnergyMSEMedian: number(sm.BaselineMedian),
-			RatioMedian: number(sm.RatioMedian), RatioMin: number(sm.RatioMin), RatioMax: number(sm.RatioMax),
-		}
-	}
-	if out.Files["report.json"], err = marshalJSON(out.Report); err != nil {
+	if out.Files["report.json"], err = problems.MarshalReport(out.Report); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// reportOfRun is report.json of one learn run.
-func reportOfRun(p *problems.Problem, r *problems.LearnRun) learnReport {
-	res := r.Result
-	return learnReport{
-		Task:     p.Name,
-		HNN:      modelReport{number(res.HNNTrain), number(res.HNNTest), number(r.HNN.Mean), number(r.HNN.Stderr), number(res.HNNSeconds), number(res.HNNCPUSeconds)},
-		Baseline: modelReport{number(res.BaselineTrain), number(res.BaselineTest), number(r.Baseline.Mean), number(r.Baseline.Stderr), number(res.BaselineSeconds), number(res.BaselineCPUSeconds)},
-		Train:    r.Train, Test: r.Test,
-	}
-}
-
 func (o *learnOpts) run(ctx context.Context, e *env, args []string) error {
-	p, err := problemArg("learn", "learn FILE|NAME [-o DIR]", args, o.plots)
+	p, err := problemArg("learn", args, o.plots)
 	if err != nil {
 		return err
 	}
 	dir := outDir(o.dir, p.Name)
+	if o.seed != nil && p.Learn != nil {
+		p.Learn.Settings.Seed = *o.seed
+	}
 	if p.Learn != nil && p.Learn.Pixels != nil {
 		return o.runPixels(ctx, e, p, dir)
 	}
-	prog := newProgress(e)
+	prog := o.progress(e)
 	out, err := learnTask(ctx, p, o.plots, func(model string, step, steps int, loss float64) {
 		prog.show(step, steps, 0, fmt.Sprintf("%s step %d/%d  loss %.3g", model, step, steps, loss))
 	})
@@ -220,28 +105,32 @@ func (o *learnOpts) run(ctx context.Context, e *env, args []string) error {
 	if err := writeFiles(dir, out.Files); err != nil {
 		return err
 	}
-	w := e.stdout
 	rep := out.Report
-	fmt.Fprintf(w, "%s: %d training and %d test states (values ×1e3)\n", p.Name, rep.Train, rep.Test)
-	fmt.Fprintf(w, "  %-10s %12s %12s %22s %9s %9s\n", "model", "train loss", "test loss", "energy MSE", "seconds", "CPU s")
-	for _, r := range []struct {
-		name string
-		m    modelReport
-	}{{"baseline", rep.Baseline}, {"HNN", rep.HNN}} {
-		fmt.Fprintf(w, "  %-10s %12.4g %12.4g %12.4g ± %-7.2g %9.3g %9.3g\n", r.name, 1e3*float64(r.m.TrainLoss), 1e3*float64(r.m.TestLoss), 1e3*float64(r.m.EnergyMSE), 1e3*float64(r.m.EnergyMSEStd), float64(r.m.Seconds), float64(r.m.CPUSeconds))
-	}
-	if sm := rep.SeedSummary; sm != nil {
-		fmt.Fprintf(w, "%d runs (energy MSE ×1e3; ratio: baseline/HNN):\n", sm.Runs)
-		fmt.Fprintf(w, "  %9s %6s %18s %14s %12s %9s\n", "data seed", "seed", "baseline energy", "HNN energy", "ratio", "HNN s")
-		for _, r := range rep.Seeds {
-			fmt.Fprintf(w, "  %9d %6d %18.4g %14.4g %12.4g %9.3g\n", r.DataSeed, r.Seed, 1e3*float64(r.BaselineEnergyMSE), 1e3*float64(r.HNNEnergyMSE), float64(r.Ratio), float64(r.HNNSeconds))
+	err = o.print(e, out.Files["report.json"], func(w io.Writer) {
+		fmt.Fprintf(w, "%s: %d training and %d test states (values ×1e3)\n", p.Name, rep.Train, rep.Test)
+		fmt.Fprintf(w, "  %-10s %12s %12s %22s %9s %9s\n", "model", "train loss", "test loss", "energy MSE", "seconds", "CPU s")
+		for _, r := range []struct {
+			name string
+			m    problems.ModelReport
+		}{{"baseline", rep.Baseline}, {"HNN", rep.HNN}} {
+			fmt.Fprintf(w, "  %-10s %12.4g %12.4g %12.4g ± %-7.2g %9.3g %9.3g\n", r.name, 1e3*float64(r.m.TrainLoss), 1e3*float64(r.m.TestLoss), 1e3*float64(r.m.EnergyMSE), 1e3*float64(r.m.EnergyMSEStd), float64(r.m.Seconds), float64(r.m.CPUSeconds))
 		}
-		fmt.Fprintf(w, "  %16s %18.4g %14.4g %12.4g   (ratio %.3g to %.3g)\n", "median", 1e3*float64(sm.BaselineEnergyMSEMedian), 1e3*float64(sm.HNNEnergyMSEMedian), float64(sm.RatioMedian), float64(sm.RatioMin), float64(sm.RatioMax))
+		if sm := rep.SeedSummary; sm != nil {
+			fmt.Fprintf(w, "%d runs (energy MSE ×1e3; ratio: baseline/HNN):\n", sm.Runs)
+			fmt.Fprintf(w, "  %9s %6s %18s %14s %12s %9s\n", "data seed", "seed", "baseline energy", "HNN energy", "ratio", "HNN s")
+			for _, r := range rep.Seeds {
+				fmt.Fprintf(w, "  %9d %6d %18.4g %14.4g %12.4g %9.3g\n", r.DataSeed, r.Seed, 1e3*float64(r.BaselineEnergyMSE), 1e3*float64(r.HNNEnergyMSE), float64(r.Ratio), float64(r.HNNSeconds))
+			}
+			fmt.Fprintf(w, "  %16s %18.4g %14.4g %12.4g   (ratio %.3g to %.3g)\n", "median", 1e3*float64(sm.BaselineEnergyMSEMedian), 1e3*float64(sm.HNNEnergyMSEMedian), float64(sm.RatioMedian), float64(sm.RatioMin), float64(sm.RatioMax))
+		}
+		if rep.PlotDropped > 0 {
+			fmt.Fprintf(w, "  plots: %d non-finite points left out\n", rep.PlotDropped)
+		}
+		fmt.Fprintf(w, "wrote %s\n", listFiles(dir, out.Files))
+	})
+	if err != nil {
+		return err
 	}
-	if rep.PlotDropped > 0 {
-		fmt.Fprintf(w, "  plots: %d non-finite points left out\n", rep.PlotDropped)
-	}
-	fmt.Fprintf(w, "wrote %s\n", listFiles(dir, out.Files))
 	if out.Interrupted {
 		return &exitError{code: exitInterrupted, err: fmt.Errorf("interrupted: the report covers the %d of %d runs finished", len(rep.Seeds), p.Learn.Seeds)}
 	}
@@ -283,37 +172,12 @@ func learnCharts(ctx context.Context, p *problems.Problem, res *solver.LearnResu
 		{name: learnModels[2].label, x: steps(len(res.HNNLoss)), y: res.HNNLoss, color: learnModels[2].color},
 	}}}
 	D := p.Dim()
-	var times, truth []float64
-	if c.Observed != nil {
-		times, truth = c.Observed.T, c.Observed.X
-	} else {
-		times = errorbound.Grid(0, c.T, max(p.Learn.EnergyPoints, learnPlotPoints))
-		sol, err := (&symplectic.DOP853{RTol: 1e-9, ATol: 1e-9}).Solve(ctx, symplectic.HamiltonianSystem(p.H), c.X0, 0, c.T)
-		if err != nil {
-			return nil, err
-		}
-		for _, t := range times {
-			truth = append(truth, sol.At(nil, t)...)
-		}
+	lp, err := p.LearnPaths(ctx, res, c, learnPlotPoints)
+	if err != nil {
+		return nil, err
 	}
-	base := res.Baseline
-	fields := map[string]symplectic.System{
-		"HNN":      symplectic.HamiltonianSystem(res.HNN),
-		"baseline": base.System(),
-	}
-	paths := map[string][]float64{"true": truth}
-	for name, f := range fields {
-		var xs []float64
-		sol, err := (&symplectic.DOP853{RTol: 1e-9, ATol: 1e-9}).Solve(ctx, f, c.X0, 0, times[len(times)-1])
-		for _, t := range times {
-			if err != nil { // a model that blows up: draw nothing past the failure
-				xs = append(xs, nanState(D)...)
-				continue
-			}
-			xs = append(xs, sol.At(nil, t)...)
-		}
-		paths[name] = xs
-	}
+	times, truth := lp.Times, lp.True
+	paths := map[string][]float64{"true": lp.True, "HNN": lp.HNN, "baseline": lp.Baseline}
 	comp := func(xs []float64, j int) []float64 {
 		out := make([]float64, len(times))
 		for k := range times {
@@ -391,12 +255,4 @@ func learnCharts(ctx context.Context, p *problems.Problem, res *solver.LearnResu
 		charts["orbits"] = orb
 	}
 	return charts, nil
-}
-
-func nanState(D int) []float64 {
-	x := make([]float64, D)
-	for i := range x {
-		x[i] = math.NaN()
-	}
-	return x
 }

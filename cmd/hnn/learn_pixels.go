@@ -19,58 +19,10 @@ import (
 	"github.com/hnn-project/hnn/solver/pixels"
 )
 
-// pixelLosses are the terms of a pixel model's loss over a set of samples.
-type pixelLosses struct {
-	AE       number `json:"ae"`
-	CC       number `json:"cc"`
-	Dynamics number `json:"dynamics"`
-}
-
-type pixelModelReport struct {
-	TrainLoss         number      `json:"train_loss"`
-	TestLoss          number      `json:"test_loss"`
-	TrainTerms        pixelLosses `json:"train_terms"`
-	TestTerms         pixelLosses `json:"test_terms"`
-	EnergyMSE         number      `json:"energy_mse"`
-	EnergyMSEStd      number      `json:"energy_mse_std"`
-	EnergyMSENotebook number      `json:"energy_mse_notebook"`
-	EnergyScores      []number    `json:"energy_scores"`
-	Seconds           number      `json:"seconds"` // wall clock of its training
-	RolloutFailed     bool        `json:"rollout_failed,omitempty"`
-}
-
-// pixelReport is report.json of a pixels task.
-type pixelReport struct {
-	Task       string           `json:"task"`
-	Kind       string           `json:"kind"` // "pixels"
-	HNN        pixelModelReport `json:"hnn"`
-	Baseline   pixelModelReport `json:"baseline"`
-	Train      int              `json:"train_samples"`
-	Test       int              `json:"test_samples"`
-	Ratio      number           `json:"energy_mse_ratio"` // baseline / HNN
-	Seconds    number           `json:"seconds"`          // the whole run, wall clock
-	CPUSeconds number           `json:"cpu_seconds"`      // processor time meanwhile, all cores
-}
-
-func pixelModel(m *pixels.ModelResult) pixelModelReport {
-	terms := func(l pixels.Losses) pixelLosses {
-		return pixelLosses{number(l.AE), number(l.CC), number(l.Dynamics)}
-	}
-	r := pixelModelReport{
-		TrainLoss: number(m.Train.Total), TestLoss: number(m.Test.Total), TrainTerms: terms(m.Train), TestTerms: terms(m.Test),
-		EnergyMSE: number(m.Energy.Mean), EnergyMSEStd: number(m.Energy.Stderr), EnergyMSENotebook: number(m.Energy.Notebook),
-		Seconds: number(m.Seconds), RolloutFailed: m.Rollout.Failed,
-	}
-	for _, s := range m.Energy.Scores {
-		r.EnergyScores = append(r.EnergyScores, number(s))
-	}
-	return r
-}
-
 // pixelOutcome is a pixels task's result, report and files.
 type pixelOutcome struct {
 	Result *pixels.Result
-	Report pixelReport
+	Report *problems.PixelReport
 	Files  map[string][]byte
 }
 
@@ -86,10 +38,7 @@ func pixelTask(ctx context.Context, p *problems.Problem, plots string, mon solve
 	if err != nil {
 		return nil, err
 	}
-	out := &pixelOutcome{Result: r, Files: map[string][]byte{}, Report: pixelReport{
-		Task: p.Name, Kind: "pixels", HNN: pixelModel(&r.HNN), Baseline: pixelModel(&r.Baseline),
-		Train: r.Train, Test: r.Test, Ratio: number(r.Ratio()), Seconds: number(r.Seconds), CPUSeconds: number(r.CPUSeconds),
-	}}
+	out := &pixelOutcome{Result: r, Files: map[string][]byte{}, Report: p.PixelReport(r)}
 	if plots != "none" {
 		for name, pl := range map[string]*plot.Plot{"frames": framesPlot(p.Name, r), "latent": latentPlot(p.Name, r)} {
 			b, err := render(pl, plots)
@@ -102,7 +51,7 @@ func pixelTask(ctx context.Context, p *problems.Problem, plots string, mon solve
 			return nil, err
 		}
 	}
-	if out.Files["report.json"], err = marshalJSON(out.Report); err != nil {
+	if out.Files["report.json"], err = problems.MarshalReport(out.Report); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -110,7 +59,7 @@ func pixelTask(ctx context.Context, p *problems.Problem, plots string, mon solve
 
 // runPixels is hnn learn on a pixels task.
 func (o *learnOpts) runPixels(ctx context.Context, e *env, p *problems.Problem, dir string) error {
-	prog := newProgress(e)
+	prog := o.progress(e)
 	out, err := pixelTask(ctx, p, o.plots, func(model string, step, steps int, loss float64) {
 		prog.show(step, steps, 0, fmt.Sprintf("%s step %d/%d  loss %.3g", model, step, steps, loss))
 	})
@@ -124,21 +73,22 @@ func (o *learnOpts) runPixels(ctx context.Context, e *env, p *problems.Problem, 
 	if err := writeFiles(dir, out.Files); err != nil {
 		return err
 	}
-	printPixelReport(e.stdout, p.Name, out.Report)
-	fmt.Fprintf(e.stdout, "wrote %s\n", listFiles(dir, out.Files))
-	return nil
+	return o.print(e, out.Files["report.json"], func(w io.Writer) {
+		printPixelReport(w, p.Name, out.Report)
+		fmt.Fprintf(w, "wrote %s\n", listFiles(dir, out.Files))
+	})
 }
 
 // printPixelReport prints the table of a pixels task: the losses ×1e5 (as
 // the reference code's README gives them) and the energy metric ×1e3 (as
 // the paper's Table 1).
-func printPixelReport(w io.Writer, name string, rep pixelReport) {
+func printPixelReport(w io.Writer, name string, rep *problems.PixelReport) {
 	fmt.Fprintf(w, "%s: %d training and %d test frame pairs\n", name, rep.Train, rep.Test)
 	fmt.Fprintf(w, "  %-10s %12s %12s %24s %12s %9s\n", "model", "train loss", "test loss", "energy MSE", "notebook's", "seconds")
 	fmt.Fprintf(w, "  %-10s %12s %12s %24s %12s\n", "", "(×1e5)", "(×1e5)", "(×1e3, mean ± s.e.)", "(×1e3)")
 	for _, r := range []struct {
 		name string
-		m    pixelModelReport
+		m    problems.PixelModelReport
 	}{{"baseline", rep.Baseline}, {"HNN", rep.HNN}} {
 		fmt.Fprintf(w, "  %-10s %12.4g %12.4g %14.4g ± %-7.2g %12.4g %9.0f\n", r.name, 1e5*float64(r.m.TrainLoss), 1e5*float64(r.m.TestLoss),
 			1e3*float64(r.m.EnergyMSE), 1e3*float64(r.m.EnergyMSEStd), 1e3*float64(r.m.EnergyMSENotebook), float64(r.m.Seconds))
@@ -147,7 +97,7 @@ func printPixelReport(w io.Writer, name string, rep pixelReport) {
 		float64(rep.Ratio), len(rep.HNN.EnergyScores), float64(rep.Baseline.EnergyMSENotebook/rep.HNN.EnergyMSENotebook))
 	for _, r := range []struct {
 		name string
-		m    pixelModelReport
+		m    problems.PixelModelReport
 	}{{"baseline", rep.Baseline}, {"HNN", rep.HNN}} {
 		if r.m.RolloutFailed {
 			fmt.Fprintf(w, "  the %s's latent trajectory blew up on the first fresh trajectory\n", r.name)

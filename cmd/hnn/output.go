@@ -2,9 +2,7 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -51,26 +49,6 @@ func writeFileAtomic(path string, data []byte) error {
 	return nil
 }
 
-// marshalJSON renders v as indented JSON with a trailing newline.
-func marshalJSON(v any) ([]byte, error) {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	return append(b, '\n'), nil
-}
-
-// number is a float64 that encodes non-finite values as JSON null.
-type number float64
-
-func (x number) MarshalJSON() ([]byte, error) {
-	f := float64(x)
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return []byte("null"), nil
-	}
-	return []byte(strconv.FormatFloat(f, 'g', -1, 64)), nil
-}
-
 // csvTable renders a header and rows of numbers as CSV, each number in the
 // shortest form that reads back to the same float64.
 func csvTable(header []string, rows [][]float64) []byte {
@@ -94,15 +72,6 @@ func csvTable(header []string, rows [][]float64) []byte {
 		b.WriteByte('\n')
 	}
 	return b.Bytes()
-}
-
-// named returns {names[i]: x[i]} for JSON reports.
-func named(names []string, x []float64) map[string]number {
-	m := make(map[string]number, len(names))
-	for i, n := range names {
-		m[n] = number(x[i])
-	}
-	return m
 }
 
 // listFiles names the files written into dir, sorted, for the report.

@@ -13,19 +13,8 @@ func init() {
 	register(&command{
 		name:    "problems",
 		summary: "list the built-in problems, or show one as YAML",
-		usage:   "problems [show NAME]",
-		help: `
-Without arguments, lists the problems of the built-in catalogue with a one-line
-description. 'hnn problems show NAME' prints the problem's YAML file, a good
-starting point for writing your own: save it, edit it, and pass the file to any
-command in place of the name.
-
-Examples:
-  hnn problems
-  hnn problems show henon_heiles
-  hnn problems show nonlinear_oscillator > mine.yaml
-`,
-		setup: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+		args:    "[show NAME]",
+		setup: func(*flag.FlagSet, *shared) func(context.Context, *env, []string) error {
 			return runProblems
 		},
 	})

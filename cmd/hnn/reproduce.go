@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -13,7 +14,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hnn-project/hnn/errorbound"
 	"github.com/hnn-project/hnn/problems"
+	"github.com/hnn-project/hnn/problems/paper"
 	"github.com/hnn-project/hnn/solver"
 )
 
@@ -21,99 +24,33 @@ func init() {
 	register(&command{
 		name:    "reproduce",
 		summary: "rerun the papers' figures and tables and write REPORT.md beside their numbers",
-		usage:   "reproduce [--quick] [-o DIR] [--plots png|svg]",
-		help: `
-Reruns the experiments of the two papers, in order, and writes DIR/REPORT.md
-with every figure embedded and every number the papers report beside ours:
-
-  Mattheakis et al. Fig. 2 and 5  loss curves of sin/sigmoid × f = 1 − e^−t / f = t
-                                  (oscillator; Hénon–Heiles)
-  Fig. 3   oscillator, K = 200 on [0, 4π], against symplectic Euler at K and 100·K
-  Fig. 4   oscillator on [0, 20π], 80 neurons, K = 500, λ = 1
-  Fig. 6   Hénon–Heiles on [0, 6π], K = 100, against Euler at K and 10·K
-  Fig. 7   Hénon–Heiles on [0, 12π], 80 neurons, K = 500, λ = 0.5
-  Eq. 11–12  the Lagrangian network on the oscillator and its cost
-  Greydanus et al. Table 1 rows 1–4 and the three-body table of appendix B
-  Greydanus et al. Table 1 row 5, Fig. 4 and 5: the pixel pendulum
-
-Each experiment is a problem of the catalogue (paper_fig2 … paper_fig7,
-paper_eq12_lagrangian, learn_mass_spring, learn_pendulum,
-learn_real_pendulum, learn_two_body, learn_three_body,
-learn_pixel_pendulum), so one can be rerun alone with hnn solve or hnn
-learn. Each writes its figures and report.json into DIR/<problem>/.
-
-The full run uses the papers' settings and takes about half an hour on two
-cores, eight minutes of it the pixel pendulum (it prints its total time).
---quick trains with 1/25 of the epochs, 1/10 of the learn steps and 1/5 of
-the learn trajectories, and the pixel pendulum with 1/25 of its steps and
-1/5 of its trials (the report says so), and takes about a minute; its
-numbers show the pipeline, not the papers' accuracy.
-
-Progress is shown on a terminal. Ctrl-C stops after writing the report of
-the experiments finished so far and exits with status 130.
-
-Examples:
-  hnn reproduce --quick
-  hnn reproduce -o out/paper
-  hnn reproduce --quick --plots svg -o /tmp/quick
-`,
-		setup: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
-			o := &reproduceOpts{}
-			fs.StringVar(&o.dir, "o", filepath.Join("out", "reproduce"), "output directory")
+		shared:  withOut | withPlots | withQuiet | withSeed | withJSON,
+		outDir:  "out/reproduce",
+		setup: func(fs *flag.FlagSet, sh *shared) func(context.Context, *env, []string) error {
+			o := &reproduceOpts{shared: sh}
 			fs.BoolVar(&o.quick, "quick", false, "fewer epochs, steps and trajectories: about a minute instead of half an hour")
-			fs.StringVar(&o.plots, "plots", "png", "plot format: png or svg")
 			return o.run
 		},
 	})
 }
 
 type reproduceOpts struct {
-	dir   string
+	*shared
 	quick bool
-	plots string
-}
-
-// reproScale shrinks the papers' settings.
-type reproScale struct {
-	name        string
-	epochs      int // divide solver epochs by this
-	minEpochs   int
-	learnSteps  int // divide learn steps by this
-	learnData   int // divide learn trajectories by this
-	energyCases int // at most this many energy-metric trajectories (0: the file's)
-	// pixelSteps and pixelTrials divide the pixel pendulum's Adam steps
-	// and trials.
-	pixelSteps, pixelTrials int
-	// costRounds rounds of costEpochs epochs of each formulation time the
-	// Lagrangian network against the Hamiltonian one.
-	costRounds, costEpochs int
-}
-
-var (
-	scaleFull  = reproScale{name: "full", epochs: 1, learnSteps: 1, learnData: 1, pixelSteps: 1, pixelTrials: 1, costRounds: 5, costEpochs: 1000}
-	scaleQuick = reproScale{name: "quick", epochs: 25, minEpochs: 200, learnSteps: 10, learnData: 5, energyCases: 5, pixelSteps: 25, pixelTrials: 5, costRounds: 5, costEpochs: 200}
-)
-
-func (s reproScale) describe() string {
-	if s.epochs == 1 {
-		return "full: the papers' settings"
-	}
-	return fmt.Sprintf("%s: solver epochs ÷ %d (at least %d), learn steps ÷ %d, learn trajectories ÷ %d, at most %d energy-metric trajectories, pixel pendulum steps ÷ %d and trials ÷ %d; every other setting as in the papers",
-		s.name, s.epochs, s.minEpochs, s.learnSteps, s.learnData, s.energyCases, s.pixelSteps, s.pixelTrials)
 }
 
 func (o *reproduceOpts) run(ctx context.Context, e *env, args []string) error {
 	if len(args) != 0 {
-		return usageError("usage: hnn reproduce [--quick] [-o DIR]", "reproduce: takes no arguments, got %q", args)
+		return usageError("usage: "+lookup("reproduce").usage(), "reproduce: takes no arguments, got %q", args)
 	}
 	if o.plots != "png" && o.plots != "svg" {
 		return usageError("", "reproduce: --plots %q: expected png or svg (the report embeds the figures)", o.plots)
 	}
-	sc := scaleFull
+	sc := paper.Full
 	if o.quick {
-		sc = scaleQuick
+		sc = paper.Quick
 	}
-	r := &reproducer{ctx: ctx, dir: o.dir, plots: o.plots, scale: sc, prog: newProgress(e), cache: map[string]*solver.Solution{}, start: time.Now()}
+	r := &reproducer{ctx: ctx, dir: outDir(o.dir, "reproduce"), plots: o.plots, seed: o.seed, scale: sc, prog: o.progress(e), cache: map[string]*solver.Solution{}, start: time.Now()}
 	steps := []struct {
 		name string
 		f    func() error
@@ -155,11 +92,31 @@ func (o *reproduceOpts) run(ctx context.Context, e *env, args []string) error {
 	if failure != nil {
 		return failure
 	}
-	fmt.Fprintf(e.stdout, "wrote %s (%d of %d experiments, %d figures) in %s\n", filepath.Join(r.dir, "REPORT.md"), len(r.done), r.total, r.figures, elapsed.Round(time.Second))
+	path := filepath.Join(r.dir, "REPORT.md")
+	js, err := problems.MarshalReport(reproduceSummary{path, r.scale.Name, r.done, r.total, r.figures, problems.Number(elapsed.Seconds()), ctx.Err() != nil})
+	if err != nil {
+		return err
+	}
+	if err := o.print(e, js, func(w io.Writer) {
+		fmt.Fprintf(w, "wrote %s (%d of %d experiments, %d figures) in %s\n", path, len(r.done), r.total, r.figures, elapsed.Round(time.Second))
+	}); err != nil {
+		return err
+	}
 	if ctx.Err() != nil {
 		return &exitError{code: exitInterrupted, err: errors.New("interrupted: REPORT.md covers the experiments finished so far")}
 	}
 	return nil
+}
+
+// reproduceSummary is what reproduce prints with --json.
+type reproduceSummary struct {
+	Report      string          `json:"report"`
+	Scale       string          `json:"scale"`
+	Done        []string        `json:"experiments_finished"`
+	Total       int             `json:"experiments"`
+	Figures     int             `json:"figures"`
+	Seconds     problems.Number `json:"seconds"`
+	Interrupted bool            `json:"interrupted"`
 }
 
 // writeTree writes files (paths relative to dir, possibly in
@@ -187,7 +144,8 @@ type reproducer struct {
 	ctx      context.Context
 	dir      string
 	plots    string
-	scale    reproScale
+	seed     *uint64 // --seed: every experiment's networks (nil: each problem's)
+	scale    paper.Scale
 	prog     *progress
 	start    time.Time
 	step     int
@@ -207,21 +165,19 @@ func (r *reproducer) load(name string) (*problems.Problem, error) {
 	if err != nil {
 		return nil, inputError(err)
 	}
+	if r.seed != nil && p.Learn != nil {
+		p.Learn.Settings.Seed = *r.seed
+	}
 	return p, nil
 }
 
-// settings returns the problem's solver settings with the epochs scaled.
+// settings returns the problem's solver settings at the run's scale.
 func (r *reproducer) settings(p *problems.Problem) *solver.Settings {
-	set := p.Solver
-	ep := set.Epochs
-	if ep == 0 {
-		ep = 20000 // the solver's default
+	set := r.scale.Solver(p)
+	if r.seed != nil {
+		set.Seed = *r.seed
 	}
-	if r.scale.epochs > 1 {
-		ep = max(r.scale.minEpochs, ep/r.scale.epochs)
-	}
-	set.Epochs = ep
-	return &set
+	return set
 }
 
 // train solves p with set, reusing an earlier identical run.
@@ -243,13 +199,19 @@ func (r *reproducer) train(p *problems.Problem, set *solver.Settings, label stri
 
 // analyse runs hnn solve's analysis of sol and writes its files under
 // DIR/<name>/; it returns the report.
-func (r *reproducer) analyse(p *problems.Problem, sol *solver.Solution) (*solveReport, error) {
+func (r *reproducer) analyse(p *problems.Problem, sol *solver.Solution) (*solved, error) {
 	r.prog.show(0, 1, 0, fmt.Sprintf("[%d/%d] %s: comparing with the reference and symplectic Euler", r.step, r.total, r.stepName))
-	rep, files, err := analyseSolution(context.WithoutCancel(r.ctx), p, sol, r.plots, r.prog)
+	rep, a, files, err := analyseSolution(context.WithoutCancel(r.ctx), p, sol, r.plots, r.prog)
 	if err != nil {
 		return nil, fmt.Errorf("problem %s: %w", p.Name, err)
 	}
-	return rep, r.write(p.Name, files)
+	return &solved{rep, a}, r.write(p.Name, files)
+}
+
+// solved is a solve experiment's report and the assessment it came from.
+type solved struct {
+	*problems.SolveReport
+	a *errorbound.Assessment
 }
 
 // write stores files under DIR/sub/.
@@ -313,9 +275,9 @@ func (r *reproducer) lossFigure(s lossSpec) error {
 				return nil
 			}
 			tr := sol.Training
-			x, y := thin(tr.Loss, 4000)
+			x, y := paper.Thin(tr.Loss, 4000)
 			ch.series = append(ch.series, series{name: label, x: x, y: y})
-			fl := tailMedian(tr.Loss)
+			fl := paper.TailMedian(tr.Loss)
 			res = append(res, result{label, fl})
 			fmt.Fprintf(&b, "| %s | %s | %.3g | %.3g | %.1f |\n", act, fname, fl, tr.BestLMax, tr.Seconds)
 		}
@@ -347,56 +309,26 @@ func strideNote(epochs, n int) string {
 	return ""
 }
 
-// thin returns (epoch, loss) pairs, at most n of them.
-func thin(loss []float64, n int) (x, y []float64) {
-	stride := max(1, len(loss)/n)
-	for i := 0; i < len(loss); i += stride {
-		x, y = append(x, float64(i+1)), append(y, loss[i])
-	}
-	return x, y
-}
-
-// tailMedian is the median of the last 1 % of the losses (at least one):
-// the jittered training loss fluctuates from epoch to epoch.
-func tailMedian(loss []float64) float64 {
-	if len(loss) == 0 {
-		return math.NaN()
-	}
-	n := max(1, len(loss)/100)
-	t := append([]float64(nil), loss[len(loss)-n:]...)
-	sort.Float64s(t)
-	return t[len(t)/2]
-}
-
-// row is one line of a paper-versus-ours table.
-type row struct {
-	what  string
-	paper float64 // NaN: the paper gives no number
-	text  string  // the paper's wording when it gives no number, or its number as printed
-	ours  float64
-	note  string
-}
-
 // table renders rows and, below, a sentence for every row where ours and
 // the paper's differ by more than 2×.
-func (r *reproducer) table(rows []row, why string) string {
+func (r *reproducer) table(rows []paper.Row, why string) string {
 	var b strings.Builder
 	b.WriteString("| quantity | paper | ours |\n|---|---|---|\n")
 	var notes []string
 	for _, w := range rows {
-		paper := w.text
-		if paper == "" {
-			paper = fmt.Sprintf("%.3g", w.paper)
+		theirs := w.Text
+		if theirs == "" {
+			theirs = fmt.Sprintf("%.3g", w.Paper)
 		}
-		ours := fmt.Sprintf("%.3g", w.ours)
-		if math.IsNaN(w.ours) {
+		ours := fmt.Sprintf("%.3g", w.Ours)
+		if math.IsNaN(w.Ours) {
 			ours = "—"
 		}
-		if w.note != "" {
-			ours += " " + w.note
+		if w.Note != "" {
+			ours += " " + w.Note
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s |\n", cell(w.what), cell(paper), cell(ours))
-		if s := differs(w.what, w.paper, w.ours, why); s != "" {
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", cell(w.What), cell(theirs), cell(ours))
+		if s := differs(w.What, w.Paper, w.Ours, why); s != "" {
 			notes = append(notes, s)
 		}
 	}
@@ -412,30 +344,27 @@ func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 
 // differs returns a sentence when ours and the paper's differ by more than
 // a factor of two (or one of them is not finite), and "" otherwise.
-func differs(what string, paper, ours float64, why string) string {
-	if math.IsNaN(paper) {
+func differs(what string, theirs, ours float64, why string) string {
+	ratio, ok := paper.Agrees(theirs, ours)
+	switch {
+	case ok:
 		return ""
+	case !finite(ours):
+		return fmt.Sprintf("**%s**: ours is not finite (%v) where the paper reports %.3g. %s", what, ours, theirs, why)
 	}
-	if !finite(ours) {
-		return fmt.Sprintf("**%s**: ours is not finite (%v) where the paper reports %.3g. %s", what, ours, paper, why)
-	}
-	ratio := ours / paper
-	if paper == 0 || ratio > 2 || ratio < 0.5 {
-		return fmt.Sprintf("**%s** differs by more than 2×: ours is %.3g, %.2g× the paper's %.3g. %s", what, ours, ratio, paper, why)
-	}
-	return ""
+	return fmt.Sprintf("**%s** differs by more than 2×: ours is %.3g, %.2g× the paper's %.3g. %s", what, ours, ratio, theirs, why)
 }
 
 // why is the usual explanation for a difference at this scale.
 func (r *reproducer) why() string {
-	if r.scale.epochs > 1 {
-		return fmt.Sprintf("This run trained with 1/%d of the paper's epochs (%s mode), so a larger residual and error are expected.", r.scale.epochs, r.scale.name)
+	if r.scale.Scaled() {
+		return fmt.Sprintf("This run trained with 1/%d of the paper's epochs (%s mode), so a larger residual and error are expected.", r.scale.Epochs, r.scale.Name)
 	}
 	return "The run has the settings of the paper's code (the problem file says where they differ from its text), but its initial weights and time jitter are other draws than the paper's single run, and Adam's final iterates fluctuate (see the loss curve); the paper does not say on which points its ℓmax was taken."
 }
 
 // solveFigure trains and analyses one problem and returns its report.
-func (r *reproducer) solveFigure(name string) (*problems.Problem, *solver.Solution, *solveReport, error) {
+func (r *reproducer) solveFigure(name string) (*problems.Problem, *solver.Solution, *solved, error) {
 	p, err := r.load(name)
 	if err != nil {
 		return nil, nil, nil, err
@@ -449,8 +378,8 @@ func (r *reproducer) solveFigure(name string) (*problems.Problem, *solver.Soluti
 }
 
 // extra renders the named charts of paperCharts into DIR/<problem>/.
-func (r *reproducer) extra(p *problems.Problem, sol *solver.Solution, rep *solveReport, factors []int, names ...string) error {
-	all, err := paperCharts(p, sol, rep.assessment.Reference, factors)
+func (r *reproducer) extra(p *problems.Problem, sol *solver.Solution, rep *solved, factors []int, names ...string) error {
+	all, err := paperCharts(p, sol, rep.a, factors)
 	if err != nil {
 		return err
 	}
@@ -465,48 +394,11 @@ func (r *reproducer) extra(p *problems.Problem, sol *solver.Solution, rep *solve
 	return r.write(p.Name, files)
 }
 
-// eulerAt returns the Euler run of rep with the given factor.
-func eulerAt(rep *solveReport, factor int) *eulerReport {
-	for i := range rep.Euler {
-		if rep.Euler[i].Factor == factor {
-			return &rep.Euler[i]
-		}
-	}
-	return nil
-}
-
 // header starts a section on one solve experiment.
-func (r *reproducer) header(b *strings.Builder, title string, p *problems.Problem, sol *solver.Solution, rep *solveReport) {
+func (r *reproducer) header(b *strings.Builder, title string, p *problems.Problem, sol *solver.Solution, rep *solved) {
 	tr := sol.Training
 	fmt.Fprintf(b, "## %s\n\nProblem `%s`: K = %d on [0, %.4g], hidden %v, %s, λ = %g; %d Adam epochs in %.1f s (%.3g ms/epoch), best model at epoch %d.\n\n",
 		title, p.Name, p.K, p.T, sol.Settings.Hidden, sol.Settings.Formulation, sol.Settings.EnergyWeight, tr.Epochs, tr.Seconds, float64(rep.Training.SecondsPerEpoch), tr.BestEpoch)
-}
-
-// common rows of every solve experiment: our errors beside Euler's.
-func solveRows(rep *solveReport, factors ...int) []row {
-	nan := math.NaN()
-	rows := []row{
-		{what: "network: max phase-space error ‖δz‖", paper: nan, text: "— (figure only)", ours: float64(rep.Network.MaxError)},
-		{what: "network: max energy error |H − E0|", paper: nan, text: "— (figure only)", ours: float64(rep.Network.MaxEnergyError)},
-	}
-	c := rep.Bounds.Certified
-	cert := row{what: "certified bound on max ‖δz‖ (ours; not in the paper)", paper: nan, text: "—", ours: nan}
-	switch {
-	case c.Value != nil && c.Held != nil:
-		cert.ours = float64(*c.Value)
-		cert.note = map[bool]string{true: "(held)", false: "(did not hold)"}[*c.Held]
-	case c.Reason != "":
-		cert.note = "(not certified: " + c.Reason + ")"
-	}
-	rows = append(rows, cert)
-	for _, f := range factors {
-		if e := eulerAt(rep, f); e != nil {
-			rows = append(rows,
-				row{what: fmt.Sprintf("symplectic Euler, %d steps: max ‖δz‖", e.Steps), paper: nan, text: "— (figure only)", ours: float64(e.MaxError)},
-				row{what: fmt.Sprintf("symplectic Euler, %d steps: max |H − E0|", e.Steps), paper: nan, text: "— (figure only)", ours: float64(e.MaxEnergyError)})
-		}
-	}
-	return rows
 }
 
 // claim states whether ours shows what the paper says.
@@ -526,27 +418,12 @@ func (r *reproducer) fig3() error {
 	r.fig3Sol, r.fig3Err = sol, float64(rep.Network.MaxError)
 	var b strings.Builder
 	r.header(&b, "Mattheakis et al. Fig. 3: the oscillator against symplectic Euler at K and 100·K", p, sol, rep)
-	nan := math.NaN()
-	bound := math.Inf(1)
-	if rep.Network.PaperBound != nil {
-		bound = float64(*rep.Network.PaperBound)
-	}
-	rows := []row{
-		{what: "E0 = H(z0)", paper: 2.06, text: "2.06", ours: p.H.H(p.Z0)},
-		{what: "ℓmax", paper: 3.3e-3, text: "3.3e-3", ours: float64(rep.Network.LMax), note: fmt.Sprintf("(on %d points)", rep.Grid)},
-		{what: "ℓmax on the K training points", paper: 3.3e-3, text: "3.3e-3", ours: sol.LMax(p.K - 1)},
-		{what: "σmin of ∇²H along the solution", paper: 1, text: "1", ours: float64(rep.Network.SigmaMin)},
-		{what: "bound ℓmax/σmin on |δx|, |δp|", paper: 3.3e-3, text: "3.3e-3", ours: bound},
-		{what: "network: max |δx|", paper: nan, text: "below the bound (figure)", ours: float64(rep.Network.MaxAbsError[p.Coordinates[0]])},
-		{what: "network: max |δp|", paper: nan, text: "below the bound (figure)", ours: float64(rep.Network.MaxAbsError[p.Momenta[0]])},
-		{what: "Euler steps to match the network's max error", paper: 100 * float64(p.K), text: fmt.Sprintf("≈ 100·K = %d", 100*p.K), ours: float64(rep.EulerStepsToMatch), note: matchNote(rep)},
-	}
-	rows = append(rows, solveRows(rep, 1, 100)...)
+	rows := paper.Fig3Rows(p, sol, rep.SolveReport)
 	b.WriteString(r.table(rows, r.why()))
 	if h := rep.Network.PaperBoundHeld; h != nil {
 		fmt.Fprintf(&b, "Our bound ℓmax/σmin %s against the actual error.\n\n", map[bool]string{true: "held", false: "did not hold"}[*h])
 	}
-	e100 := eulerAt(rep, 100)
+	e100 := rep.EulerAt(100)
 	if e100 != nil {
 		claim(&b, "the network conserves the energy better than symplectic Euler.", float64(rep.Network.MaxEnergyError) < float64(e100.MaxEnergyError),
 			fmt.Sprintf("max |H − E0| %.3g for the network, %.3g for Euler at 100·K", float64(rep.Network.MaxEnergyError), float64(e100.MaxEnergyError)))
@@ -560,13 +437,6 @@ func (r *reproducer) fig3() error {
 	return nil
 }
 
-func matchNote(rep *solveReport) string {
-	if rep.EulerStepsToMatch > 0 && !rep.EulerStepsToMatchReached {
-		return "(more than: the search's cap)"
-	}
-	return ""
-}
-
 func (r *reproducer) fig4() error {
 	p, sol, rep, err := r.solveFigure("paper_fig4")
 	if err != nil || rep == nil {
@@ -574,8 +444,8 @@ func (r *reproducer) fig4() error {
 	}
 	var b strings.Builder
 	r.header(&b, "Mattheakis et al. Fig. 4: long-time prediction of the oscillator on [0, 20π]", p, sol, rep)
-	b.WriteString(r.table(solveRows(rep, 100), r.why()))
-	if e := eulerAt(rep, 100); e != nil {
+	b.WriteString(r.table(paper.SolveRows(rep.SolveReport, 100), r.why()))
+	if e := rep.EulerAt(100); e != nil {
 		claim(&b, "the network's error grows much more slowly than that of symplectic Euler with 5·10^4 points, while both conserve the energy comparably.", float64(rep.Network.MaxError) < float64(e.MaxError),
 			fmt.Sprintf("max ‖δz‖ %.3g for the network, %.3g for Euler with %d points; max |H − E0| %.3g and %.3g", float64(rep.Network.MaxError), float64(e.MaxError), e.Steps, float64(rep.Network.MaxEnergyError), float64(e.MaxEnergyError)))
 	}
@@ -595,14 +465,9 @@ func (r *reproducer) fig6() error {
 	}
 	var b strings.Builder
 	r.header(&b, "Mattheakis et al. Fig. 6: Hénon–Heiles on [0, 6π] against symplectic Euler at K and 10·K", p, sol, rep)
-	nan := math.NaN()
-	rows := []row{
-		{what: "E0 = H(z0)", paper: 0.13, text: "0.13", ours: p.H.H(p.Z0)},
-		{what: "ℓmax", paper: nan, text: "—", ours: float64(rep.Network.LMax)},
-	}
-	rows = append(rows, solveRows(rep, 1, 10)...)
+	rows := paper.Fig6Rows(p, rep.SolveReport)
 	b.WriteString(r.table(rows, r.why()))
-	if e := eulerAt(rep, 10); e != nil {
+	if e := rep.EulerAt(10); e != nil {
 		claim(&b, "the network's orbit is indistinguishable from the reference, Euler needs ten times the points to capture it, and the network conserves the energy better than Euler even at 10·K.", float64(rep.Network.MaxEnergyError) < float64(e.MaxEnergyError),
 			fmt.Sprintf("max |H − E0| %.3g for the network, %.3g for Euler at 10·K", float64(rep.Network.MaxEnergyError), float64(e.MaxEnergyError)))
 	}
@@ -620,19 +485,9 @@ func (r *reproducer) fig7() error {
 	}
 	var b strings.Builder
 	r.header(&b, "Mattheakis et al. Fig. 7: Hénon–Heiles on [0, 12π] (2.6 Lyapunov times)", p, sol, rep)
-	nan := math.NaN()
-	rows := []row{{what: "E0 = H(z0)", paper: 0.13, text: "0.13", ours: p.H.H(p.Z0)}}
-	for _, c := range p.Coordinates {
-		rows = append(rows, row{what: "network: max |δ" + c + "|", paper: nan, text: "— (figure only)", ours: float64(rep.Network.MaxAbsError[c])})
-	}
-	if e := eulerAt(rep, 10); e != nil {
-		for _, c := range p.Coordinates {
-			rows = append(rows, row{what: fmt.Sprintf("symplectic Euler, %d steps: max |δ%s|", e.Steps, c), paper: nan, text: "— (figure only)", ours: float64(e.MaxAbsError[c])})
-		}
-	}
-	rows = append(rows, solveRows(rep, 10)...)
+	rows := paper.Fig7Rows(p, rep.SolveReport)
 	b.WriteString(r.table(rows, r.why()))
-	if e := eulerAt(rep, 10); e != nil {
+	if e := rep.EulerAt(10); e != nil {
 		holds := float64(rep.Network.MaxError) < float64(e.MaxError)
 		claim(&b, "the network's positions have a lower error than symplectic Euler with 10× the points, both conserving the energy comparably.", holds,
 			fmt.Sprintf("max ‖δz‖ %.3g for the network, %.3g for Euler with %d points", float64(rep.Network.MaxError), float64(e.MaxError), e.Steps))
@@ -660,99 +515,50 @@ func (r *reproducer) lagrangian() error {
 	ham := r.fig3Sol
 	var b strings.Builder
 	r.header(&b, "Mattheakis et al. Eq. 11–12: the Lagrangian network on the oscillator", p, sol, rep)
-	ratio, err := r.costRatio(p)
+	ratio, err := paper.CostRatio(r.ctx, p, r.scale.CostRounds, r.scale.CostEpochs)
 	if err != nil {
 		return err
 	}
 	nan := math.NaN()
-	rows := []row{
-		{what: "time per epoch, Lagrangian / Hamiltonian", paper: 2, text: "about 2", ours: ratio},
+	rows := []paper.Row{
+		{What: "time per epoch, Lagrangian / Hamiltonian", Paper: 2, Text: "about 2", Ours: ratio},
 	}
 	if ham != nil && ham.Training.Epochs > 0 {
 		fmt.Fprintf(&b, "The Hamiltonian network of Fig. 3 trained at %.3g ms/epoch in its own run, the Lagrangian one at %.3g ms/epoch; the machine's load differs between the two runs, so the table's ratio comes from short trainings of both, interleaved (median of %d rounds of %d epochs each).\n\n",
-			1000*ham.Training.Seconds/float64(ham.Training.Epochs), 1000*sol.Training.Seconds/float64(max(1, sol.Training.Epochs)), r.scale.costRounds, r.scale.costEpochs)
-		rows = append(rows, row{what: "ℓmax, Lagrangian (Hamiltonian of Fig. 3: " + fmt.Sprintf("%.3g", ham.Training.BestLMax) + ")", paper: nan, text: "converges to the same solutions", ours: float64(rep.Network.LMax)},
-			row{what: "max ‖δz‖, Lagrangian (Hamiltonian of Fig. 3: " + fmt.Sprintf("%.3g", r.fig3Err) + ")", paper: nan, text: "converges to the same solutions", ours: float64(rep.Network.MaxError)})
+			1000*ham.Training.Seconds/float64(ham.Training.Epochs), 1000*sol.Training.Seconds/float64(max(1, sol.Training.Epochs)), r.scale.CostRounds, r.scale.CostEpochs)
+		rows = append(rows, paper.Row{What: "ℓmax, Lagrangian (Hamiltonian of Fig. 3: " + fmt.Sprintf("%.3g", ham.Training.BestLMax) + ")", Paper: nan, Text: "converges to the same solutions", Ours: float64(rep.Network.LMax)},
+			paper.Row{What: "max ‖δz‖, Lagrangian (Hamiltonian of Fig. 3: " + fmt.Sprintf("%.3g", r.fig3Err) + ")", Paper: nan, Text: "converges to the same solutions", Ours: float64(rep.Network.MaxError)})
 	}
-	rows = append(rows, solveRows(rep, 100)...)
+	rows = append(rows, paper.SolveRows(rep.SolveReport, 100)...)
 	b.WriteString(r.table(rows, "The paper's factor comes from a second back-propagation through automatic differentiation; ours propagates the second derivative forward in the same stacked matrix products (three row blocks instead of two, with half the outputs). Wall times on a shared machine vary by tens of percent; in processor time the Go benchmarks put the factor near 1.8 (go test ./solver -bench 'EpochOscillator$|EpochLagrangianOscillator')."))
 	b.WriteString(r.img(p.Name, "overview", "The Lagrangian network q̂ = q0 + f1·q̇0 + f2·N_L with p̂ = dq̂/dt: phase portrait against the reference and Euler, its error per component with the paper's bound, the energy, and the training loss of Eq. 12."))
 	r.sections = append(r.sections, b.String())
 	return nil
 }
 
-// costRatio times short trainings of both formulations, interleaved so
-// that both see the same machine load, and returns the median ratio of the
-// Lagrangian's to the Hamiltonian's time per epoch.
-func (r *reproducer) costRatio(p *problems.Problem) (float64, error) {
-	rounds, epochs := r.scale.costRounds, r.scale.costEpochs
-	var ratios []float64
-	for i := 0; i < rounds && r.ctx.Err() == nil; i++ {
-		var secs [2]float64
-		for j, form := range []solver.Formulation{solver.FormulationHamiltonian, solver.FormulationLagrangian} {
-			set := p.Solver
-			set.Formulation, set.Epochs, set.ValidateEvery = form, epochs, epochs
-			s, err := solver.Solve(r.ctx, p.Problem, &set, nil)
-			if err != nil {
-				return 0, inputError(err)
-			}
-			secs[j] = s.Training.Seconds / float64(max(1, s.Training.Epochs))
-		}
-		ratios = append(ratios, secs[1]/secs[0])
-	}
-	if len(ratios) == 0 {
-		return math.NaN(), nil
-	}
-	sort.Float64s(ratios)
-	return ratios[len(ratios)/2], nil
-}
-
-// paperLearn is one row of Greydanus et al.'s tables: mean and ± for
-// train loss, test loss and energy, baseline then HNN.
-type paperLearn struct {
-	task, problem string
-	unit          float64 // the table's values are ×unit
-	vals          [6][2]float64
-	texts         [6]string
-}
-
-// Greydanus et al. Table 1 (×10^3; the two-body row ×10^6) and Table 2
-// (appendix B, ×10^2): train, test and energy, baseline then HNN.
-var (
-	table1 = []paperLearn{
-		{"1: Ideal mass-spring", "learn_mass_spring", 1e3, [6][2]float64{{37, 2}, {37, 2}, {37, 2}, {36, 2}, {170, 20}, {0.38, 0.1}}, [6]string{"37 ± 2", "37 ± 2", "37 ± 2", "36 ± 2", "170 ± 20", ".38 ± .1"}},
-		{"2: Ideal pendulum", "learn_pendulum", 1e3, [6][2]float64{{33, 2}, {33, 2}, {35, 2}, {36, 2}, {42, 10}, {25, 5}}, [6]string{"33 ± 2", "33 ± 2", "35 ± 2", "36 ± 2", "42 ± 10", "25 ± 5"}},
-		{"3: Real pendulum", "learn_real_pendulum", 1e3, [6][2]float64{{2.7, 0.2}, {9.2, 0.5}, {2.2, 0.3}, {6.0, 0.6}, {390, 7}, {14, 5}}, [6]string{"2.7 ± .2", "9.2 ± .5", "2.2 ± .3", "6.0 ± .6", "390 ± 7", "14 ± 5"}},
-		{"4: Two body (×10^6)", "learn_two_body", 1e6, [6][2]float64{{33, 1}, {3.0, 0.1}, {30, 0.1}, {2.8, 0.1}, {6.3e4, 3e4}, {39, 5}}, [6]string{"33 ± 1", "3.0 ± .1", "30 ± .1", "2.8 ± .1", "6.3e4 ± 3e4", "39 ± 5"}},
-	}
-	table2 = []paperLearn{
-		{"4b: Three body", "learn_three_body", 1e2, [6][2]float64{{9.6, 7}, {8.0, 2}, {38, 40}, {49, 48}, {1.1e4, 8e3}, {4.2, 3}}, [6]string{"9.6 ± 7", "8.0 ± 2", "38 ± 40", "49 ± 48", "1.1e4 ± 8e3", "4.2 ± 3"}},
-	}
-)
-
 func (r *reproducer) table1() error {
-	return r.learnTable("Greydanus et al. Table 1, rows 1–4", "All values ×10^3 (two-body row ×10^6), as in the paper. The paper's ± are over its runs; ours are one run (energy: mean ± standard error over the energy-metric trajectories).", table1)
+	return r.learnTable("Greydanus et al. Table 1, rows 1–4", "All values ×10^3 (two-body row ×10^6), as in the paper. The paper's ± are over its runs; ours are one run (energy: mean ± standard error over the energy-metric trajectories).", paper.Table1)
 }
 
 func (r *reproducer) table2() error {
-	return r.learnTable("Greydanus et al. appendix B: the three-body table", "All values ×10^2, as in the paper.", table2)
+	return r.learnTable("Greydanus et al. appendix B: the three-body table", "All values ×10^2, as in the paper.", paper.Table2)
 }
 
 // learnTable runs hnn learn's pipeline on each task and writes the table.
-func (r *reproducer) learnTable(title, units string, tasks []paperLearn) error {
+func (r *reproducer) learnTable(title, units string, tasks []paper.LearnTask) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## %s\n\n%s\n\n", title, units)
 	b.WriteString("| task | model | train loss paper | ours | test loss paper | ours | energy MSE paper | ours | seconds |\n|---|---|---|---|---|---|---|---|---|\n")
 	var notes, settings []string
 	var imgs strings.Builder
 	for _, t := range tasks {
-		p, err := r.load(t.problem)
+		p, err := r.load(t.Problem)
 		if err != nil {
 			return err
 		}
-		r.scaleLearn(p)
+		r.scale.Learn(p)
 		out, err := learnTask(r.ctx, p, r.plots, func(model string, step, steps int, loss float64) {
-			r.prog.show(step, steps, 0, fmt.Sprintf("[%d/%d] %s: %s %s step %d/%d  loss %.3g", r.step, r.total, r.stepName, t.problem, model, step, steps, loss))
+			r.prog.show(step, steps, 0, fmt.Sprintf("[%d/%d] %s: %s %s step %d/%d  loss %.3g", r.step, r.total, r.stepName, t.Problem, model, step, steps, loss))
 		})
 		r.prog.done()
 		if err != nil {
@@ -761,7 +567,7 @@ func (r *reproducer) learnTable(title, units string, tasks []paperLearn) error {
 			}
 			return err
 		}
-		rep, files := &out.Report, out.Files
+		rep, files := out.Report, out.Files
 		if err := r.write(p.Name, files); err != nil {
 			return err
 		}
@@ -774,21 +580,21 @@ func (r *reproducer) learnTable(title, units string, tasks []paperLearn) error {
 			p.Name, data, rep.Train, rep.Test, l.Settings.Hidden, l.Settings.Steps, l.Settings.Batch))
 		for i, m := range []struct {
 			name string
-			rep  modelReport
+			rep  problems.ModelReport
 		}{{"baseline", rep.Baseline}, {"HNN", rep.HNN}} {
-			ours := [3]float64{float64(m.rep.TrainLoss) * t.unit, float64(m.rep.TestLoss) * t.unit, float64(m.rep.EnergyMSE) * t.unit}
-			fmt.Fprintf(&b, "| %s | %s | %s | %.3g | %s | %.3g | %s | %.3g ± %.2g | %.1f |\n", t.task, m.name,
-				t.texts[i], ours[0], t.texts[2+i], ours[1], t.texts[4+i], ours[2], float64(m.rep.EnergyMSEStd)*t.unit, float64(m.rep.Seconds))
-			for k, what := range []string{"train loss", "test loss", "energy MSE"} {
-				if s := differs(fmt.Sprintf("%s, %s, %s", t.task, m.name, what), t.vals[2*k+i][0], ours[k], r.learnWhy(what)); s != "" {
+			ours := [3]float64{float64(m.rep.TrainLoss) * t.Unit, float64(m.rep.TestLoss) * t.Unit, float64(m.rep.EnergyMSE) * t.Unit}
+			fmt.Fprintf(&b, "| %s | %s | %s | %.3g | %s | %.3g | %s | %.3g ± %.2g | %.1f |\n", t.Task, m.name,
+				t.Texts[i], ours[0], t.Texts[2+i], ours[1], t.Texts[4+i], ours[2], float64(m.rep.EnergyMSEStd)*t.Unit, float64(m.rep.Seconds))
+			for k, what := range paper.Measures {
+				if s := differs(fmt.Sprintf("%s, %s, %s", t.Task, m.name, what), t.Vals[2*k+i][0], ours[k], r.learnWhy(what)); s != "" {
 					notes = append(notes, s)
 				}
 			}
 		}
 		if sm := rep.SeedSummary; sm != nil {
 			notes = append(notes, fmt.Sprintf("%s over %d runs (data and model seeds %d to %d; the table's row is the first): median energy MSE baseline %.3g, HNN %.3g; the baseline/HNN ratio has median %.3g and ranges from %.3g to %.3g (the paper: %.3g).",
-				t.task, sm.Runs, l.DataSeed, l.DataSeed+uint64(sm.Runs-1), float64(sm.BaselineEnergyMSEMedian)*t.unit, float64(sm.HNNEnergyMSEMedian)*t.unit,
-				float64(sm.RatioMedian), float64(sm.RatioMin), float64(sm.RatioMax), t.vals[4][0]/t.vals[5][0]))
+				t.Task, sm.Runs, l.DataSeed, l.DataSeed+uint64(sm.Runs-1), float64(sm.BaselineEnergyMSEMedian)*t.Unit, float64(sm.HNNEnergyMSEMedian)*t.Unit,
+				float64(sm.RatioMedian), float64(sm.RatioMin), float64(sm.RatioMax), t.Vals[4][0]/t.Vals[5][0]))
 		}
 		what := "the true, HNN and baseline trajectories in phase space"
 		fig := "Fig. 2"
@@ -797,7 +603,7 @@ func (r *reproducer) learnTable(title, units string, tasks []paperLearn) error {
 			fig = "Fig. 2 and 3"
 		}
 		if _, ok := files["overview."+r.plots]; ok {
-			imgs.WriteString(r.img(p.Name, "overview", fmt.Sprintf("%s (%s), for one held-out initial state: %s; their coordinate error against the truth; the true energy along each; and the quantity H_θ the HNN conserves (Greydanus et al. %s).", t.task, p.Name, what, fig)))
+			imgs.WriteString(r.img(p.Name, "overview", fmt.Sprintf("%s (%s), for one held-out initial state: %s; their coordinate error against the truth; the true energy along each; and the quantity H_θ the HNN conserves (Greydanus et al. %s).", t.Task, p.Name, what, fig)))
 		}
 	}
 	b.WriteString("\nSettings (the catalogue problems'):\n\n")
@@ -815,35 +621,13 @@ func (r *reproducer) learnTable(title, units string, tasks []paperLearn) error {
 
 func (r *reproducer) learnWhy(what string) string {
 	var s string
-	if r.scale.learnSteps > 1 {
-		s = fmt.Sprintf("This run trained with 1/%d of the steps on 1/%d of the trajectories (%s mode). ", r.scale.learnSteps, r.scale.learnData, r.scale.name)
+	if r.scale.LearnSteps > 1 {
+		s = fmt.Sprintf("This run trained with 1/%d of the steps on 1/%d of the trajectories (%s mode). ", r.scale.LearnSteps, r.scale.LearnData, r.scale.Name)
 	}
 	if what == "energy MSE" {
 		return s + "The energy metric integrates each model over a long span from a handful of initial states; it varies over orders of magnitude between runs (see the paper's own ±)."
 	}
 	return s + "The data are generated with the task's settings listed above, not read from the paper's data files, and the loss (the mean squared error of the time derivatives) scales with their spread."
-}
-
-// scaleLearn shrinks a learn task to the run's scale.
-func (r *reproducer) scaleLearn(p *problems.Problem) {
-	l := p.Learn
-	sc := r.scale
-	if sc.learnSteps > 1 {
-		l.Settings.Steps = max(5, l.Settings.Steps/sc.learnSteps)
-		l.Seeds = min(l.Seeds, 2)
-	}
-	if sc.learnData > 1 && l.File == "" {
-		l.Trajectories = max(4, l.Trajectories/sc.learnData)
-		if l.TestTrajectories > 0 {
-			l.TestTrajectories = max(2, min(l.Trajectories/2, l.TestTrajectories/sc.learnData))
-		}
-		if l.Settings.Batch > 0 {
-			l.Settings.Batch = max(10, l.Settings.Batch/sc.learnData)
-		}
-	}
-	if sc.energyCases > 0 {
-		l.EnergyTrajectories = min(l.EnergyTrajectories, sc.energyCases)
-	}
 }
 
 // report renders REPORT.md.
@@ -852,7 +636,7 @@ func (r *reproducer) report(elapsed time.Duration, interrupted bool) []byte {
 	b.WriteString("# The papers' figures and tables, reproduced by hnn\n\n")
 	b.WriteString("Mattheakis et al., *Hamiltonian neural networks for solving equations of motion* (003), and Greydanus et al., *Hamiltonian Neural Networks* (000). ")
 	b.WriteString("Every number the papers report for these experiments stands beside ours; where they differ by more than 2× a sentence says so. Figures are in the subdirectory of each experiment's catalogue problem (rerun one alone with `hnn solve <problem>` or `hnn learn <problem>`).\n\n")
-	fmt.Fprintf(&b, "- scale: %s\n", r.scale.describe())
+	fmt.Fprintf(&b, "- scale: %s\n", r.scale.Describe())
 	fmt.Fprintf(&b, "- total time: %s on %s/%s with %d CPUs\n", elapsed.Round(time.Second), runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
 	fmt.Fprintf(&b, "- experiments finished: %d of %d (%s)\n", len(r.done), r.total, strings.Join(r.done, ", "))
 	b.WriteString("- reference: DOP853 at rtol = atol = 1e-12 (the paper used scipy's odeint); symplectic Euler as the paper's Eq. 4–5\n")

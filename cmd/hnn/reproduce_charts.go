@@ -6,7 +6,6 @@ import (
 	"github.com/hnn-project/hnn/errorbound"
 	"github.com/hnn-project/hnn/problems"
 	"github.com/hnn-project/hnn/solver"
-	"github.com/hnn-project/hnn/symplectic"
 )
 
 // paperCharts draws two pictures of Mattheakis et al. that hnn solve does
@@ -15,9 +14,7 @@ import (
 // freedom: the first coordinate and momentum), and the positions q_i(t)
 // of network, reference and Euler with the largest factor (Fig. 7 right).
 // At most 4000 points of each curve are drawn.
-func paperCharts(p *problems.Problem, sol *solver.Solution, ref errorbound.Path, factors []int) (map[string]chart, error) {
-	h := p.H
-	m := errorbound.EulerMethod(h)
+func paperCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assessment, factors []int) (map[string]chart, error) {
 	D, d := p.Dim(), len(p.Coordinates)
 	names := p.Names()
 	const n = 4000
@@ -34,7 +31,7 @@ func paperCharts(p *problems.Problem, sol *solver.Solution, ref errorbound.Path,
 	}
 	refs := make([]float64, len(grid)*D)
 	for k, t := range grid {
-		ref.At(r, t)
+		a.Reference.At(r, t)
 		copy(refs[k*D:], r)
 	}
 	diff := func(a, b []float64) []float64 {
@@ -55,22 +52,24 @@ func paperCharts(p *problems.Problem, sol *solver.Solution, ref errorbound.Path,
 			series{name: names[i] + " reference", x: grid, y: col(refs, i), dashed: true})
 	}
 	for fi, f := range factors {
-		steps := f * p.K
-		tr, err := symplectic.Integrate(h, p.Z0, 0, p.T, steps, m)
-		if err != nil {
-			continue // Euler's failure is reported in the tables; no curve
+		var e *errorbound.EulerComparison
+		for i := range a.Euler {
+			if a.Euler[i].Factor == f {
+				e = &a.Euler[i]
+			}
 		}
-		stride := max(1, steps/n)
-		var ts, es, xs []float64
-		for k := 0; k <= steps; k += stride {
-			t := tr.Time(k)
-			x := tr.State(nil, k)
-			ref.At(r, t)
-			ts = append(ts, t)
-			es = append(es, diff(x, r)...)
-			xs = append(xs, x...)
+		if e == nil || e.NonFinite > 0 {
+			continue // Euler's failure is in the tables; no curve
 		}
-		label := fmt.Sprintf("%s, %d steps", errorbound.EulerMethod(h), steps)
+		ts, xs := e.Path.Times, e.Path.States
+		es := make([]float64, len(xs))
+		for k, t := range ts {
+			a.Reference.At(r, t)
+			for j := range D {
+				es[k*D+j] = xs[k*D+j] - r[j]
+			}
+		}
+		label := fmt.Sprintf("%s, %d steps", a.EulerMethod, e.Steps)
 		phase.series = append(phase.series, series{name: label, x: col(es, 0), y: col(es, d)})
 		if fi == len(factors)-1 {
 			for i := 0; i < d; i++ {

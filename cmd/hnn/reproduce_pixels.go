@@ -5,20 +5,8 @@ import (
 	"strings"
 
 	"github.com/hnn-project/hnn/problems"
+	"github.com/hnn-project/hnn/problems/paper"
 )
-
-// paperPixels is Greydanus et al. Table 1 row 5, the pixel pendulum:
-// train loss, test loss and energy MSE, each baseline then HNN, with the
-// paper's ±. The losses are ×1e5 — the caption says ×1e3, but the figures
-// are the reference code README's losses (1.7731e-4 …) ×1e5 — and the
-// energy MSE ×1e3 (README: 9.2748e-3 and 1.5315e-4).
-var paperPixels = struct {
-	vals  [6][2]float64
-	texts [6]string
-}{
-	[6][2]float64{{18, 0.2}, {19, 0.2}, {17, 0.3}, {18, 0.3}, {9.3, 1}, {0.15, 0.01}},
-	[6]string{"18 ± .2", "19 ± .2", "17 ± .3", "18 ± .3", "9.3 ± 1", ".15 ± .01"},
-}
 
 // table1Pixels runs learn_pixel_pendulum as hnn learn does and writes
 // Table 1's row 5 with the strip of frames (Fig. 4) and the latent
@@ -28,7 +16,7 @@ func (r *reproducer) table1Pixels() error {
 	if err != nil {
 		return err
 	}
-	r.scalePixels(p)
+	r.scale.Learn(p)
 	out, err := pixelTask(r.ctx, p, r.plots, func(model string, step, steps int, loss float64) {
 		r.prog.show(step, steps, 0, fmt.Sprintf("[%d/%d] %s: %s %s step %d/%d  loss %.3g", r.step, r.total, r.stepName, p.Name, model, step, steps, loss))
 	})
@@ -42,7 +30,7 @@ func (r *reproducer) table1Pixels() error {
 	if err := r.write(p.Name, out.Files); err != nil {
 		return err
 	}
-	rep := &out.Report
+	rep, pp := out.Report, paper.Pixels
 	var b strings.Builder
 	b.WriteString("## Greydanus et al. Table 1, row 5: the pixel pendulum\n\n")
 	b.WriteString("Losses ×10^5 (the caption says ×10^3, but the paper's figures are its code's README losses ×10^5), energy MSE ×10^3, as in the paper. Ours: one run; the energy MSE is the mean ± standard error over the fresh trajectories, and the notebook's column the first trajectory's alone (the analysis notebook scores one).\n\n")
@@ -50,18 +38,18 @@ func (r *reproducer) table1Pixels() error {
 	var notes []string
 	for i, m := range []struct {
 		name string
-		rep  pixelModelReport
+		rep  problems.PixelModelReport
 	}{{"baseline", rep.Baseline}, {"HNN", rep.HNN}} {
 		ours := [3]float64{1e5 * float64(m.rep.TrainLoss), 1e5 * float64(m.rep.TestLoss), 1e3 * float64(m.rep.EnergyMSE)}
 		fmt.Fprintf(&b, "| %s | %s | %.3g | %s | %.3g | %s | %.3g ± %.2g | %.3g | %.0f |\n", m.name,
-			paperPixels.texts[i], ours[0], paperPixels.texts[2+i], ours[1], paperPixels.texts[4+i], ours[2], 1e3*float64(m.rep.EnergyMSEStd), 1e3*float64(m.rep.EnergyMSENotebook), float64(m.rep.Seconds))
-		for k, what := range []string{"train loss", "test loss", "energy MSE"} {
-			if s := differs(fmt.Sprintf("5: Pixel pendulum, %s, %s", m.name, what), paperPixels.vals[2*k+i][0], ours[k], r.pixelsWhy(what)); s != "" {
+			pp.Texts[i], ours[0], pp.Texts[2+i], ours[1], pp.Texts[4+i], ours[2], 1e3*float64(m.rep.EnergyMSEStd), 1e3*float64(m.rep.EnergyMSENotebook), float64(m.rep.Seconds))
+		for k, what := range paper.Measures {
+			if s := differs(fmt.Sprintf("%s, %s, %s", pp.Task, m.name, what), pp.Vals[2*k+i][0], ours[k], r.pixelsWhy(what)); s != "" {
 				notes = append(notes, s)
 			}
 		}
 	}
-	ratio, paperRatio := float64(rep.Ratio), paperPixels.vals[4][0]/paperPixels.vals[5][0]
+	ratio, paperRatio := float64(rep.Ratio), pp.Vals[4][0]/pp.Vals[5][0]
 	fmt.Fprintf(&b, "\nThe baseline's energy MSE is %.3g× the HNN's (the paper's: %.3g×).\n\n", ratio, paperRatio)
 	l, d := p.Learn.Pixels, p.Learn.Pixels.Data
 	fmt.Fprintf(&b, "Settings (the catalogue problem's): `%s`: %d trials of %d frames of %d × %d pixels (%d training, %d test frame pairs), autoencoder width %d, dynamics network %v, %d Adam steps of batch %d, weight decay %g; %d fresh trajectories of %d frames for the energy metric. The run took %.0f s (%.0f s of processor time; the two trainings run side by side).\n\n",
@@ -78,30 +66,11 @@ func (r *reproducer) table1Pixels() error {
 
 func (r *reproducer) pixelsWhy(what string) string {
 	var s string
-	if r.scale.pixelSteps > 1 {
-		s = fmt.Sprintf("This run trained with 1/%d of the steps on 1/%d of the trials (%s mode). ", r.scale.pixelSteps, r.scale.pixelTrials, r.scale.name)
+	if r.scale.PixelSteps > 1 {
+		s = fmt.Sprintf("This run trained with 1/%d of the steps on 1/%d of the trials (%s mode). ", r.scale.PixelSteps, r.scale.PixelTrials, r.scale.Name)
 	}
 	if what == "energy MSE" {
 		return s + "The frames are drawn in Go from the pendulum's Hamiltonian, not rendered by gym, so the latent space and its scale differ from the paper's run."
 	}
 	return s + "The frames are drawn in Go (an anti-aliased bar), not rendered by gym and resized; the autoencoder's error depends on how they look."
-}
-
-// scalePixels shrinks the pixel task to the run's scale (the catalogue
-// file gives every setting scaled here).
-func (r *reproducer) scalePixels(p *problems.Problem) {
-	s := *p.Learn.Pixels
-	sc := r.scale
-	if sc.pixelSteps > 1 {
-		s.Train.Steps = max(20, s.Train.Steps/sc.pixelSteps)
-	}
-	if sc.pixelTrials > 1 {
-		s.Data.Trials = max(10, s.Data.Trials/sc.pixelTrials)
-	}
-	if sc.energyCases > 0 {
-		s.Energy.Trajectories = min(s.Energy.Trajectories, sc.energyCases)
-	}
-	l := *p.Learn
-	l.Pixels = &s
-	p.Learn = &l
 }

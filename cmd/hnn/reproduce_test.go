@@ -9,10 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hnn-project/hnn/errorbound"
 	"github.com/hnn-project/hnn/problems"
 	"github.com/hnn-project/hnn/solver"
-	"github.com/hnn-project/hnn/symplectic"
 )
 
 // hnn reproduce --quick runs every experiment end to end (about a minute on
@@ -165,11 +163,13 @@ func TestPaperCharts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ref, err := errorbound.Reference.Solve(context.Background(), symplectic.HamiltonianSystem(p.H), p.Z0, 0, p.T)
+		set := p.Compare
+		set.EulerFactors = []int{1, 2}
+		a, err := sol.Assess(context.Background(), &set)
 		if err != nil {
 			t.Fatal(err)
 		}
-		charts, err := paperCharts(p, sol, ref, []int{1, 2})
+		charts, err := paperCharts(p, sol, a, []int{1, 2})
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"embed"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/hnn-project/hnn/problems"
@@ -53,11 +55,86 @@ type env struct {
 type command struct {
 	name    string
 	summary string
-	usage   string // the synopsis after "hnn "
-	help    string // long help with examples
-	// setup registers the command's flags on fs and returns the function
-	// that runs the command with its positional arguments.
-	setup func(fs *flag.FlagSet) func(ctx context.Context, e *env, args []string) error
+	args    string     // the positional arguments of the synopsis, e.g. "FILE|NAME"
+	shared  sharedFlag // the flags it shares with other commands
+	outDir  string     // what -o defaults to, for its help
+	// setup registers the command's own flags on fs and returns the
+	// function that runs it; o holds the shared flags' values.
+	setup func(fs *flag.FlagSet, o *shared) func(ctx context.Context, e *env, args []string) error
+}
+
+// sharedFlag selects the flags that mean the same on every command.
+type sharedFlag uint8
+
+const (
+	withOut   sharedFlag = 1 << iota // -o DIR
+	withPlots                        // --plots png|svg|none
+	withQuiet                        // --quiet
+	withSeed                         // --seed S
+	withJSON                         // --json
+)
+
+// shared holds the values of the shared flags.
+type shared struct {
+	dir   string
+	plots string
+	quiet bool
+	seed  *uint64 // nil: the problem's own
+	json  bool
+}
+
+// flags registers the shared flags of c and its own, and returns the
+// command's body.
+func (c *command) flags(fs *flag.FlagSet) (*shared, func(ctx context.Context, e *env, args []string) error) {
+	o := &shared{plots: "png"}
+	if c.shared&withOut != 0 {
+		fs.StringVar(&o.dir, "o", "", "write the outputs into `DIR` (default "+c.outDir+")")
+	}
+	if c.shared&withPlots != 0 {
+		fs.StringVar(&o.plots, "plots", "png", "write the plots as `png|svg|none`")
+	}
+	if c.shared&withQuiet != 0 {
+		fs.BoolVar(&o.quiet, "quiet", false, "no progress display (it is shown only on a terminal anyway)")
+	}
+	if c.shared&withSeed != 0 {
+		fs.Func("seed", "random seed `S` of the networks (default: the problem's)", func(s string) error {
+			v, err := strconv.ParseUint(s, 10, 64)
+			if err != nil {
+				return fmt.Errorf("not an unsigned integer")
+			}
+			o.seed = &v
+			return nil
+		})
+	}
+	if c.shared&withJSON != 0 {
+		fs.BoolVar(&o.json, "json", false, "print the report as JSON (report.json) instead of the table")
+	}
+	return o, c.setup(fs, o)
+}
+
+// progress is the command's progress display, off with --quiet.
+func (o *shared) progress(e *env) *progress {
+	p := newProgress(e)
+	p.on = p.on && !o.quiet
+	return p
+}
+
+// print writes the report as JSON with --json, or calls table.
+func (o *shared) print(e *env, js []byte, table func(w io.Writer)) error {
+	if o.json {
+		_, err := e.stdout.Write(js)
+		return err
+	}
+	table(e.stdout)
+	return nil
+}
+
+// say prints a line of the table output (nothing with --json, whose
+// stdout is the report alone).
+func (o *shared) say(e *env, format string, args ...any) {
+	if !o.json {
+		fmt.Fprintf(e.stdout, format, args...)
+	}
 }
 
 var commands []*command
@@ -124,7 +201,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return usageError("run 'hnn help' for the list of commands", "unknown command %q", name)
 	}
 	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
-	body := c.setup(fs)
+	_, body := c.flags(fs)
 	pos, err := parseFlags(c, e, fs, args[1:])
 	if err != nil {
 		return err
@@ -236,11 +313,42 @@ func order(name string) int {
 	return 100
 }
 
+// helpTexts are the long help of each command, help/<name>.txt.
+//
+//go:embed help/*.txt
+var helpTexts embed.FS
+
+// usage is the synopsis of c: its arguments and every flag it takes.
+func (c *command) usage() string {
+	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+	c.flags(fs)
+	parts := []string{"hnn", c.name}
+	if c.args != "" {
+		parts = append(parts, c.args)
+	}
+	fs.VisitAll(func(f *flag.Flag) {
+		dash := "--"
+		if len(f.Name) == 1 {
+			dash = "-"
+		}
+		if name, _ := flag.UnquoteUsage(f); name != "" {
+			parts = append(parts, "["+dash+f.Name+" "+name+"]")
+		} else {
+			parts = append(parts, "["+dash+f.Name+"]")
+		}
+	})
+	return strings.Join(parts, " ")
+}
+
 func commandHelp(c *command) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Usage: hnn %s\n\n%s", c.usage, strings.TrimLeft(c.help, "\n"))
+	text, err := helpTexts.ReadFile("help/" + c.name + ".txt")
+	if err != nil {
+		panic("no help text for " + c.name) // a build defect, caught by TestHelp
+	}
+	fmt.Fprintf(&b, "Usage: %s\n\n%s", c.usage(), text)
 	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
-	c.setup(fs)
+	c.flags(fs)
 	var fb strings.Builder
 	fs.SetOutput(&fb)
 	fs.PrintDefaults()
@@ -253,12 +361,13 @@ func commandHelp(c *command) string {
 
 // problemArg checks the command line of a command that takes one problem
 // (a file or a catalogue name) and a plot format, and loads the problem.
-func problemArg(cmd, usage string, args []string, plots string) (*problems.Problem, error) {
+func problemArg(name string, args []string, plots string) (*problems.Problem, error) {
+	c := lookup(name)
 	if len(args) != 1 {
-		return nil, usageError("usage: hnn "+usage, "%s: expected one problem file or name, got %d arguments", cmd, len(args))
+		return nil, usageError("usage: "+c.usage(), "%s: expected one problem file or name, got %d arguments", c.name, len(args))
 	}
 	if err := plotFormat(plots); err != nil {
-		return nil, usageError("", "%s: %v", cmd, err)
+		return nil, usageError("", "%s: %v", c.name, err)
 	}
 	p, err := problems.Load(args[0])
 	if err != nil {

@@ -18,48 +18,18 @@ import (
 	"github.com/hnn-project/hnn/errorbound"
 	"github.com/hnn-project/hnn/problems"
 	"github.com/hnn-project/hnn/solver"
-	"github.com/hnn-project/hnn/symplectic"
 )
 
 func init() {
 	register(&command{
 		name:    "solve",
 		summary: "solve a problem with the data-free Hamiltonian network and compare",
-		usage:   "solve FILE|NAME [-o DIR] [--epochs N] [--seed S] [--quiet]",
-		help: `
-Trains a network ẑ(t) = z0 + f(t)·N(t) on Hamilton's equations alone (no
-simulator data; Mattheakis et al., §II.A) with the settings of the problem's
-solver section, keeps the model with the smallest residual ℓmax on a dense
-validation grid, and compares it on a grid of 20 points per training spacing
-with the reference (DOP853, rtol = atol = 1e-12) and with symplectic Euler at
-K·factor steps for each factor in compare.euler_factors.
-
-The report gives, for the network and each Euler run, the largest error of
-each component, the largest phase-space error ‖δz‖ and the largest energy
-error |H − E0|; the number of Euler steps needed to match the network;
-ℓmax, σmin and the paper's bound ℓmax/σmin (Eq. 22), a heuristic; the
-error-propagation estimate (Eq. 18); and the certified bound on max‖δz‖,
-proved with interval arithmetic over the network and the formula (or "not
-certified" with the reason). Each is checked against the actual error.
-With solver.target_error, training stops once the bound chosen by
-solver.target_bound (paper or certified) reaches it. It writes
-
-  DIR/report.json   the figures (see the field names in the output)
-  DIR/solution.csv  the network on the dense grid: t,<coordinates>,<momenta>,H
-  DIR/model.json    the trained model, for later evaluation
-
-Progress is shown on a terminal. Ctrl-C stops training, writes everything
-for the best model so far and exits with status 130.
-
-Examples:
-  hnn solve nonlinear_oscillator
-  hnn solve henon_heiles -o out/hh --epochs 5000
-  hnn solve mine.yaml --seed 7 --quiet > report.txt
-`,
-		setup: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
-			o := &solveOpts{}
-			fs.StringVar(&o.dir, "o", "", "output directory (default out/<problem name>)")
-			fs.Func("epochs", "number of Adam epochs, at least 1 (default: the problem's solver.epochs)", func(s string) error {
+		args:    "FILE|NAME",
+		shared:  withOut | withPlots | withQuiet | withSeed | withJSON,
+		outDir:  "out/<problem name>",
+		setup: func(fs *flag.FlagSet, sh *shared) func(context.Context, *env, []string) error {
+			o := &solveOpts{shared: sh}
+			fs.Func("epochs", "`N` Adam epochs, at least 1 (default: the problem's solver.epochs)", func(s string) error {
 				n, err := strconv.Atoi(s)
 				if err != nil {
 					return fmt.Errorf("not a whole number")
@@ -67,31 +37,18 @@ Examples:
 				o.epochs = &n
 				return nil
 			})
-			fs.Func("seed", "random seed (default: the problem's solver.seed)", func(s string) error {
-				var v uint64
-				if _, err := fmt.Sscan(s, &v); err != nil {
-					return fmt.Errorf("not an unsigned integer")
-				}
-				o.seed = &v
-				return nil
-			})
-			fs.BoolVar(&o.quiet, "quiet", false, "no progress display")
-			fs.StringVar(&o.plots, "plots", "png", "plot format: png, svg or none")
 			return o.run
 		},
 	})
 }
 
 type solveOpts struct {
-	dir    string
+	*shared
 	epochs *int
-	seed   *uint64
-	quiet  bool
-	plots  string
 }
 
 func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
-	p, err := problemArg("solve", "solve FILE|NAME [-o DIR] [--epochs N] [--seed S]", args, o.plots)
+	p, err := problemArg("solve", args, o.plots)
 	if err != nil {
 		return err
 	}
@@ -110,8 +67,7 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 	}
 	dir := outDir(o.dir, p.Name)
 
-	prog := newProgress(e)
-	prog.on = prog.on && !o.quiet
+	prog := o.progress(e)
 	mon := func(pr solver.Progress) {
 		status := fmt.Sprintf("epoch %d/%d  loss %.2e  best ℓmax %.2e", pr.Epoch, pr.Epochs, pr.Loss, pr.BestLMax)
 		if pr.Phase == solver.PhasePolish {
@@ -132,22 +88,24 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 	if ctx.Err() != nil {
 		actx = context.WithoutCancel(ctx)
 	}
-	rep, files, err := analyseSolution(actx, p, sol, o.plots, prog)
+	rep, a, files, err := analyseSolution(actx, p, sol, o.plots, prog)
 	if err != nil {
 		return fmt.Errorf("problem %s: %w", p.Name, err)
 	}
 	if err := writeFiles(dir, files); err != nil {
 		return err
 	}
-	printSolveReport(e.stdout, p, rep)
-	if rep.PlotDropped > 0 {
-		fmt.Fprintf(e.stdout, "plots: %d points not finite (or not positive on a log axis) were left out\n", rep.PlotDropped)
+	if err := o.print(e, files["report.json"], func(w io.Writer) { printSolveReport(w, p, rep) }); err != nil {
+		return err
 	}
-	fmt.Fprintf(e.stdout, "wrote %s\n", listFiles(dir, files))
+	if rep.PlotDropped > 0 {
+		o.say(e, "plots: %d points not finite (or not positive on a log axis) were left out\n", rep.PlotDropped)
+	}
+	o.say(e, "wrote %s\n", listFiles(dir, files))
 	if sol.Training.Stopped == solver.StoppedInterrupted {
 		return &exitError{code: exitInterrupted, err: errors.New("interrupted: wrote the results for the best model so far")}
 	}
-	if rep.assessment.Interrupted {
+	if a.Interrupted {
 		return errCertifyInterrupted
 	}
 	return nil
@@ -156,130 +114,9 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 // errCertifyInterrupted ends a run whose certificate Ctrl-C stopped.
 var errCertifyInterrupted = &exitError{code: exitInterrupted, err: errors.New("interrupted: the certified bound was not finished; wrote everything else")}
 
-// solveReport is report.json of hnn solve.
-type solveReport struct {
-	Problem  string         `json:"problem"`
-	Training trainingReport `json:"training"`
-	Network  networkReport  `json:"network"`
-	Euler    []eulerReport  `json:"euler"`
-	Bounds   boundsReport   `json:"bounds"`
-	// EulerStepsToMatch is the fewest symplectic Euler steps whose max
-	// phase-space error is at most the network's; when the cap was reached
-	// it is the cap and EulerStepsToMatchReached is false ("more than").
-	EulerStepsToMatch        int    `json:"euler_steps_to_match"`
-	EulerStepsToMatchReached bool   `json:"euler_steps_to_match_reached"`
-	EulerMethod              string `json:"euler_method"`
-	Grid                     int    `json:"grid_points"`
-	Reference                string `json:"reference"`
-	PlotDropped              int    `json:"plot_points_left_out,omitempty"`
-
-	assessment *errorbound.Assessment // what the report was made from
-}
-
-type trainingReport struct {
-	Epochs          int                 `json:"epochs"`
-	Polish          int                 `json:"polish_iterations"`
-	PolishMethod    solver.PolishMethod `json:"polish_method,omitempty"`
-	Seconds         number              `json:"seconds"`
-	FinalLoss       number              `json:"final_loss"`
-	BestEpoch       int                 `json:"best_epoch"`
-	BestLMax        number              `json:"best_validation_lmax"`
-	StoppedBecause  solver.Status       `json:"stopped_because"`
-	Detail          string              `json:"detail,omitempty"`
-	SecondsPerEpoch number              `json:"ms_per_epoch"`
-}
-
-type networkReport struct {
-	LMax           number            `json:"lmax"`
-	SigmaMin       number            `json:"sigma_min"`
-	PaperBound     *number           `json:"paper_bound"`
-	PaperBoundWhy  string            `json:"paper_bound_reason,omitempty"`
-	PaperBoundHeld *bool             `json:"paper_bound_held,omitempty"`
-	MaxAbsError    map[string]number `json:"max_abs_error"`
-	MaxError       number            `json:"max_error"`
-	RMSError       number            `json:"rms_error"`
-	MaxEnergyError number            `json:"max_energy_error"`
-}
-
-// boundsReport compares every bound and estimate with the actual error.
-type boundsReport struct {
-	// Paper is ℓmax/σmin (Mattheakis et al. Eq. 22), a bound on every
-	// component, compared with the largest component error.
-	Paper checkedBound `json:"paper"`
-	// Propagation is the largest ‖e(t)‖ of the linearised error equation
-	// (Eq. 18) integrated along the network: an estimate, not a bound,
-	// compared with the largest phase-space error.
-	Propagation checkedBound `json:"propagation"`
-	// Certified is the certified bound on max_t ‖z(t) − ẑ(t)‖₂
-	// (errorbound.Certify), compared with the largest phase-space error.
-	Certified certifiedReport `json:"certified"`
-}
-
-// certifiedReport is the certified bound with its parts.
-type certifiedReport struct {
-	checkedBound
-	Certified   bool    `json:"certified"`
-	Linear      *number `json:"linear_part,omitempty"`
-	Integration *number `json:"integration_part,omitempty"`
-	Residual    *number `json:"residual_part,omitempty"`
-	Nonlinear   *number `json:"nonlinear_part,omitempty"`
-	Rho         *number `json:"tube_radius,omitempty"`
-	PhiMax      *number `json:"phi_max,omitempty"`
-	M3          *number `json:"third_derivative_bound,omitempty"`
-	Intervals   int     `json:"intervals"`
-	Seconds     number  `json:"seconds"`
-}
-
-// certifiedFrom fills the report of a certified bound.
-func certifiedFrom(a *errorbound.Assessment) certifiedReport {
-	c := a.Certified
-	r := certifiedReport{Certified: c.Certified, Intervals: c.Intervals, Seconds: number(a.CertifySeconds)}
-	r.Reason = c.Reason
-	if !c.Certified {
-		return r
-	}
-	r.checkedBound = checkedFrom(a.CertifiedCheck)
-	num := func(x float64) *number { v := number(x); return &v }
-	r.Linear, r.Integration, r.Residual, r.Nonlinear = num(c.Linear), num(c.Integration), num(c.Residual), num(c.Nonlinear)
-	r.Rho, r.PhiMax, r.M3 = num(c.Rho), num(c.PhiMax), num(c.M3)
-	return r
-}
-
-type checkedBound struct {
-	Value     *number           `json:"value"`
-	Reason    string            `json:"reason,omitempty"`
-	Held      *bool             `json:"held,omitempty"`
-	Tightness *number           `json:"tightness,omitempty"` // value / actual
-	PerComp   map[string]number `json:"max_abs,omitempty"`
-}
-
-// checkedFrom reports a checked bound: no value, held or tightness where
-// there is none.
-func checkedFrom(c errorbound.Check) checkedBound {
-	var r checkedBound
-	if !c.Valid() {
-		return r
-	}
-	v, held := number(c.Value), c.Held
-	r.Value, r.Held = &v, &held
-	if !math.IsNaN(c.Tightness) {
-		t := number(c.Tightness)
-		r.Tightness = &t
-	}
-	return r
-}
-
-type eulerReport struct {
-	Factor         int               `json:"factor"`
-	Steps          int               `json:"steps"`
-	MaxAbsError    map[string]number `json:"max_abs_error"`
-	MaxError       number            `json:"max_error"`
-	MaxEnergyError number            `json:"max_energy_error"`
-}
-
 // analyseSolution assesses the trained network (errorbound.Assess) and
 // renders the output files; prog shows the assessment's stages.
-func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solution, plots string, prog *progress) (*solveReport, map[string][]byte, error) {
+func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solution, plots string, prog *progress) (*problems.SolveReport, *errorbound.Assessment, map[string][]byte, error) {
 	set := p.Compare
 	set.Stage = func(stage string) { prog.show(0, 1, 0, "assessing: "+stage) }
 	var cs errorbound.CertifySettings
@@ -292,9 +129,9 @@ func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solut
 	a, err := sol.Assess(ctx, &set)
 	prog.done()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	rep := reportOf(p, sol, a)
+	rep := p.SolveReport(sol, a)
 	h, D := p.H, p.Dim()
 	header := append(append([]string{"t"}, p.Names()...), "H")
 	rows := make([][]float64, len(a.Grid))
@@ -306,7 +143,7 @@ func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solut
 	}
 	var model bytes.Buffer
 	if err := sol.Save(&model); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	files := map[string][]byte{
 		"solution.csv": csvTable(header, rows),
@@ -315,67 +152,21 @@ func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solut
 	if plots != "none" {
 		charts, err := solveCharts(p, sol, a, rep, rows, refRows)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		if rep.PlotDropped, err = figures(plots, charts, []string{"phase", "errors", "energy", "loss"}, files); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 	}
-	if files["report.json"], err = marshalJSON(rep); err != nil {
-		return nil, nil, err
+	if files["report.json"], err = problems.MarshalReport(rep); err != nil {
+		return nil, nil, nil, err
 	}
-	return rep, files, nil
-}
-
-// reportOf is report.json of a solve: the training record and the
-// assessment.
-func reportOf(p *problems.Problem, sol *solver.Solution, a *errorbound.Assessment) *solveReport {
-	names := p.Names()
-	tr, pb, net := sol.Training, a.Paper, a.Network
-	rep := &solveReport{
-		assessment: a,
-		Problem:    p.Name,
-		Training: trainingReport{
-			Epochs: tr.Epochs, Polish: tr.Polish, PolishMethod: sol.Settings.PolishMethod, Seconds: number(tr.Seconds), FinalLoss: number(tr.FinalLoss),
-			BestEpoch: tr.BestEpoch, BestLMax: number(tr.BestLMax), StoppedBecause: tr.Stopped, Detail: tr.Reason,
-		},
-		Network: networkReport{
-			LMax: number(pb.LMax), SigmaMin: number(pb.SigmaMin),
-			MaxAbsError: named(names, net.MaxAbs), MaxError: number(net.Max), RMSError: number(net.RMS), MaxEnergyError: number(net.MaxEnergy),
-		},
-		EulerMethod:              a.EulerMethod.Name(),
-		Grid:                     len(a.Grid),
-		Reference:                errorbound.ReferenceName,
-		EulerStepsToMatch:        a.StepsToMatch,
-		EulerStepsToMatchReached: a.StepsToMatchReached,
-	}
-	if tr.Epochs > 0 {
-		rep.Training.SecondsPerEpoch = number(1000 * tr.Seconds / float64(tr.Epochs+tr.Polish))
-	}
-	rep.Bounds.Paper = checkedFrom(a.PaperCheck)
-	rep.Bounds.Paper.Reason = pb.Reason
-	if a.Propagated == nil {
-		rep.Bounds.Propagation.Reason = a.PropagationReason
-	} else {
-		rep.Bounds.Propagation = checkedFrom(a.PropagationCheck)
-		rep.Bounds.Propagation.PerComp = named(names, a.PropagatedMaxAbs)
-	}
-	rep.Bounds.Certified = certifiedFrom(a)
-	if a.PaperCheck.Valid() {
-		b, held := number(pb.Bound), a.PaperCheck.Held
-		rep.Network.PaperBound, rep.Network.PaperBoundHeld = &b, &held
-	} else {
-		rep.Network.PaperBoundWhy = pb.Reason
-	}
-	for _, e := range a.Euler {
-		rep.Euler = append(rep.Euler, eulerReport{Factor: e.Factor, Steps: e.Steps, MaxAbsError: named(names, e.MaxAbs), MaxError: number(e.Max), MaxEnergyError: number(e.MaxEnergy)})
-	}
-	return rep
+	return rep, a, files, nil
 }
 
 // solveCharts builds the pictures of a solve: phase space, errors with the
 // bound, energy, training loss and, in two or more dimensions, the orbit.
-func solveCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assessment, rep *solveReport, rows, refRows [][]float64) (map[string]chart, error) {
+func solveCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assessment, rep *problems.SolveReport, rows, refRows [][]float64) (map[string]chart, error) {
 	d := len(p.Coordinates)
 	names := p.Names()
 	col := func(rs [][]float64, j int) []float64 {
@@ -385,34 +176,23 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assess
 		}
 		return out
 	}
-	// Symplectic Euler at K and at the largest factor, at most 4000 nodes each.
-	m := a.EulerMethod
+	// Symplectic Euler at K and at the largest factor, thinned.
 	type run struct {
 		name string
 		rows [][]float64
 	}
 	var eulers []run
-	factors := p.Compare.Factors()
-	shown := []int{factors[0]}
-	if last := factors[len(factors)-1]; last != factors[0] {
-		shown = append(shown, last)
-	}
-	for _, f := range shown {
-		n := f * p.K
-		if n > 2_000_000 {
-			continue // too many nodes to draw usefully; the table has its figures
+	for i, e := range a.Euler {
+		if i != 0 && i != len(a.Euler)-1 || e.NonFinite > 0 {
+			continue // the table has the figures of a run that blew up
 		}
-		tr, err := symplectic.Integrate(p.H, p.Z0, 0, p.T, n, m)
-		if err != nil {
-			continue // the comparison already reported Euler's figures; no picture
-		}
-		stride := max(1, n/4000)
 		var rs [][]float64
-		for k := 0; k <= n; k += stride {
-			x := tr.State(nil, k)
-			rs = append(rs, append(append([]float64{tr.Time(k)}, x...), p.H.H(x)))
+		D := p.Dim()
+		for k, t := range e.Path.Times {
+			x := e.Path.States[k*D : (k+1)*D]
+			rs = append(rs, append(append([]float64{t}, x...), p.H.H(x)))
 		}
-		eulers = append(eulers, run{fmt.Sprintf("%s, %d steps", rep.EulerMethod, n), rs})
+		eulers = append(eulers, run{fmt.Sprintf("%s, %d steps", rep.EulerMethod, e.Steps), rs})
 	}
 	title := func(what string) string { return p.Name + ": " + what }
 	charts := map[string]chart{}
@@ -489,7 +269,7 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assess
 	return charts, nil
 }
 
-func printSolveReport(w io.Writer, p *problems.Problem, r *solveReport) {
+func printSolveReport(w io.Writer, p *problems.Problem, r *problems.SolveReport) {
 	tr := r.Training
 	kind := "Hamiltonian"
 	if p.Solver.Formulation == solver.FormulationLagrangian {
@@ -512,7 +292,7 @@ func printSolveReport(w io.Writer, p *problems.Problem, r *solveReport) {
 		fmt.Fprintf(&b, " %10s", "max|δ"+n+"|")
 	}
 	fmt.Fprintf(&b, " %10s %10s\n", "max‖δz‖", "max|H−E0|")
-	row := func(label string, abs map[string]number, maxErr, maxE number) {
+	row := func(label string, abs map[string]problems.Number, maxErr, maxE problems.Number) {
 		fmt.Fprintf(&b, "  %-22s", label)
 		for _, n := range names {
 			fmt.Fprintf(&b, " %10.3g", float64(abs[n]))

@@ -1,7 +1,5 @@
 package nn
 
-import "slices"
-
 // SecondWorkspace evaluates a network of one input together with the first
 // and second derivatives of its outputs with respect to that input, and
 // propagates loss gradients back through all three. It holds the buffers
@@ -17,15 +15,10 @@ import "slices"
 // (the bias enters the value rows only). A SecondWorkspace is not safe for
 // concurrent use; the slices it returns are valid until its next call.
 type SecondWorkspace struct {
-	arch       Arch
-	ls         []layer
-	B, R       int
-	a          [][]float64 // a[l]: input of layer l, R × in
-	z          [][]float64 // z[l]: pre-activation rows of hidden layer l, R × out
-	d1, d2, d3 [][]float64 // σ', σ”, σ”' of hidden layers, B × out
-	y          []float64   // output, R × Out
-	g          [][]float64 // gradient scratch per layer width
-	t1         []float64   // a transposed weight matrix
+	arch  Arch
+	ls    []layer
+	B, R  int
+	stack // a[l] is R × in
 }
 
 // NewSecondWorkspace allocates the buffers for arch, which must have one
@@ -37,20 +30,11 @@ func NewSecondWorkspace(arch Arch, batch int) *SecondWorkspace {
 	ls := arch.layers()
 	R := 3 * batch
 	w := &SecondWorkspace{arch: arch, ls: ls, B: batch, R: R}
+	lda := make([]int, len(ls))
 	for i, l := range ls {
-		w.a = append(w.a, make([]float64, R*l.in))
-		if i+1 < len(ls) {
-			w.z = append(w.z, make([]float64, R*l.out))
-			w.d1 = append(w.d1, make([]float64, batch*l.out))
-			w.d2 = append(w.d2, make([]float64, batch*l.out))
-			w.d3 = append(w.d3, make([]float64, batch*l.out))
-		}
-		w.g = append(w.g, make([]float64, R*max(l.in, l.out)))
+		lda[i] = l.in
 	}
-	w.y = make([]float64, R*arch.Out)
-	widest := slices.Max(arch.sizes())
-	w.t1 = make([]float64, widest*widest)
-	w.g = append(w.g, make([]float64, R*arch.Out))
+	w.stack = newStack(arch, ls, batch, R, 3, lda)
 	return w
 }
 

@@ -16,17 +16,46 @@ import (
 // its last row. A Workspace is not safe for concurrent use; the slices it
 // returns are valid until its next call.
 type Workspace struct {
-	arch   Arch
-	ls     []layer
-	B, k   int
-	R      int
-	lda    []int       // lda[l]: row stride of a[l], in or in+1
-	a      [][]float64 // a[l]: input of layer l, R × lda[l]
-	z      [][]float64 // z[l]: pre-activation of hidden layer l, R × out (tangent rows: ż)
-	d1, d2 [][]float64 // σ'(z), σ''(z) of hidden layers, B × out
-	y      []float64   // output, R × Out
-	g      [][]float64 // gradient scratch per layer width, R × width
-	t1     []float64   // a transposed weight matrix
+	arch  Arch
+	ls    []layer
+	B, k  int
+	R     int
+	lda   []int // lda[l]: row stride of a[l], in or in+1
+	stack       // a[l] is R × lda[l]; z holds ż on tangent rows; no d3
+}
+
+// stack is the row buffers of the stacked-row workspaces.
+type stack struct {
+	a          [][]float64 // a[l]: input of layer l, R × its row stride
+	z          [][]float64 // z[l]: pre-activation rows of hidden layer l, R × out
+	d1, d2, d3 [][]float64 // σ', σ'', σ''' at the value rows of hidden layers, B × out
+	y          []float64   // output, R × Out
+	g          [][]float64 // gradient scratch per layer width, R × width
+	t1         []float64   // a transposed weight matrix
+}
+
+// newStack allocates the buffers of ls for R stacked rows of a batch of
+// batch inputs: a[l] with row stride lda[l], and derivs ∈ {2, 3} factors
+// σ', σ” (, σ”') per hidden layer.
+func newStack(arch Arch, ls []layer, batch, R, derivs int, lda []int) stack {
+	var s stack
+	for i, l := range ls {
+		s.a = append(s.a, make([]float64, R*lda[i]))
+		if i+1 < len(ls) {
+			s.z = append(s.z, make([]float64, R*l.out))
+			s.d1 = append(s.d1, make([]float64, batch*l.out))
+			s.d2 = append(s.d2, make([]float64, batch*l.out))
+			if derivs > 2 {
+				s.d3 = append(s.d3, make([]float64, batch*l.out))
+			}
+		}
+		s.g = append(s.g, make([]float64, R*max(l.in, l.out)))
+	}
+	s.y = make([]float64, R*arch.Out)
+	widest := slices.Max(arch.sizes())
+	s.t1 = make([]float64, widest*widest)
+	s.g = append(s.g, make([]float64, R*arch.Out))
+	return s
 }
 
 // NewWorkspace allocates the buffers for arch, batch size batch and k ≥ 0
@@ -38,30 +67,21 @@ func NewWorkspace(arch Arch, batch, k int) *Workspace {
 	ls := arch.layers()
 	R := batch * (1 + k)
 	w := &Workspace{arch: arch, ls: ls, B: batch, k: k, R: R}
-	for i, l := range ls {
+	for _, l := range ls {
 		lda := l.in
 		if l.b >= 0 {
 			lda++
 		}
-		a := make([]float64, R*lda)
-		if l.b >= 0 {
+		w.lda = append(w.lda, lda)
+	}
+	w.stack = newStack(arch, ls, batch, R, 2, w.lda)
+	for i, l := range ls {
+		if l.b >= 0 { // the bias column of the value rows
 			for r := 0; r < batch; r++ {
-				a[r*lda+l.in] = 1
+				w.a[i][r*w.lda[i]+l.in] = 1
 			}
 		}
-		w.lda = append(w.lda, lda)
-		w.a = append(w.a, a)
-		if i+1 < len(ls) {
-			w.z = append(w.z, make([]float64, R*l.out))
-			w.d1 = append(w.d1, make([]float64, batch*l.out))
-			w.d2 = append(w.d2, make([]float64, batch*l.out))
-		}
-		w.g = append(w.g, make([]float64, R*max(l.in, l.out)))
 	}
-	w.y = make([]float64, R*arch.Out)
-	widest := slices.Max(arch.sizes())
-	w.t1 = make([]float64, widest*widest)
-	w.g = append(w.g, make([]float64, R*arch.Out))
 	return w
 }
 

@@ -1,0 +1,95 @@
+package paper
+
+import (
+	"fmt"
+
+	"github.com/hnn-project/hnn/problems"
+	"github.com/hnn-project/hnn/solver"
+)
+
+// Scale shrinks the papers' settings for a shorter run.
+type Scale struct {
+	Name        string
+	Epochs      int // divide solver epochs by this
+	MinEpochs   int
+	LearnSteps  int // divide learn steps by this
+	LearnData   int // divide learn trajectories by this
+	EnergyCases int // at most this many energy-metric trajectories (0: the file's)
+	// PixelSteps and PixelTrials divide the pixel pendulum's Adam steps
+	// and trials.
+	PixelSteps, PixelTrials int
+	// CostRounds rounds of CostEpochs epochs of each formulation time the
+	// Lagrangian network against the Hamiltonian one.
+	CostRounds, CostEpochs int
+}
+
+var (
+	// Full is the papers' settings.
+	Full = Scale{Name: "full", Epochs: 1, LearnSteps: 1, LearnData: 1, PixelSteps: 1, PixelTrials: 1, CostRounds: 5, CostEpochs: 1000}
+	// Quick is about a minute on two cores: it shows the pipeline, not the
+	// papers' accuracy.
+	Quick = Scale{Name: "quick", Epochs: 25, MinEpochs: 200, LearnSteps: 10, LearnData: 5, EnergyCases: 5, PixelSteps: 25, PixelTrials: 5, CostRounds: 5, CostEpochs: 200}
+)
+
+// Scaled reports whether s trains less than the papers.
+func (s Scale) Scaled() bool { return s.Epochs > 1 }
+
+// Describe says what s changes.
+func (s Scale) Describe() string {
+	if !s.Scaled() {
+		return "full: the papers' settings"
+	}
+	return fmt.Sprintf("%s: solver epochs ÷ %d (at least %d), learn steps ÷ %d, learn trajectories ÷ %d, at most %d energy-metric trajectories, pixel pendulum steps ÷ %d and trials ÷ %d; every other setting as in the papers",
+		s.Name, s.Epochs, s.MinEpochs, s.LearnSteps, s.LearnData, s.EnergyCases, s.PixelSteps, s.PixelTrials)
+}
+
+// Solver returns p's solver settings with the epochs scaled.
+func (s Scale) Solver(p *problems.Problem) *solver.Settings {
+	set := p.Solver
+	ep := set.Epochs
+	if ep == 0 {
+		ep = solver.DefaultEpochs
+	}
+	if s.Scaled() {
+		ep = max(s.MinEpochs, ep/s.Epochs)
+	}
+	set.Epochs = ep
+	return &set
+}
+
+// Learn shrinks p's learn task (a plain or a pixels task) to the scale.
+func (s Scale) Learn(p *problems.Problem) {
+	l := *p.Learn
+	if px := l.Pixels; px != nil {
+		c := *px
+		if s.PixelSteps > 1 {
+			c.Train.Steps = max(20, c.Train.Steps/s.PixelSteps)
+		}
+		if s.PixelTrials > 1 {
+			c.Data.Trials = max(10, c.Data.Trials/s.PixelTrials)
+		}
+		if s.EnergyCases > 0 {
+			c.Energy.Trajectories = min(c.Energy.Trajectories, s.EnergyCases)
+		}
+		l.Pixels = &c
+		p.Learn = &l
+		return
+	}
+	if s.LearnSteps > 1 {
+		l.Settings.Steps = max(5, l.Settings.Steps/s.LearnSteps)
+		l.Seeds = min(l.Seeds, 2)
+	}
+	if s.LearnData > 1 && l.File == "" {
+		l.Trajectories = max(4, l.Trajectories/s.LearnData)
+		if l.TestTrajectories > 0 {
+			l.TestTrajectories = max(2, min(l.Trajectories/2, l.TestTrajectories/s.LearnData))
+		}
+		if l.Settings.Batch > 0 {
+			l.Settings.Batch = max(10, l.Settings.Batch/s.LearnData)
+		}
+	}
+	if s.EnergyCases > 0 {
+		l.EnergyTrajectories = min(l.EnergyTrajectories, s.EnergyCases)
+	}
+	p.Learn = &l
+}

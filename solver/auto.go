@@ -143,7 +143,6 @@ func (a *auto) run(ctx context.Context) (*Solution, error) {
 			return nil, err
 		}
 		a.certify(ctx, ps)
-		debugf("pass %d: %d windows, certified %v bound %.3g until %.4g (%s) at %.1fs\n", passes, len(ps.sols), ps.cert.Certified, ps.cert.Bound, ps.cert.Until, ps.cert.Reason, time.Since(a.start).Seconds())
 		if best == nil || better(ps, best) {
 			best = ps
 		}

@@ -19,10 +19,10 @@ type AssessSettings struct {
 	// Certify controls the certified bound; nil means its defaults (20
 	// sub-intervals per training spacing).
 	Certify *CertifySettings
-	// Known, if set, is the certificate of this very solution computed
-	// already with the default CertifySettings (the solver's automatic
-	// mode certifies its chain); Assess reports it instead of certifying
-	// again. Certify must be nil then.
+	// Known, if set, is the certificate of this very solution, computed
+	// already with the sub-intervals Certify asks for (the solver's
+	// automatic mode certifies its chain with the defaults); Assess
+	// reports it instead of certifying again.
 	Known *Certified
 	// Stage, if set, is told when each stage of the assessment begins
 	// (for progress displays); it must return quickly.
@@ -212,8 +212,9 @@ func Assess(ctx context.Context, c Case, s Solution, set *AssessSettings) (*Asse
 
 	stage("certified bound")
 	start := time.Now()
-	if set.Known != nil && set.Certify == nil {
+	if set.Known != nil {
 		a.Certified = *set.Known
+		start = start.Add(-time.Duration(a.Certified.Seconds * float64(time.Second)))
 	} else if a.Certified, err = Certify(ctx, h, s, c.T, set.Certify); err != nil {
 		if ctx.Err() == nil {
 			return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/hnn-project/hnn/hamiltonians"
 	"github.com/hnn-project/hnn/internal/interval"
@@ -98,6 +99,8 @@ type Certified struct {
 	// Until] even when the whole interval is not.
 	Until    float64
 	Envelope []EnvelopeBlock
+	// Seconds is the wall time Certify took.
+	Seconds float64
 }
 
 // EnvelopeBlock is the certified bound on one block of sub-intervals.
@@ -129,6 +132,13 @@ func notCertified(format string, args ...any) Certified {
 // result is not certified and says why. The error is non-nil only when
 // ctx is cancelled (then Certify returns within about one block of work).
 func Certify(ctx context.Context, h hamiltonians.Hamiltonian, s Solution, T float64, set *CertifySettings) (Certified, error) {
+	start := time.Now()
+	res, err := certify(ctx, h, s, T, set)
+	res.Seconds = time.Since(start).Seconds()
+	return res, err
+}
+
+func certify(ctx context.Context, h hamiltonians.Hamiltonian, s Solution, T float64, set *CertifySettings) (Certified, error) {
 	var cs CertifySettings
 	if set != nil {
 		cs = *set

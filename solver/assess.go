@@ -16,9 +16,9 @@ func (s *Solution) Case() errorbound.Case {
 // and computes and checks its bounds: errorbound.Assess on s.Case(). set
 // may be nil (the defaults). A chain of the automatic mode brings the
 // certificate it was judged by, which Assess reuses when set asks for the
-// certificate's default settings.
+// certificate's default sub-intervals.
 func (s *Solution) Assess(ctx context.Context, set *errorbound.AssessSettings) (*errorbound.Assessment, error) {
-	if s.certificate != nil && (set == nil || set.Certify == nil) {
+	if s.certificate != nil && (set == nil || set.Certify == nil || set.Certify.Intervals == 0 && set.Certify.MaxIntervals == 0) {
 		var cp errorbound.AssessSettings
 		if set != nil {
 			cp = *set

@@ -97,6 +97,7 @@ func SolveTolerance(ctx context.Context, p Problem, s *Settings, mon Monitor) (*
 		return nil, fmt.Errorf("solver: the automatic mode needs a positive tolerance")
 	}
 	set.MaxSeconds = cmp.Or(set.MaxSeconds, DefaultMaxSeconds)
+	set.PolishMethod = PolishLM // every window's polish
 	if s == nil || len(s.Hidden) == 0 {
 		set.Hidden = append([]int(nil), autoHidden...)
 	}
@@ -146,7 +147,7 @@ func (a *auto) run(ctx context.Context) (*Solution, error) {
 		if best == nil || better(ps, best) {
 			best = ps
 		}
-		if ps.cert.Certified && ps.cert.Bound <= tol {
+		if ps.cert.Certified && ps.cert.Until == a.p.T && ps.cert.Bound <= tol {
 			break
 		}
 		// Another pass costs about as much as the last: stop when it
@@ -180,16 +181,20 @@ func (a *auto) finish(best *pass, passes int) *Solution {
 	tol := a.set.Tolerance
 	res := &ToleranceResult{Requested: tol, CertifiedUntil: c.Until, Bound: c.BoundUntil(), Passes: passes}
 	switch {
-	case c.Certified && c.Bound <= tol:
+	case c.Certified && c.Until == a.p.T && c.Bound <= tol:
 		res.Met = true
-	case c.Certified:
+	case c.Certified && c.Until == a.p.T:
 		res.Reason = fmt.Sprintf("the certified bound %.3g is above the tolerance %.3g", c.Bound, tol)
+	case c.Until == sol.lastEnd():
+		res.Reason = fmt.Sprintf("the time ran out (solver.max_seconds %g) with windows up to t = %.4g of %.4g", a.set.MaxSeconds, c.Until, a.p.T)
 	default:
 		res.Reason = fmt.Sprintf("certified only up to t = %.4g of %.4g: %s", c.Until, a.p.T, c.Reason)
 	}
 	sol.Training.Tolerance = res
 	sol.Training.Seconds = time.Since(a.start).Seconds()
-	sol.certificate = &c
+	if sol.lastEnd() == a.p.T {
+		sol.certificate = &c // on all of [0, T]: Assess reuses it
+	}
 	return sol
 }
 
@@ -198,7 +203,9 @@ func (a *auto) certify(ctx context.Context, ps *pass) {
 	cs := &errorbound.CertifySettings{Progress: func(done, total int) {
 		a.report(Progress{Phase: PhaseCertify, Epoch: done, Epochs: total, Reached: ps.chain.lastEnd(), End: a.p.T})
 	}}
-	c, err := errorbound.Certify(ctx, a.p.H, ps.chain, a.p.T, cs)
+	// A chain that ran out of time before T is certified up to its end
+	// only: beyond it the last network is extrapolated.
+	c, err := errorbound.Certify(ctx, a.p.H, ps.chain, ps.chain.lastEnd(), cs)
 	if err != nil {
 		c = errorbound.Certified{Bound: math.Inf(1), Reason: "interrupted before the certificate was finished"}
 	}
@@ -278,14 +285,10 @@ func (a *auto) pass(ctx context.Context, target float64, prev *pass) (*pass, err
 		for shrink := 0; ; shrink++ {
 			wp := Problem{H: p.H, Z0: z0, T: end - t, K: autoPoints}
 			set := a.windowSettings(warm == nil, target)
-			winStart := time.Now()
 			mon := func(pr Progress) {
 				pr.Window, pr.WindowStart, pr.WindowEnd = k+1, t, end
 				pr.Reached, pr.End = t, T
-				pr.Elapsed = time.Since(winStart)
-				if a.mon != nil {
-					a.mon(pr)
-				}
+				a.report(pr)
 			}
 			sol, err = solveNetwork(ctx, wp, &set, mon, warm)
 			if err != nil {

@@ -24,7 +24,7 @@ type Progress struct {
 	Phase         Phase
 	// The automatic mode (SolveTolerance) adds the window being trained
 	// (from 1, Window 0 for a single network) and its span in the
-	// chain's time; after each window (PhaseWindow) Reached is the time
+	// chain's time, with Elapsed the time since the run began; after each window (PhaseWindow) Reached is the time
 	// the chain reaches, Estimate the error-propagation estimate of
 	// max‖e‖ so far (errorbound.Tracker, not a bound) and Remaining the
 	// time the rest of [0, T] should take at the pace so far; during the

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"image/color"
 	"io"
 	"math"
 	"strconv"
@@ -37,6 +38,14 @@ func init() {
 				o.epochs = &n
 				return nil
 			})
+			fs.Func("tol", "`EPS` the automatic mode: train time windows until the certified max‖δz‖ on [0, T] is at most EPS (default: the problem's solver.tolerance)", func(s string) error {
+				x, err := strconv.ParseFloat(s, 64)
+				if err != nil || !(x > 0) || math.IsInf(x, 0) {
+					return fmt.Errorf("not a positive number")
+				}
+				o.tol = x
+				return nil
+			})
 			return o.run
 		},
 	})
@@ -45,6 +54,7 @@ func init() {
 type solveOpts struct {
 	*shared
 	epochs *int
+	tol    float64
 }
 
 func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
@@ -65,10 +75,20 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 	if o.seed != nil {
 		set.Seed = *o.seed
 	}
+	if o.tol > 0 {
+		set.Tolerance = o.tol
+	}
+	if o.epochs != nil && set.Tolerance > 0 {
+		return usageError("", "solve: --epochs sets a fixed training; the automatic mode (--tol, solver.tolerance) chooses its own")
+	}
 	dir := outDir(o.dir, p.Name)
 
 	prog := o.progress(e)
 	mon := func(pr solver.Progress) {
+		if pr.Window > 0 || pr.Phase == solver.PhaseCertify {
+			showWindow(prog, pr)
+			return
+		}
 		status := fmt.Sprintf("epoch %d/%d  loss %.2e  best ℓmax %.2e", pr.Epoch, pr.Epochs, pr.Loss, pr.BestLMax)
 		if pr.Phase == solver.PhasePolish {
 			status = fmt.Sprintf("%s %d  loss %.2e  best ℓmax %.2e", cmp.Or(set.PolishMethod, solver.PolishLBFGS).Name(), pr.Epoch-pr.Epochs, pr.Loss, pr.BestLMax)
@@ -108,7 +128,36 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 	if a.Interrupted {
 		return errCertifyInterrupted
 	}
+	if t := rep.Tolerance; t != nil && (!t.Met || t.Held != nil && !*t.Held) {
+		return &exitError{code: exitCheck, err: errors.New(toleranceMissed(t))}
+	}
 	return nil
+}
+
+// showWindow shows the automatic mode's progress: the time reached, the
+// window in training, the estimate so far, and the certificate's blocks.
+func showWindow(prog *progress, pr solver.Progress) {
+	const scale = 1000
+	switch pr.Phase {
+	case solver.PhaseCertify:
+		prog.show(pr.Epoch, pr.Epochs, pr.Elapsed, fmt.Sprintf("certifying the chain up to t = %.4g", pr.Reached))
+	case solver.PhaseWindow:
+		prog.show(int(scale*pr.Reached/pr.End), scale, pr.Elapsed, fmt.Sprintf("t %.4g/%.4g  window %d done, ℓmax %.2e  error estimate %.2e", pr.Reached, pr.End, pr.Window, pr.LMax, pr.Estimate))
+	default:
+		prog.show(int(scale*pr.Reached/pr.End), scale, pr.Elapsed, fmt.Sprintf("t %.4g/%.4g  window %d [%.4g, %.4g]  %s  best ℓmax %.2e", pr.Reached, pr.End, pr.Window, pr.WindowStart, pr.WindowEnd, pr.Phase, pr.BestLMax))
+	}
+}
+
+// toleranceMissed is the one line of a run whose tolerance was not met.
+func toleranceMissed(t *problems.ToleranceReport) string {
+	if t.Met {
+		return fmt.Sprintf("tolerance %.3g: the certified bound did not hold against the reference; wrote the results", float64(t.Requested))
+	}
+	reached := "nothing certified"
+	if t.Bound != nil {
+		reached = fmt.Sprintf("certified max‖δz‖ ≤ %.3g on [0, %.4g]", float64(*t.Bound), float64(t.CertifiedUntil))
+	}
+	return fmt.Sprintf("tolerance %.3g not met (%s): wrote the results for the best chain", float64(t.Requested), reached)
 }
 
 // errCertifyInterrupted ends a run whose certificate Ctrl-C stopped.
@@ -251,6 +300,14 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assess
 		// A bound on ‖δz‖₂, so on every component.
 		errs.hlines = append(errs.hlines, level{name: "certified bound on ‖δz‖", value: float64(*c.Value), solid: true})
 	}
+	if env := a.Certified.Envelope; len(env) > 0 {
+		// β(t) block by block, a staircase (certified up to its end).
+		var x, y []float64
+		for _, e := range env {
+			x, y = append(x, e.T0, e.T1), append(y, e.Bound, e.Bound)
+		}
+		errs.series = append(errs.series, series{name: "certified β(t)", x: x, y: y, color: color.Black})
+	}
 	charts["errors"] = errs
 
 	loss := sol.Training.Loss
@@ -275,7 +332,33 @@ func printSolveReport(w io.Writer, p *problems.Problem, r *problems.SolveReport)
 	if p.Solver.Formulation == solver.FormulationLagrangian {
 		kind = "Lagrangian (Eq. 11–12)"
 	}
-	fmt.Fprintf(w, "%s: data-free %s network, K = %d on [0, %.4g]\n", p.Name, kind, p.K, p.T)
+	if t := r.Tolerance; t != nil {
+		fmt.Fprintf(w, "%s: data-free %s network, automatic mode: %d windows, K = %d in all on [0, %.4g]\n", p.Name, kind, len(r.Windows), r.Points, p.T)
+		verdict := "met"
+		if !t.Met {
+			verdict = "NOT met"
+		}
+		fmt.Fprintf(w, "tolerance %.3g %s", float64(t.Requested), verdict)
+		if t.Bound != nil {
+			fmt.Fprintf(w, ": certified max‖δz‖ ≤ %.3g on [0, %.4g]", float64(*t.Bound), float64(t.CertifiedUntil))
+		}
+		fmt.Fprintf(w, " (%d pass(es))\n", t.Passes)
+		if t.Reason != "" {
+			fmt.Fprintf(w, "  %s\n", t.Reason)
+		}
+	} else {
+		fmt.Fprintf(w, "%s: data-free %s network, K = %d on [0, %.4g]\n", p.Name, kind, p.K, p.T)
+	}
+	if r.Tolerance != nil {
+		fmt.Fprintf(w, "training: %d windows, %d Adam epochs + %d %s iterations in %.1f s (certificate included), %s\n", len(r.Windows), tr.Epochs, tr.Polish, tr.PolishMethod.Name(), float64(tr.Seconds), tr.StoppedBecause)
+	} else {
+		printTraining(w, tr)
+	}
+	printAssessment(w, p, r)
+}
+
+// printTraining prints the training line of a single network.
+func printTraining(w io.Writer, tr problems.TrainingReport) {
 	fmt.Fprintf(w, "training: %d epochs", tr.Epochs)
 	if tr.Polish > 0 {
 		fmt.Fprintf(w, " + %d %s", tr.Polish, tr.PolishMethod.Name())
@@ -284,6 +367,10 @@ func printSolveReport(w io.Writer, p *problems.Problem, r *problems.SolveReport)
 	if tr.Detail != "" {
 		fmt.Fprintf(w, "  %s\n", tr.Detail)
 	}
+}
+
+// printAssessment prints the errors and bounds of a solve report.
+func printAssessment(w io.Writer, p *problems.Problem, r *problems.SolveReport) {
 	names := p.Names()
 	fmt.Fprintf(w, "\nerrors against the reference on %d points:\n", r.Grid)
 	var b strings.Builder
@@ -307,8 +394,10 @@ func printSolveReport(w io.Writer, p *problems.Problem, r *problems.SolveReport)
 	switch {
 	case r.EulerStepsToMatch == 0:
 		fmt.Fprintf(w, "%s steps to match the network: not computed (the network is not finite)\n", r.EulerMethod)
+	case r.EulerStepsToMatchExtrapolated:
+		fmt.Fprintf(w, "%s steps to match the network: %d (%.3g·K), extrapolated by first order from %d measured steps at most\n", r.EulerMethod, r.EulerStepsToMatch, float64(r.EulerStepsToMatch)/float64(r.Points), errorbound.MeasuredEulerSteps)
 	case r.EulerStepsToMatchReached:
-		fmt.Fprintf(w, "%s steps to match the network: %d (%.3g·K)\n", r.EulerMethod, r.EulerStepsToMatch, float64(r.EulerStepsToMatch)/float64(p.K))
+		fmt.Fprintf(w, "%s steps to match the network: %d (%.3g·K)\n", r.EulerMethod, r.EulerStepsToMatch, float64(r.EulerStepsToMatch)/float64(r.Points))
 	default:
 		fmt.Fprintf(w, "%s steps to match the network: more than %d\n", r.EulerMethod, r.EulerStepsToMatch)
 	}

@@ -25,7 +25,7 @@
 // maximum energy error |H(ẑ) − E0|. EulerRun does the same for symplectic
 // Euler (Eq. 4–5) at its own nodes, and EulerStepsToMatch finds by
 // doubling and bisection the fewest Euler steps whose error is at most a
-// target; beyond MeasuredEulerSteps (10⁶) it extrapolates from the last
+// target; beyond MeasuredEulerSteps (2·10⁶) it extrapolates from the last
 // run by Euler's first-order convergence, n = ⌈n₁E₁/target⌉, and says so.
 //
 // # The paper's bound

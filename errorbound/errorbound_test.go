@@ -95,13 +95,16 @@ func TestEulerStepsExtrapolated(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs Euler for about 10^7 steps")
 	}
+	if 200*8192 > MeasuredEulerSteps || 200*16384 <= MeasuredEulerSteps {
+		t.Fatal("the test's last doubling does not match MeasuredEulerSteps")
+	}
 	ctx := context.Background()
 	h := oscillator(t)
 	ref, err := (&symplectic.DOP853{RTol: 1e-13, ATol: 1e-13}).Solve(ctx, symplectic.HamiltonianSystem(h), []float64{1, 0}, 0, 4*math.Pi)
 	if err != nil {
 		t.Fatal(err)
 	}
-	last := 200 * 4096 // the last doubling of 200 at most MeasuredEulerSteps
+	last := 200 * 8192 // the last doubling of 200 at most MeasuredEulerSteps
 	c, _ := EulerRun(ctx, h, []float64{1, 0}, 4*math.Pi, last, ref)
 	n, ok, ext, err := EulerStepsToMatch(ctx, h, []float64{1, 0}, 4*math.Pi, ref, c.Max/4, 200)
 	if err != nil || !ok || !ext {

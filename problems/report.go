@@ -96,6 +96,16 @@ type WindowReport struct {
 	Seconds Number `json:"seconds"`
 }
 
+// windowReports lists the windows of sol.
+func windowReports(sol *solver.Solution) []WindowReport {
+	var out []WindowReport
+	for _, w := range sol.Windows() {
+		out = append(out, WindowReport{Start: Number(w.Start), End: Number(w.End), Points: w.Points, Width: w.Hidden,
+			Epochs: w.Epochs, Polish: w.Polish, LMax: Number(w.LMax), Seconds: Number(w.Seconds)})
+	}
+	return out
+}
+
 // EnvelopeReport is the certified bound β on one block [t0, t1].
 type EnvelopeReport struct {
 	T0    Number `json:"t0"`
@@ -258,10 +268,7 @@ func (p *Problem) SolveReport(sol *solver.Solution, a *errorbound.Assessment) *S
 			held := a.CertifiedCheck.Held
 			rep.Tolerance.Held = &held
 		}
-		for _, w := range sol.Windows() {
-			rep.Windows = append(rep.Windows, WindowReport{Start: Number(w.Start), End: Number(w.End), Points: w.Points, Width: w.Hidden,
-				Epochs: w.Epochs, Polish: w.Polish, LMax: Number(w.LMax), Seconds: Number(w.Seconds)})
-		}
+		rep.Windows = windowReports(sol)
 	}
 	if tr.Epochs > 0 {
 		rep.Training.SecondsPerEpoch = Number(1000 * tr.Seconds / float64(tr.Epochs+tr.Polish))

@@ -58,6 +58,16 @@ func NewTracker(h hamiltonians.Hamiltonian, withPhi bool) (*Tracker, error) {
 	return tk, nil
 }
 
+// Copy returns an independent copy of tk.
+func (tk *Tracker) Copy() *Tracker {
+	c := *tk
+	c.E = append([]float64(nil), tk.E...)
+	if tk.Phi != nil {
+		c.Phi = append([]float64(nil), tk.Phi...)
+	}
+	return &c
+}
+
 // Advance integrates from the time reached to t1 in n RK4 steps along s.
 // A non-finite estimate makes Worst +Inf.
 func (tk *Tracker) Advance(s Solution, t1 float64, n int) {

@@ -38,7 +38,7 @@ const (
 	autoColdEpochs  = 1500 // Adam epochs of the first window
 	autoColdLR      = 1e-2
 	autoPolish      = 1500 // Levenberg–Marquardt iterations per window
-	autoShrinks     = 4    // halvings of a window that misses its target
+	autoShrinks     = 2    // halvings of a window that misses its target
 	autoSafety      = 0.5  // share of the tolerance the residual targets aim at
 	autoTrainShare  = 0.85 // share of MaxSeconds for training before the certificate
 	autoGrow        = 1.5  // growth of the window after an easy one
@@ -71,11 +71,12 @@ type ToleranceResult struct {
 // starts from the previous window's end state and weights (a warm start)
 // and is trained, Adam then Levenberg–Marquardt, until its ℓmax is at
 // most a residual target derived from the error budget: the target
-// starts at Safety·ε/T and follows the error-propagation estimate
+// starts at ε/T and follows the error-propagation estimate
 // (errorbound.Tracker) — halved when the estimate runs ahead of the
-// budget ε·t/T, doubled when it stays far below. A window that misses its
-// target is halved (at most four times), the next one grows after an
-// easy one. When the certificate of the whole chain is above ε, the
+// budget ε·t/(2T), doubled when it stays below an eighth of it. A window
+// that misses its target is kept when the estimate stays within half the
+// budget, else halved (at most twice); the next one grows after one that
+// reached its target. When the certificate of the whole chain is above ε, the
 // windows are retrained, warm, on targets scaled by ε over the bound,
 // while the time lasts. The best chain is returned (certified on the
 // longest span, then the smallest bound) with Training.Tolerance saying
@@ -132,7 +133,7 @@ type pass struct {
 func (a *auto) run(ctx context.Context) (*Solution, error) {
 	tol := a.set.Tolerance
 	T := a.p.T
-	target := autoSafety * tol / T
+	target := tol / T
 	var best *pass
 	var prev *pass
 	passes := 0
@@ -282,6 +283,8 @@ func (a *auto) pass(ctx context.Context, target float64, prev *pass) (*pass, err
 			warm = prev.sols[k].net.Params
 		}
 		var sol *Solution
+		var trial *errorbound.Tracker
+		n := 4 * autoPoints
 		for shrink := 0; ; shrink++ {
 			wp := Problem{H: p.H, Z0: z0, T: end - t, K: autoPoints}
 			set := a.windowSettings(warm == nil, target)
@@ -294,7 +297,14 @@ func (a *auto) pass(ctx context.Context, target float64, prev *pass) (*pass, err
 			if err != nil {
 				return nil, fmt.Errorf("solver: window %d on [%g, %g]: %w", k+1, t, end, err)
 			}
-			if sol.Training.BestLMax <= target || prev != nil || shrink == autoShrinks || (end-t)/2 < hmin || ctx.Err() != nil {
+			// The estimate with this window: a window that missed its
+			// target is still kept when the estimate stays within half
+			// the budget ε·t/T (the residual's errors partly cancel).
+			ps.chain = newChain(p, a.set, Training{}, append(ps.starts, t), append(ps.sols, sol))
+			trial = tk.Copy()
+			trial.Advance(ps.chain, end, n)
+			within := trial.Worst <= autoSafety*autoSafety*tol*end/T
+			if sol.Training.BestLMax <= target || within || prev != nil || shrink == autoShrinks || (end-t)/2 < hmin || ctx.Err() != nil {
 				break
 			}
 			// Missed: halve the window, warm from this attempt.
@@ -303,9 +313,7 @@ func (a *auto) pass(ctx context.Context, target float64, prev *pass) (*pass, err
 		}
 		ps.starts = append(ps.starts, t)
 		ps.sols = append(ps.sols, sol)
-		ps.chain = newChain(p, a.set, Training{}, ps.starts, ps.sols)
-		n := 4 * autoPoints
-		tk.Advance(ps.chain, end, n)
+		tk = trial
 		// The budget: the estimate should stay below half of ε·t/T.
 		budget := autoSafety * tol * end / T
 		if prev == nil {

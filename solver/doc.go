@@ -121,12 +121,13 @@
 // (SolveTolerance): windows of two hidden layers of 12 and 16 training
 // points, the first trained by Adam from random weights, every one by
 // Levenberg–Marquardt until its ℓmax reaches a residual target. The target
-// comes from the error budget: it starts at ε/(2T) and follows the
+// comes from the error budget: it starts at ε/T and follows the
 // error-propagation estimate carried along the chain (errorbound.Tracker),
 // halved when the estimate exceeds ε·t/(2T), doubled when it stays below an
 // eighth of that. The first window lasts the time scale
-// 1/sqrt(‖∇²H(z0)‖_F); a window that misses its target is halved (at most
-// four times), the next grows by half after one that reached it. The chain
+// 1/sqrt(‖∇²H(z0)‖_F); a window that misses its target is kept if the
+// estimate stays within ε·t/(4T), else halved (at most twice); the next
+// grows by half after one that reached its target. The chain
 // is then certified; when the bound is above ε, every window is retrained,
 // warm, on targets scaled by ε over the bound, while Settings.MaxSeconds
 // lasts (training stops at 85 % of it, leaving the rest for the

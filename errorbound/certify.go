@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/hnn-project/hnn/hamiltonians"
 	"github.com/hnn-project/hnn/internal/interval"
@@ -36,6 +37,23 @@ type CertifySettings struct {
 	// and the total of the current attempt (in blocks of sub-intervals;
 	// a refinement starts a new count). It must return quickly.
 	Progress func(done, total int)
+}
+
+// Joint is where two windows of a windowed solution meet (solver.Solution
+// chains): at T the later window starts from the earlier one's end state
+// rounded to float64, so ẑ jumps by at most Jump (‖·‖₂).
+type Joint struct {
+	T    float64
+	Jump float64
+}
+
+// Windowed is a solution made of windows whose networks are smooth only
+// within each window. Certify aligns its sub-intervals with the joints
+// (each window gets its share of them, equally spaced) and adds every
+// jump to the error: an impulse Δ at t_k adds ‖Φ(t, t_k)‖·‖Δ‖ to the
+// remainder for t ≥ t_k.
+type Windowed interface {
+	Joints() []Joint
 }
 
 // trained is a solution that knows its number of training points.
@@ -74,6 +92,33 @@ type Certified struct {
 	Rho, PhiMax, M3 float64
 	// Intervals is the number of sub-intervals used.
 	Intervals int
+	// Until is the time up to which the tube closed: T when Certified,
+	// else the start of the block where it failed (0 when it failed
+	// before the tube). Envelope is β(t), the bound block by block up to
+	// Until: on [T0, T1], ‖z(t) − ẑ(t)‖₂ ≤ Bound — certified on [0,
+	// Until] even when the whole interval is not.
+	Until    float64
+	Envelope []EnvelopeBlock
+	// Seconds is the wall time Certify took.
+	Seconds float64
+}
+
+// EnvelopeBlock is the certified bound on one block of sub-intervals.
+type EnvelopeBlock struct {
+	T0, T1, Bound float64
+}
+
+// BoundUntil returns the largest bound of the envelope, the certified
+// max‖δz‖ on [0, Until]; +Inf when the envelope is empty.
+func (c Certified) BoundUntil() float64 {
+	if len(c.Envelope) == 0 {
+		return math.Inf(1)
+	}
+	var b float64
+	for _, e := range c.Envelope {
+		b = math.Max(b, e.Bound)
+	}
+	return b
 }
 
 func notCertified(format string, args ...any) Certified {
@@ -87,6 +132,13 @@ func notCertified(format string, args ...any) Certified {
 // result is not certified and says why. The error is non-nil only when
 // ctx is cancelled (then Certify returns within about one block of work).
 func Certify(ctx context.Context, h hamiltonians.Hamiltonian, s Solution, T float64, set *CertifySettings) (Certified, error) {
+	start := time.Now()
+	res, err := certify(ctx, h, s, T, set)
+	res.Seconds = time.Since(start).Seconds()
+	return res, err
+}
+
+func certify(ctx context.Context, h hamiltonians.Hamiltonian, s Solution, T float64, set *CertifySettings) (Certified, error) {
 	var cs CertifySettings
 	if set != nil {
 		cs = *set
@@ -112,8 +164,14 @@ func Certify(ctx context.Context, h hamiltonians.Hamiltonian, s Solution, T floa
 	if err != nil {
 		return notCertified("the derivatives of H cannot be enclosed: %v", err), nil
 	}
+	var joints []Joint
+	if w, ok := s.(Windowed); ok {
+		joints = w.Joints()
+	}
 	attempt := func(N int) (Certified, error) {
 		c := &certifier{hb: hb, st: st, s: enc, T: T, N: N, D: h.Dim(), progress: cs.Progress}
+		c.alignTo(joints)
+		N = c.N
 		res, err := c.run(ctx)
 		res.Intervals = N
 		return res, err
@@ -131,6 +189,9 @@ func Certify(ctx context.Context, h hamiltonians.Hamiltonian, s Solution, T floa
 		return Certified{}, err
 	}
 	if res.Certified && !(fine.Certified && fine.Bound < res.Bound) {
+		return res, nil
+	}
+	if !res.Certified && !fine.Certified && res.Until > fine.Until {
 		return res, nil
 	}
 	return fine, nil
@@ -194,6 +255,12 @@ type certifier struct {
 	N, D     int
 	progress func(done, total int)
 
+	// nodes, when set, are the sub-intervals' ends t_0 … t_N (aligned
+	// with a chain's joints); nil means t_k = T·k/N. jumpAt[k] is the
+	// jump of ẑ at t_k (nil: none).
+	nodes  []float64
+	jumpAt []float64
+
 	// Per sub-interval k.
 	box   [][]interval.Interval // enclosure of ẑ over sub-interval k
 	delta []float64             // δ_k ≥ sup ‖ℓ − ℓ_pl‖
@@ -211,10 +278,50 @@ type certifier struct {
 
 // node returns t_k = T·k/N; t_N is T itself.
 func (c *certifier) node(k int) float64 {
+	if c.nodes != nil {
+		return c.nodes[k]
+	}
 	if k == c.N {
 		return c.T
 	}
 	return c.T * float64(k) / float64(c.N)
+}
+
+// alignTo places the nodes for a windowed solution: the windows cut by
+// the joints inside (0, T) get max(1, round(N·length/T)) equally spaced
+// sub-intervals each (c.N becomes their total), and each joint's jump is
+// recorded at its node. Without joints the nodes stay T·k/N.
+func (c *certifier) alignTo(joints []Joint) {
+	var inside []Joint
+	for _, j := range joints {
+		if j.T > 0 && j.T < c.T {
+			inside = append(inside, j)
+		}
+	}
+	if len(inside) == 0 {
+		return
+	}
+	c.nodes = []float64{0}
+	c.jumpAt = []float64{0}
+	a := 0.0
+	for w := 0; w <= len(inside); w++ {
+		b, jump := c.T, 0.0
+		if w < len(inside) {
+			b, jump = inside[w].T, inside[w].Jump
+		}
+		n := max(1, int(math.Round(float64(c.N)*(b-a)/c.T)))
+		for i := 1; i <= n; i++ {
+			t := a + (b-a)*float64(i)/float64(n)
+			if i == n {
+				t = b
+			}
+			c.nodes = append(c.nodes, t)
+			c.jumpAt = append(c.jumpAt, 0)
+		}
+		c.jumpAt[len(c.jumpAt)-1] = jump
+		a = b
+	}
+	c.N = len(c.nodes) - 1
 }
 
 // centre is the point c_k about which the residual and A are modelled on

@@ -557,3 +557,38 @@ func TestAssessInterrupted(t *testing.T) {
 		t.Errorf("cancelled before the reference: %v", err)
 	}
 }
+
+// alignTo puts a node on every joint inside (0, T), shares the
+// sub-intervals among the windows by length, ends on T exactly and records
+// each jump at its joint's node; joints at 0, T or outside are ignored.
+func TestAlignToJoints(t *testing.T) {
+	c := &certifier{T: 3, N: 30}
+	c.alignTo([]Joint{{T: 0, Jump: 9}, {T: 1, Jump: 1e-16}, {T: 2.5, Jump: 2e-16}, {T: 3, Jump: 9}})
+	if c.N != len(c.nodes)-1 || c.N != 30 {
+		t.Fatalf("N = %d with %d nodes, want 30", c.N, len(c.nodes))
+	}
+	want := map[float64]float64{1: 1e-16, 2.5: 2e-16}
+	found := 0
+	for k, tk := range c.nodes {
+		if k > 0 && !(tk > c.nodes[k-1]) {
+			t.Fatalf("nodes not increasing at %d: %v", k, c.nodes[k-1:k+1])
+		}
+		if j, ok := want[tk]; ok {
+			found++
+			if c.jumpAt[k] != j {
+				t.Errorf("jump at %g: %g, want %g", tk, c.jumpAt[k], j)
+			}
+		} else if c.jumpAt[k] != 0 {
+			t.Errorf("jump %g at %g, not a joint", c.jumpAt[k], tk)
+		}
+	}
+	if found != 2 || c.node(0) != 0 || c.node(c.N) != 3 {
+		t.Errorf("found %d joints, nodes from %g to %g", found, c.node(0), c.node(c.N))
+	}
+	// No joints: the uniform nodes T·k/N, untouched.
+	u := &certifier{T: 3, N: 30}
+	u.alignTo(nil)
+	if u.nodes != nil || u.node(7) != 3*7.0/30 {
+		t.Errorf("without joints the nodes changed")
+	}
+}

@@ -126,6 +126,15 @@ func (c *certifier) close(ctx context.Context) (Certified, error) {
 			ulin = math.Max(ulin, c.ulin[k])
 			h := interval.Point(c.node(k + 1)).Sub(interval.Point(c.node(k))).Hi
 			qres[J] = addUp(qres[J], mulUp(h, c.delta[k]))
+			if c.jumpAt != nil && k > 0 {
+				// The jump of ẑ at a joint t_k, an impulse in the remainder.
+				if !finite(c.jumpAt[k]) {
+					res.Reason = fmt.Sprintf("the jump of the solution at the window joint t = %.4g cannot be enclosed", c.node(k))
+					res.Until = c.node(b0)
+					return res, nil
+				}
+				qres[J] = addUp(qres[J], c.jumpAt[k])
+			}
 			qdef[J] = addUp(qdef[J], c.dint[k])
 		}
 		hJ := interval.Point(c.node(b1)).Sub(interval.Point(c.node(b0))).Hi
@@ -142,6 +151,7 @@ func (c *certifier) close(ctx context.Context) (Certified, error) {
 		base := addUp(addUp(ulin, residual), addUp(defect, mulUp(in, wnl)))
 		if !finite(base) {
 			res.Reason = fmt.Sprintf("the linear part of the bound is not finite at t = %.4g", c.node(b0))
+			res.Until = c.node(b0)
 			return res, nil
 		}
 		var m3 float64
@@ -204,10 +214,11 @@ func (c *certifier) close(ctx context.Context) (Certified, error) {
 			}
 			// The parts at the block that failed, for the refinement.
 			return Certified{Bound: math.Inf(1), Reason: why, Linear: ulin, Integration: defect, Residual: residual,
-				PhiMax: c.phiMax, M3: math.Max(res.M3, m3), Intervals: N}, nil
+				PhiMax: c.phiMax, M3: math.Max(res.M3, m3), Intervals: N, Until: c.node(b0), Envelope: res.Envelope}, nil
 		}
 		nonlinear(rho) // m3 at the chosen radius
 		qnl[J] = q
+		res.Envelope = append(res.Envelope, EnvelopeBlock{T0: c.node(b0), T1: c.node(b1), Bound: beta})
 		res.M3 = math.Max(res.M3, m3)
 		res.Rho = math.Max(res.Rho, rho)
 		if J == 0 || beta > res.Bound {
@@ -219,6 +230,7 @@ func (c *certifier) close(ctx context.Context) (Certified, error) {
 		}
 	}
 	res.Certified = true
+	res.Until = c.T
 	return res, nil
 }
 

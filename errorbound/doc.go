@@ -25,7 +25,8 @@
 // maximum energy error |H(ẑ) − E0|. EulerRun does the same for symplectic
 // Euler (Eq. 4–5) at its own nodes, and EulerStepsToMatch finds by
 // doubling and bisection the fewest Euler steps whose error is at most a
-// target.
+// target; beyond MeasuredEulerSteps (2·10⁶) it extrapolates from the last
+// run by Euler's first-order convergence, n = ⌈n₁E₁/target⌉, and says so.
 //
 // # The paper's bound
 //
@@ -44,7 +45,9 @@
 //
 // with DOP853 along the solution. Its result is an estimate of e, exact
 // to first order, not a bound. PropagateQuick does the same with RK4 on a
-// grid sampled in one batch, for cheap repeated checks during training.
+// grid sampled in one batch, for cheap repeated checks during training;
+// Tracker carries the same estimate (and optionally Φ(t, 0)) along a
+// solution window by window.
 //
 // # The certified bound
 //
@@ -113,6 +116,17 @@
 //  4. When the residual and defect parts exceed 3 % of the linear part,
 //     Certify tries once more with more sub-intervals (at most
 //     MaxIntervals): they fall like N⁻³ and N⁻².
+//
+// A windowed solution (Windowed: solver.Solution chains) is smooth only
+// within each window: the sub-intervals are aligned with its joints, each
+// window getting its share of N equally spaced, and the jump Δ of ẑ at a
+// joint t_k (the float64 rounding of the next window's start state) enters
+// the remainder as an impulse, ‖Φ(t, t_k)‖·‖Δ‖ for t ≥ t_k. e(0) = 0 and ℓ
+// piecewise smooth are all the argument needs.
+//
+// The result carries the envelope β(t): β_J on every block closed, so the
+// bound is certified on [0, Until] even when the tube fails later (Until
+// is then the start of the block that failed).
 //
 // If the tube does not close, or any enclosure is not finite (the tube
 // reaches a singularity of H such as r = 0 of two bodies, or abs at 0),

@@ -37,7 +37,45 @@ type BenchReport struct {
 	TimeToAccuracyConfig map[string]string `json:"time_to_accuracy_config"`
 	// TimeToAccuracyRuns names the runs in the order they ran.
 	TimeToAccuracyRuns []string `json:"-"`
-	Machine            Machine  `json:"machine"`
+	// Certified is the automatic mode's run: the oscillator over [0, 4π]
+	// at tolerance CertifiedTolerance.
+	Certified CertifiedRun `json:"time_to_certified"`
+	Machine   Machine      `json:"machine"`
+}
+
+// CertifiedTolerance is the tolerance of the bench's automatic-mode run.
+const CertifiedTolerance = 1e-8
+
+// CertifiedRun is the bench's automatic-mode run (solver.SolveTolerance
+// with the default choices, seed 1, MaxSeconds the budget): the wall time
+// of the whole run, certificate included, when the tolerance was met (nil
+// when not), the certified bound and the windows.
+type CertifiedRun struct {
+	Tolerance Number         `json:"tolerance"`
+	Seconds   *Number        `json:"seconds"`
+	Bound     *Number        `json:"bound"`
+	Windows   []WindowReport `json:"windows"`
+}
+
+// certifiedRun times the automatic mode on p at CertifiedTolerance.
+func certifiedRun(ctx context.Context, p *Problem, budget float64) (CertifiedRun, error) {
+	run := CertifiedRun{Tolerance: CertifiedTolerance}
+	start := time.Now()
+	sol, err := solver.SolveTolerance(ctx, p.Problem, &solver.Settings{Tolerance: CertifiedTolerance, MaxSeconds: budget, Seed: 1}, nil)
+	if err != nil {
+		return run, err
+	}
+	secs := time.Since(start).Seconds()
+	if t := sol.Training.Tolerance; t != nil {
+		if t.Met {
+			run.Seconds = num(secs)
+		}
+		if !math.IsInf(t.Bound, 0) {
+			run.Bound = num(t.Bound)
+		}
+	}
+	run.Windows = windowReports(sol)
+	return run, nil
 }
 
 // Scaling is epoch time against one size, with the fitted exponent of
@@ -159,6 +197,10 @@ func Bench(ctx context.Context, set *BenchSettings) (*BenchReport, error) {
 		rep.TimeToAccuracy[run.name] = secs
 		rep.TimeToAccuracyConfig[run.name] = run.describe()
 		rep.TimeToAccuracyRuns = append(rep.TimeToAccuracyRuns, run.name)
+	}
+	stage(fmt.Sprintf("time to a certified %g", CertifiedTolerance))
+	if rep.Certified, err = certifiedRun(ctx, osc, s.Budget); err != nil {
+		return nil, err
 	}
 	return rep, ctx.Err()
 }

@@ -31,8 +31,20 @@
 //	  polish_iterations: 0          # polish iterations after Adam
 //	  polish_method: lbfgs          # lbfgs | lm (Levenberg–Marquardt)
 //	  init: uniform                 # uniform (PyTorch's default) | glorot
+//	  tolerance: 1e-6               # the automatic mode: certified max‖δz‖ ≤ this
+//	  max_seconds: 600              # its budget of wall time
 //	compare:
 //	  euler_factors: [1, 10, 100]   # symplectic Euler at K·factor steps
+//
+// With tolerance, the solver chooses everything else itself
+// (solver.SolveTolerance: a chain of time windows, each network's size and
+// optimiser, the window lengths) and trains until the certified bound on
+// max‖δz‖ over [0, end] is at most the tolerance; of the keys above it
+// uses activation, init, trial, formulation, seed, energy_weight and,
+// when given, hidden. A file without a solver section runs in this mode
+// at solver.DefaultTolerance (1e-4) with the budget
+// solver.DefaultMaxSeconds (600 s). time.points is then not used for
+// training: each window has its own points.
 //
 // A learn task (for hnn learn) adds a learn section and may omit initial
 // and time; its hamiltonian generates the data and measures the energy:

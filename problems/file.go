@@ -83,6 +83,8 @@ type fileSolver struct {
 	TargetBound      *scalar `yaml:"target_bound"`
 	PolishIterations *expr   `yaml:"polish_iterations"`
 	PolishMethod     *scalar `yaml:"polish_method"`
+	Tolerance        *expr   `yaml:"tolerance"`
+	MaxSeconds       *expr   `yaml:"max_seconds"`
 }
 
 type fileCompare struct {

@@ -431,6 +431,8 @@ func (d *decoder) time(p *Problem, t *fileTime, top *yaml.Node) error {
 
 func (d *decoder) solver(p *Problem, s *fileSolver) error {
 	if s == nil {
+		// No solver section: the automatic mode at its default tolerance.
+		p.Solver.Tolerance = solver.DefaultTolerance
 		return nil
 	}
 	var err error
@@ -498,6 +500,8 @@ func (d *decoder) solver(p *Problem, s *fileSolver) error {
 		{s.Jitter, "solver.jitter", &jitter, 0, math.Inf(1), false, true},
 		{s.EnergyWeight, "solver.energy_weight", &out.EnergyWeight, 0, math.Inf(1), false, true},
 		{s.TargetError, "solver.target_error", &out.TargetError, 0, math.Inf(1), true, true},
+		{s.Tolerance, "solver.tolerance", &out.Tolerance, 0, math.Inf(1), true, true},
+		{s.MaxSeconds, "solver.max_seconds", &out.MaxSeconds, 0, math.Inf(1), true, true},
 	}
 	for _, r := range reals {
 		if r.e == nil {

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/hnn-project/hnn/hamiltonians"
+	"github.com/hnn-project/hnn/solver"
 	"github.com/hnn-project/hnn/symplectic"
 )
 
@@ -39,6 +40,10 @@ func TestCatalog(t *testing.T) {
 		"paper_fig6":            {4, 100, 6 * math.Pi, 0.13, 0.005, true},
 		"paper_fig7":            {4, 500, 12 * math.Pi, 0.13, 0.005, true},
 		"paper_eq12_lagrangian": {2, 200, 4 * math.Pi, 2.06, 0.005, true},
+		// The automatic mode's long horizons (issue 13).
+		"henon_heiles_long": {4, 500, 12 * math.Pi, 0.13, 0.005, true},
+		"oscillator_long":   {2, 500, 20 * math.Pi, 2.06, 0.005, true},
+		"henon_heiles_100":  {4, 500, 100, 0.13, 0.005, true},
 	}
 	list, err := Catalog()
 	if err != nil {
@@ -84,9 +89,34 @@ func TestCatalog(t *testing.T) {
 		if _, ok := p.H.(hamiltonians.Hesser); !ok {
 			t.Errorf("%s: compiled Hamiltonian has no exact Hessian", ent.Name)
 		}
-		if p.Solver.Epochs == 0 || len(p.Solver.Hidden) == 0 || p.Solver.LearningRate == 0 {
-			t.Errorf("%s: the catalogue must carry training settings, got %+v", ent.Name, p.Solver)
+		// Fixed settings, or the automatic mode with its tolerance.
+		fixed := p.Solver.Epochs != 0 && len(p.Solver.Hidden) != 0 && p.Solver.LearningRate != 0
+		if !fixed && !(p.Solver.Tolerance > 0) || fixed && p.Solver.Tolerance != 0 {
+			t.Errorf("%s: the catalogue must carry training settings or a tolerance, got %+v", ent.Name, p.Solver)
 		}
+	}
+}
+
+// A file without a solver section is the automatic mode at the default
+// tolerance; one with a section and no tolerance keeps fixed settings.
+func TestDefaultIsAutomatic(t *testing.T) {
+	src := "coordinates: [x]\nhamiltonian: px^2/2 + x^2/2\ninitial: {x: 1, px: 0}\ntime: {end: 1, points: 10}\n"
+	p, err := Parse([]byte(src), "auto.yaml", "auto")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Solver.Tolerance != solver.DefaultTolerance {
+		t.Errorf("tolerance %v, want the default %v", p.Solver.Tolerance, solver.DefaultTolerance)
+	}
+	p, err = Parse([]byte(src+"solver: {seed: 2, max_seconds: 30}\n"), "fixed.yaml", "fixed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Solver.Tolerance != 0 || p.Solver.MaxSeconds != 30 {
+		t.Errorf("tolerance %v, max seconds %v; want 0 and 30", p.Solver.Tolerance, p.Solver.MaxSeconds)
+	}
+	if _, err = Parse([]byte(src+"solver: {tolerance: -1}\n"), "bad.yaml", "bad"); err == nil || !strings.Contains(err.Error(), "solver.tolerance") {
+		t.Errorf("negative tolerance: %v", err)
 	}
 }
 

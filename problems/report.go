@@ -56,11 +56,20 @@ type SolveReport struct {
 	// EulerStepsToMatch is the fewest symplectic Euler steps whose max
 	// phase-space error is at most the network's; when the cap was reached
 	// it is the cap and EulerStepsToMatchReached is false ("more than").
-	EulerStepsToMatch        int    `json:"euler_steps_to_match"`
-	EulerStepsToMatchReached bool   `json:"euler_steps_to_match_reached"`
-	EulerMethod              string `json:"euler_method"`
-	Grid                     int    `json:"grid_points"`
-	Reference                string `json:"reference"`
+	EulerStepsToMatch        int  `json:"euler_steps_to_match"`
+	EulerStepsToMatchReached bool `json:"euler_steps_to_match_reached"`
+	// EulerStepsToMatchExtrapolated is set when the steps to match are
+	// extrapolated by first order beyond errorbound.MeasuredEulerSteps.
+	EulerStepsToMatchExtrapolated bool   `json:"euler_steps_to_match_extrapolated,omitempty"`
+	EulerMethod                   string `json:"euler_method"`
+	Grid                          int    `json:"grid_points"`
+	// Points is K, the training points (over all windows of a chain).
+	Points int `json:"training_points"`
+	// Tolerance is the automatic mode's outcome (solver.ToleranceResult),
+	// Windows its chain's windows; both absent for fixed settings.
+	Tolerance *ToleranceReport `json:"tolerance,omitempty"`
+	Windows   []WindowReport   `json:"windows,omitempty"`
+	Reference string           `json:"reference"`
 	// PlotDropped counts the points the plots left out (not finite, or
 	// not positive on a log axis); the caller that draws sets it.
 	PlotDropped int `json:"plot_points_left_out,omitempty"`
@@ -68,6 +77,46 @@ type SolveReport struct {
 	// (errorbound.Assessment.Interrupted); the later figures are missing.
 	Interrupted string     `json:"interrupted_stage,omitempty"`
 	Provenance  Provenance `json:"provenance"`
+}
+
+// ToleranceReport is report.json's tolerance section.
+type ToleranceReport struct {
+	Requested      Number  `json:"requested"`
+	Met            bool    `json:"met"`
+	CertifiedUntil Number  `json:"certified_until"`
+	Bound          *Number `json:"bound"` // certified max‖δz‖ on [0, certified_until]; null when none
+	Held           *bool   `json:"held,omitempty"`
+	Passes         int     `json:"passes"`
+	Reason         string  `json:"reason,omitempty"`
+}
+
+// WindowReport is one window of a chain (solver.Window).
+type WindowReport struct {
+	Start   Number `json:"start"`
+	End     Number `json:"end"`
+	Points  int    `json:"points"`
+	Width   []int  `json:"width"`
+	Epochs  int    `json:"epochs"`
+	Polish  int    `json:"polish_iterations"`
+	LMax    Number `json:"lmax"`
+	Seconds Number `json:"seconds"`
+}
+
+// windowReports lists the windows of sol.
+func windowReports(sol *solver.Solution) []WindowReport {
+	var out []WindowReport
+	for _, w := range sol.Windows() {
+		out = append(out, WindowReport{Start: Number(w.Start), End: Number(w.End), Points: w.Points, Width: w.Hidden,
+			Epochs: w.Epochs, Polish: w.Polish, LMax: Number(w.LMax), Seconds: Number(w.Seconds)})
+	}
+	return out
+}
+
+// EnvelopeReport is the certified bound β on one block [t0, t1].
+type EnvelopeReport struct {
+	T0    Number `json:"t0"`
+	T1    Number `json:"t1"`
+	Bound Number `json:"bound"`
 }
 
 // TrainingReport is how the training went.
@@ -150,6 +199,10 @@ type CertifiedReport struct {
 	M3          *Number `json:"third_derivative_bound,omitempty"`
 	Intervals   int     `json:"intervals"`
 	Seconds     Number  `json:"seconds"`
+	// Until is the time up to which the tube closed, Envelope the bound
+	// block by block up to there (β(t)).
+	Until    Number           `json:"certified_until"`
+	Envelope []EnvelopeReport `json:"envelope,omitempty"`
 }
 
 // CheckedBound is a bound or estimate against the actual error: no value,
@@ -200,7 +253,10 @@ func checked(c errorbound.Check) CheckedBound {
 // certified fills the report of a certified bound.
 func certified(a *errorbound.Assessment) CertifiedReport {
 	c := a.Certified
-	r := CertifiedReport{Certified: c.Certified, Intervals: c.Intervals, Seconds: Number(a.CertifySeconds)}
+	r := CertifiedReport{Certified: c.Certified, Intervals: c.Intervals, Seconds: Number(a.CertifySeconds), Until: Number(c.Until)}
+	for _, e := range c.Envelope {
+		r.Envelope = append(r.Envelope, EnvelopeReport{T0: Number(e.T0), T1: Number(e.T1), Bound: Number(e.Bound)})
+	}
 	r.Reason = c.Reason
 	if !c.Certified {
 		return r
@@ -227,9 +283,23 @@ func (p *Problem) SolveReport(sol *solver.Solution, a *errorbound.Assessment) *S
 		},
 		EulerMethod:              a.EulerMethod.Name(),
 		Grid:                     len(a.Grid),
+		Points:                   sol.TrainingPoints(),
 		Reference:                errorbound.ReferenceName,
 		EulerStepsToMatch:        a.StepsToMatch,
 		EulerStepsToMatchReached: a.StepsToMatchReached,
+
+		EulerStepsToMatchExtrapolated: a.StepsToMatchExtrapolated,
+	}
+	if t := tr.Tolerance; t != nil {
+		rep.Tolerance = &ToleranceReport{Requested: Number(t.Requested), Met: t.Met, CertifiedUntil: Number(t.CertifiedUntil), Passes: t.Passes, Reason: t.Reason}
+		if !math.IsInf(t.Bound, 0) && t.Bound >= 0 {
+			rep.Tolerance.Bound = num(t.Bound)
+		}
+		if a.CertifiedCheck.Valid() {
+			held := a.CertifiedCheck.Held
+			rep.Tolerance.Held = &held
+		}
+		rep.Windows = windowReports(sol)
 	}
 	rep.Training.KeptLoss = Number(tr.BestLoss)
 	switch {

@@ -101,11 +101,47 @@
 // layer, as the paper's code. The trained H_θ is a Learned: a
 // Hamiltonian with exact gradient and Hessian through the network.
 //
+// # Time windows and the automatic mode
+//
+// A Solution can be a chain of windows [t₀, t₁], [t₁, t₂], … (t₀ = 0,
+// the last end T). Window k is a network trained on its own problem from
+// the state its predecessor reaches, in local time τ = t − t_k:
+//
+//	ẑ(t) = ẑ_{k−1}(t_k) + f(t − t_k)·N_k(t − t_k),   t ∈ [t_k, t_{k+1}],
+//
+// so the chain is continuous up to the float64 rounding of the joint
+// states, which Joints bounds by interval arithmetic. At, Deriv, Residual,
+// Sample and Enclose dispatch by window (window k holds [t_k, t_{k+1}));
+// errorbound.Certify aligns its sub-intervals with the joints and adds the
+// jumps to the error. SolveWindows trains a chain with fixed settings on
+// given windows, each warm-started from the previous window's weights;
+// with the single end T it is Solve, bit for bit.
+//
+// With Settings.Tolerance > 0, Solve runs the automatic mode
+// (SolveTolerance): windows of two hidden layers of 12 and 16 training
+// points, the first trained by Adam from random weights, every one by
+// Levenberg–Marquardt until its ℓmax reaches a residual target. The target
+// comes from the error budget: it starts at ε/T and follows the
+// error-propagation estimate carried along the chain (errorbound.Tracker),
+// halved when the estimate exceeds ε·t/(2T), doubled when it stays below an
+// eighth of that. The first window lasts the time scale
+// 1/sqrt(‖∇²H(z0)‖_F); a window that misses its target is kept if the
+// estimate stays within ε·t/(4T), else halved (at most twice); the next
+// grows by half after one that reached its target. The chain
+// is then certified; when the bound is above ε, every window is retrained,
+// warm, on targets scaled by ε over the bound, while Settings.MaxSeconds
+// lasts (training stops at 85 % of it, leaving the rest for the
+// certificate). Training.Tolerance says whether ε was met and up to which
+// t the bound is certified. The choices depend on the problem, the seed
+// and the tolerance only, so a run that does not hit its time budget is
+// reproducible bit for bit; one that does depends on the machine's speed.
+//
 // # Solutions
 //
 // A Solution is callable at any t (At, Deriv, Residual) and is safe for
 // concurrent use. Enclose gives interval enclosures of ẑ and its first
 // three time derivatives over a time interval, for the certified bound. Save writes it as JSON with the problem's source text,
-// the settings, the training record and the weights; ProblemSource and
-// Load read it back.
+// the settings, the training record and the weights (format
+// "hnn-model/1" for a single network, "hnn-model/2" with every window
+// for a chain); ProblemSource and Load read both.
 package solver

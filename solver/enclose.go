@@ -20,6 +20,9 @@ import (
 // f2(t)·N_L(t), so d^kẑ/dt^k = (q̂^(k), q̂^(k+1)) with q̂^(m) =
 // f1^(m)·q̇0 + Σ_j C(m,j)·f2^(j)·N_L^(m−j), m ≤ 4: d³ẑ/dt³ needs the fourth
 // time derivative of the network.
+//
+// A chain (see Window) encloses over the window that contains [t0, t1];
+// an interval that crosses a joint of two windows gives an error.
 func (s *Solution) Enclose(z [4][]hamiltonians.Interval, t0, t1 float64) error {
 	D := s.Problem.H.Dim()
 	for _, zk := range z {
@@ -30,7 +33,16 @@ func (s *Solution) Enclose(z [4][]hamiltonians.Interval, t0, t1 float64) error {
 	if !(t0 <= t1) {
 		panic(fmt.Sprintf("solver: Enclose on [%g, %g]", t0, t1))
 	}
-	tt := interval.Interval{Lo: t0, Hi: t1}
+	if s.chain != nil {
+		return s.encloseChain(z, t0, t1)
+	}
+	return s.encloseOver(z, interval.Interval{Lo: t0, Hi: t1})
+}
+
+// encloseOver is Enclose of a single network over the interval tt of its
+// own time.
+func (s *Solution) encloseOver(z [4][]hamiltonians.Interval, tt interval.Interval) error {
+	D := s.Problem.H.Dim()
 	lag := s.Settings.Formulation == FormulationLagrangian
 	orders, out := 3, D
 	if lag {

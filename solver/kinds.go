@@ -113,8 +113,10 @@ const (
 type Phase string
 
 const (
-	PhaseAdam   Phase = "adam"
-	PhasePolish Phase = "polish"
+	PhaseAdam    Phase = "adam"
+	PhasePolish  Phase = "polish"
+	PhaseWindow  Phase = "window"  // a window of the automatic mode is finished
+	PhaseCertify Phase = "certify" // the automatic mode certifies the chain
 )
 
 // oneOf checks that v is one of the allowed values (the empty value, the

@@ -122,6 +122,16 @@ type Settings struct {
 	TargetError float64 `json:"target_error,omitempty"`
 	// TargetBound is the bound TargetError applies to. Default TargetPaper.
 	TargetBound TargetBound `json:"target_bound,omitempty"`
+	// Tolerance, when positive, selects the automatic mode
+	// (SolveTolerance): a chain of windows, each network's size,
+	// optimiser and window length chosen by the solver, trained until the
+	// certified bound on max‖z − ẑ‖₂ over [0, T] is at most Tolerance.
+	// The problem files use DefaultTolerance when they have no solver
+	// section. Zero: one network with the fixed settings above.
+	Tolerance float64 `json:"tolerance,omitempty"`
+	// MaxSeconds is the automatic mode's budget of wall time, training
+	// and certificates together. Default DefaultMaxSeconds.
+	MaxSeconds float64 `json:"max_seconds,omitempty"`
 	// StopWhen, if set, is asked after every validation that improved the
 	// best model whether training may stop (besides TargetError); it
 	// returns a reason when it may.
@@ -210,6 +220,12 @@ func (s *Settings) resolved(p Problem) (Settings, error) {
 	}
 	if !(r.TargetError >= 0) || math.IsInf(r.TargetError, 0) {
 		bad = append(bad, fmt.Sprintf("target error %v", r.TargetError))
+	}
+	if !(r.Tolerance >= 0) || math.IsInf(r.Tolerance, 0) {
+		bad = append(bad, fmt.Sprintf("tolerance %v", r.Tolerance))
+	}
+	if !(r.MaxSeconds >= 0) || math.IsInf(r.MaxSeconds, 0) {
+		bad = append(bad, fmt.Sprintf("max seconds %v", r.MaxSeconds))
 	}
 	if !(r.EnergyWeight >= 0) || math.IsInf(r.EnergyWeight, 0) {
 		bad = append(bad, fmt.Sprintf("energy weight %v", r.EnergyWeight))

@@ -1,8 +1,10 @@
 package solver
 
 import (
+	"math"
 	"sync"
 
+	"github.com/hnn-project/hnn/errorbound"
 	"github.com/hnn-project/hnn/hamiltonians"
 	"github.com/hnn-project/hnn/internal/nn"
 )
@@ -18,6 +20,14 @@ type Solution struct {
 	net *nn.Net
 	mu  sync.Mutex
 	ev  *evaluator // batch of one, for At and Deriv
+
+	// certificate is the automatic mode's certificate of this solution
+	// (errorbound.Certify with default settings), reused by Assess.
+	certificate *errorbound.Certified
+
+	// chain holds the windows of a windowed solution (see Window); nil
+	// for a single network, which is then net.
+	chain []window
 }
 
 func newSolution(p Problem, set Settings, net *nn.Net, t Training) *Solution {
@@ -25,13 +35,26 @@ func newSolution(p Problem, set Settings, net *nn.Net, t Training) *Solution {
 	return &Solution{Problem: p, Settings: set, Training: t, net: net}
 }
 
-// TrainingPoints returns K, the number of training points (errorbound
-// takes its default resolution from it).
-func (s *Solution) TrainingPoints() int { return s.Problem.K }
+// TrainingPoints returns K, the number of training points, summed over
+// the windows of a chain (errorbound takes its default resolution from it).
+func (s *Solution) TrainingPoints() int {
+	if s.chain == nil {
+		return s.Problem.K
+	}
+	var K int
+	for _, w := range s.chain {
+		K += w.sol.Problem.K
+	}
+	return K
+}
 
 // At stores ẑ(t) in dst and returns it; nil dst allocates.
 func (s *Solution) At(dst []float64, t float64) []float64 {
 	dst = alloc(dst, s.Problem.H.Dim())
+	if s.chain != nil {
+		w, tau := s.locate(t)
+		return w.At(dst, tau)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.single().state(s.net, t, dst, nil)
@@ -41,6 +64,10 @@ func (s *Solution) At(dst []float64, t float64) []float64 {
 // Deriv stores dẑ/dt at t in dst and returns it; nil dst allocates.
 func (s *Solution) Deriv(dst []float64, t float64) []float64 {
 	dst = alloc(dst, s.Problem.H.Dim())
+	if s.chain != nil {
+		w, tau := s.locate(t)
+		return w.Deriv(dst, tau)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.single().state(s.net, t, nil, dst)
@@ -52,6 +79,10 @@ func (s *Solution) Deriv(dst []float64, t float64) []float64 {
 func (s *Solution) Residual(dst []float64, t float64) []float64 {
 	D := s.Problem.H.Dim()
 	dst = alloc(dst, D)
+	if s.chain != nil {
+		w, tau := s.locate(t)
+		return w.Residual(dst, tau)
+	}
 	z := make([]float64, D)
 	g := make([]float64, D)
 	dz := make([]float64, D)
@@ -68,6 +99,10 @@ func (s *Solution) Sample(ts, z, dz []float64) {
 	D := s.Problem.H.Dim()
 	if z != nil && len(z) != len(ts)*D || dz != nil && len(dz) != len(ts)*D {
 		panic("solver: Sample destination has the wrong length")
+	}
+	if s.chain != nil {
+		s.sampleChain(ts, z, dz)
+		return
 	}
 	const chunk = 4096
 	ev := newEvaluator(s.Problem, s.Settings, s.net.Arch, min(chunk, max(1, len(ts))))
@@ -100,13 +135,32 @@ func (s *Solution) Sample(ts, z, dz []float64) {
 
 // LMax returns max_t sqrt(‖ℓ‖² + λ(H − E0)²) over n+1 equally spaced
 // points of [0, T], with λ the energy weight the model was trained with.
+// For a chain, it is the largest of its windows' LMax(n), each on n+1
+// points of its window, E0 the energy at the window's start.
 func (s *Solution) LMax(n int) float64 {
+	if s.chain != nil {
+		var worst float64
+		for _, w := range s.chain {
+			worst = math.Max(worst, w.sol.LMax(n))
+		}
+		return worst
+	}
 	ev := newEvaluator(s.Problem, s.Settings, s.net.Arch, n+1)
 	return ev.lmax(s.net)
 }
 
-// Params returns a copy of the network's parameters.
-func (s *Solution) Params() []float64 { return append([]float64(nil), s.net.Params...) }
+// Params returns a copy of the network's parameters (for a chain, the
+// windows' parameters one after the other).
+func (s *Solution) Params() []float64 {
+	if s.chain != nil {
+		var all []float64
+		for _, w := range s.chain {
+			all = append(all, w.sol.net.Params...)
+		}
+		return all
+	}
+	return append([]float64(nil), s.net.Params...)
+}
 
 func (s *Solution) single() *evaluator {
 	if s.ev == nil {

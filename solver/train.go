@@ -22,6 +22,18 @@ type Progress struct {
 	BestEpoch     int
 	Elapsed       time.Duration
 	Phase         Phase
+	// The automatic mode (SolveTolerance) adds the window being trained
+	// (from 1, Window 0 for a single network) and its span in the
+	// chain's time, with Elapsed the time since the run began; after each window (PhaseWindow) Reached is the time
+	// the chain reaches, Estimate the error-propagation estimate of
+	// max‖e‖ so far (errorbound.Tracker, not a bound) and Remaining the
+	// time the rest of [0, T] should take at the pace so far; during the
+	// certificate (PhaseCertify) Epoch and Epochs count its blocks.
+	Window                 int
+	WindowStart, WindowEnd float64
+	Reached, End           float64
+	Estimate               float64
+	Remaining              time.Duration
 }
 
 // Monitor receives progress during training. It is called from the
@@ -49,6 +61,8 @@ type Training struct {
 	// Loss is the training loss of every Adam epoch, then the polish loss
 	// of every polish iteration, for loss curves: entry i is epoch i+1.
 	Loss []float64 `json:"-"`
+	// Tolerance is the automatic mode's outcome; nil for fixed settings.
+	Tolerance *ToleranceResult `json:",omitempty"`
 }
 
 // Solve trains a network ẑ(t) = z0 + f(t)·N(t) to satisfy Hamilton's
@@ -56,7 +70,21 @@ type Training struct {
 // model found. Cancelling ctx stops training and returns the best model so
 // far with Training.Stopped = "interrupted" and a nil error. A nil Settings
 // means the defaults; mon may be nil.
+//
+// With Settings.Tolerance set, Solve runs the automatic mode instead
+// (SolveTolerance): a chain of windows trained until the certified bound
+// is at most the tolerance.
 func Solve(ctx context.Context, p Problem, s *Settings, mon Monitor) (*Solution, error) {
+	if s != nil && s.Tolerance > 0 {
+		return SolveTolerance(ctx, p, s, mon)
+	}
+	return solveNetwork(ctx, p, s, mon, nil)
+}
+
+// solveNetwork trains one network on p; warm, when it has the network's
+// number of parameters, replaces the initial weights (a warm start from
+// the previous window of a chain).
+func solveNetwork(ctx context.Context, p Problem, s *Settings, mon Monitor, warm []float64) (*Solution, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -79,6 +107,9 @@ func Solve(ctx context.Context, p Problem, s *Settings, mon Monitor) (*Solution,
 		net.InitGlorot(rng)
 	} else {
 		net.InitUniform(rng)
+	}
+	if len(warm) == len(net.Params) {
+		copy(net.Params, warm)
 	}
 
 	tr := newTrainer(p, set, net, rng)

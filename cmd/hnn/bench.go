@@ -79,4 +79,10 @@ func printBench(w io.Writer, rep *problems.BenchReport, budget float64) {
 		}
 		fmt.Fprintf(w, "  (%s)\n", rep.TimeToAccuracyConfig[name])
 	}
+	c := rep.Certified
+	if c.Seconds != nil {
+		fmt.Fprintf(w, "time to a certified %g (automatic mode, nonlinear_oscillator on [0, 4π]): %.3g s, bound %.3g, %d windows\n", float64(c.Tolerance), float64(*c.Seconds), float64(*c.Bound), len(c.Windows))
+	} else {
+		fmt.Fprintf(w, "time to a certified %g (automatic mode, nonlinear_oscillator on [0, 4π]): not reached within %g s\n", float64(c.Tolerance), budget)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"image/color"
 	"io"
 	"math"
 	"strconv"
@@ -38,6 +39,14 @@ func init() {
 				o.epochs = &n
 				return nil
 			})
+			fs.Func("tol", "`EPS` the automatic mode: train time windows until the certified max‖δz‖ on [0, T] is at most EPS (default: the problem's solver.tolerance)", func(s string) error {
+				x, err := strconv.ParseFloat(s, 64)
+				if err != nil || !(x > 0) || math.IsInf(x, 0) {
+					return fmt.Errorf("not a positive number")
+				}
+				o.tol = x
+				return nil
+			})
 			return o.run
 		},
 	})
@@ -46,6 +55,7 @@ func init() {
 type solveOpts struct {
 	*shared
 	epochs *int
+	tol    float64
 }
 
 func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
@@ -66,6 +76,12 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 	if o.seed != nil {
 		set.Seed = *o.seed
 	}
+	if o.tol > 0 {
+		set.Tolerance = o.tol
+	}
+	if o.epochs != nil && set.Tolerance > 0 {
+		return usageError("", "solve: --epochs sets a fixed training; the automatic mode (--tol, solver.tolerance) chooses its own")
+	}
 	dir := outDir(o.dir, p.Name)
 	out, err := claimFor(e, p, dir)
 	if err != nil {
@@ -75,6 +91,10 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 
 	prog := o.progress(e)
 	mon := func(pr solver.Progress) {
+		if pr.Window > 0 || pr.Phase == solver.PhaseCertify {
+			showWindow(prog, pr)
+			return
+		}
 		status := fmt.Sprintf("epoch %d/%d  loss %.2e  best ℓmax %.2e", pr.Epoch, pr.Epochs, pr.Loss, pr.BestLMax)
 		if pr.Phase == solver.PhasePolish {
 			status = fmt.Sprintf("%s %d  loss %.2e  best ℓmax %.2e", cmp.Or(set.PolishMethod, solver.PolishLBFGS).Name(), pr.Epoch-pr.Epochs, pr.Loss, pr.BestLMax)
@@ -127,7 +147,36 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 	if a.Interrupted != "" {
 		return interrupted(dir, a)
 	}
+	if t := rep.Tolerance; t != nil && (!t.Met || t.Held != nil && !*t.Held) {
+		return &exitError{code: exitCheck, err: errors.New(toleranceMissed(t))}
+	}
 	return trainingVerdict(sol)
+}
+
+// showWindow shows the automatic mode's progress: the time reached, the
+// window in training, the estimate so far, and the certificate's blocks.
+func showWindow(prog *progress, pr solver.Progress) {
+	const scale = 1000
+	switch pr.Phase {
+	case solver.PhaseCertify:
+		prog.show(pr.Epoch, pr.Epochs, pr.Elapsed, fmt.Sprintf("certifying the chain up to t = %.4g", pr.Reached))
+	case solver.PhaseWindow:
+		prog.show(int(scale*pr.Reached/pr.End), scale, pr.Elapsed, fmt.Sprintf("t %.4g/%.4g  window %d done, ℓmax %.2e  error estimate %.2e", pr.Reached, pr.End, pr.Window, pr.LMax, pr.Estimate))
+	default:
+		prog.show(int(scale*pr.Reached/pr.End), scale, pr.Elapsed, fmt.Sprintf("t %.4g/%.4g  window %d [%.4g, %.4g]  %s  best ℓmax %.2e", pr.Reached, pr.End, pr.Window, pr.WindowStart, pr.WindowEnd, pr.Phase, pr.BestLMax))
+	}
+}
+
+// toleranceMissed is the one line of a run whose tolerance was not met.
+func toleranceMissed(t *problems.ToleranceReport) string {
+	if t.Met {
+		return fmt.Sprintf("tolerance %.3g: the certified bound did not hold against the reference; wrote the results", float64(t.Requested))
+	}
+	reached := "nothing certified"
+	if t.Bound != nil {
+		reached = fmt.Sprintf("certified max‖δz‖ ≤ %.3g on [0, %.4g]", float64(*t.Bound), float64(t.CertifiedUntil))
+	}
+	return fmt.Sprintf("tolerance %.3g not met (%s): wrote the results for the best chain", float64(t.Requested), reached)
 }
 
 // analyseSolution assesses the trained network (errorbound.Assess) and
@@ -296,6 +345,14 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assess
 	} else {
 		errs.notes = append(errs.notes, "certified bound: not certified")
 	}
+	if env := a.Certified.Envelope; len(env) > 0 {
+		// β(t) block by block, a staircase (certified up to its end).
+		var x, y []float64
+		for _, e := range env {
+			x, y = append(x, e.T0, e.T1), append(y, e.Bound, e.Bound)
+		}
+		errs.series = append(errs.series, series{name: "certified β(t)", x: x, y: y, color: color.Black})
+	}
 	charts["errors"] = errs
 
 	// Adam's epochs, then the polish's iterations (epochs Epochs+1, …), so
@@ -326,7 +383,33 @@ func printSolveReport(w io.Writer, p *problems.Problem, r *problems.SolveReport)
 	if p.Solver.Formulation == solver.FormulationLagrangian {
 		kind = "Lagrangian (Eq. 11–12)"
 	}
-	fmt.Fprintf(w, "%s: data-free %s network, K = %d on [0, %.4g]\n", p.Name, kind, p.K, p.T)
+	if t := r.Tolerance; t != nil {
+		fmt.Fprintf(w, "%s: data-free %s network, automatic mode: %d windows, K = %d in all on [0, %.4g]\n", p.Name, kind, len(r.Windows), r.Points, p.T)
+		verdict := "met"
+		if !t.Met {
+			verdict = "NOT met"
+		}
+		fmt.Fprintf(w, "tolerance %.3g %s", float64(t.Requested), verdict)
+		if t.Bound != nil {
+			fmt.Fprintf(w, ": certified max‖δz‖ ≤ %.3g on [0, %.4g]", float64(*t.Bound), float64(t.CertifiedUntil))
+		}
+		fmt.Fprintf(w, " (%d pass(es))\n", t.Passes)
+		if t.Reason != "" {
+			fmt.Fprintf(w, "  %s\n", t.Reason)
+		}
+	} else {
+		fmt.Fprintf(w, "%s: data-free %s network, K = %d on [0, %.4g]\n", p.Name, kind, p.K, p.T)
+	}
+	if r.Tolerance != nil {
+		fmt.Fprintf(w, "training: %d windows, %d Adam epochs + %d %s iterations in %.1f s (certificate included), %s\n", len(r.Windows), tr.Epochs, tr.Polish, tr.PolishMethod.Name(), float64(tr.Seconds), tr.StoppedBecause)
+	} else {
+		printTraining(w, tr)
+	}
+	printAssessment(w, p, r)
+}
+
+// printTraining prints the training line of a single network.
+func printTraining(w io.Writer, tr problems.TrainingReport) {
 	label := "training"
 	if tr.Saved {
 		label = "training (as saved in the model file, not rerun)"
@@ -343,6 +426,10 @@ func printSolveReport(w io.Writer, p *problems.Problem, r *problems.SolveReport)
 	if tr.Detail != "" {
 		fmt.Fprintf(w, "  %s\n", tr.Detail)
 	}
+}
+
+// printAssessment prints the errors and bounds of a solve report.
+func printAssessment(w io.Writer, p *problems.Problem, r *problems.SolveReport) {
 	names := p.Names()
 	fmt.Fprintf(w, "\nerrors against the reference on %d points:\n", r.Grid)
 	labels := []string{"network"}
@@ -376,8 +463,10 @@ func printSolveReport(w io.Writer, p *problems.Problem, r *problems.SolveReport)
 		fmt.Fprintf(w, "%s steps to match the network: not computed (interrupted)\n", r.EulerMethod)
 	case r.EulerStepsToMatch == 0:
 		fmt.Fprintf(w, "%s steps to match the network: not computed (the network is not finite)\n", r.EulerMethod)
+	case r.EulerStepsToMatchExtrapolated:
+		fmt.Fprintf(w, "%s steps to match the network: %d (%.3g·K), extrapolated by first order from %d measured steps at most\n", r.EulerMethod, r.EulerStepsToMatch, float64(r.EulerStepsToMatch)/float64(r.Points), errorbound.MeasuredEulerSteps)
 	case r.EulerStepsToMatchReached:
-		fmt.Fprintf(w, "%s steps to match the network: %d (%.3g·K)\n", r.EulerMethod, r.EulerStepsToMatch, float64(r.EulerStepsToMatch)/float64(p.K))
+		fmt.Fprintf(w, "%s steps to match the network: %d (%.3g·K)\n", r.EulerMethod, r.EulerStepsToMatch, float64(r.EulerStepsToMatch)/float64(r.Points))
 	default:
 		fmt.Fprintf(w, "%s steps to match the network: more than %d\n", r.EulerMethod, r.EulerStepsToMatch)
 	}

@@ -1,0 +1,378 @@
+package solver
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/hnn-project/hnn/errorbound"
+	"github.com/hnn-project/hnn/hamiltonians"
+)
+
+// Defaults of the automatic mode.
+const (
+	// DefaultTolerance is the tolerance of a problem file without a
+	// solver section: a 1-DOF problem over about 20 time units reaches it
+	// in a few seconds.
+	DefaultTolerance = 1e-4
+	// DefaultMaxSeconds is the default of Settings.MaxSeconds.
+	DefaultMaxSeconds = 600
+)
+
+// The automatic mode's choices for every window. They were measured on
+// the Morse oscillator and the anharmonic oscillator: two hidden layers
+// of 12 reach ℓmax ≈ 1e-8 on windows of a quarter to half a period in
+// about a thousand Levenberg–Marquardt iterations; wider layers cost more
+// per iteration without getting further, and Adam only matters for the
+// first, cold window.
+var (
+	autoHidden = []int{12, 12}
+)
+
+const (
+	autoPoints      = 16   // training points per window (validation 4K+1 = 65)
+	autoColdEpochs  = 1500 // Adam epochs of the first window
+	autoColdLR      = 1e-2
+	autoPolish      = 1500 // Levenberg–Marquardt iterations per window
+	autoShrinks     = 2    // halvings of a window that misses its target
+	autoSafety      = 0.5  // share of the tolerance the residual targets aim at
+	autoTrainShare  = 0.85 // share of MaxSeconds for training before the certificate
+	autoGrow        = 1.5  // growth of the window after an easy one
+	autoMinFraction = 1e-4 // shortest window, as a fraction of T
+)
+
+// ToleranceResult is the outcome of the automatic mode, as report.json's
+// tolerance section gives it.
+type ToleranceResult struct {
+	// Requested is the tolerance asked for, Met whether the certified
+	// bound on [0, T] is at most it.
+	Requested float64 `json:"requested"`
+	Met       bool    `json:"met"`
+	// CertifiedUntil is the time up to which the certificate closed (T
+	// when the bound is certified on all of [0, T]); Bound the certified
+	// max‖δz‖ on [0, CertifiedUntil] (+Inf, saved as -1, when nothing is
+	// certified).
+	CertifiedUntil float64 `json:"certified_until"`
+	Bound          float64 `json:"bound"`
+	// Passes counts the passes over [0, T] (each later pass retrains
+	// every window on a tighter residual target).
+	Passes int `json:"passes"`
+	// Reason says why the tolerance was not met; empty when it was.
+	Reason string `json:"reason,omitempty"`
+}
+
+// SolveTolerance is the automatic mode: it trains a chain of windows
+// (see Window) until errorbound.Certify proves max‖z − ẑ‖₂ ≤
+// Settings.Tolerance on [0, T], or MaxSeconds runs out. Each window
+// starts from the previous window's end state and weights (a warm start)
+// and is trained, Adam then Levenberg–Marquardt, until its ℓmax is at
+// most a residual target derived from the error budget: the target
+// starts at ε/T and follows the error-propagation estimate
+// (errorbound.Tracker) — halved when the estimate runs ahead of the
+// budget ε·t/(2T), doubled when it stays below an eighth of it. A window
+// that misses its target is kept when the estimate stays within half the
+// budget, else halved (at most twice); the next one grows after one that
+// reached its target. When the certificate of the whole chain is above ε, the
+// windows are retrained, warm, on targets scaled by ε over the bound,
+// while the time lasts. The best chain is returned (certified on the
+// longest span, then the smallest bound) with Training.Tolerance saying
+// whether ε was met; the error is non-nil only for invalid input.
+//
+// Of the settings, Activation, Init, Trial, Formulation, Seed, Hidden (when
+// given) and EnergyWeight are used for every window; the solver chooses
+// the rest. p.K is not used: each window has its own points, and the
+// chain's TrainingPoints is their total.
+func SolveTolerance(ctx context.Context, p Problem, s *Settings, mon Monitor) (*Solution, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	set, err := s.resolved(p)
+	if err != nil {
+		return nil, err
+	}
+	if !(set.Tolerance > 0) {
+		return nil, fmt.Errorf("solver: the automatic mode needs a positive tolerance")
+	}
+	set.MaxSeconds = cmp.Or(set.MaxSeconds, DefaultMaxSeconds)
+	set.PolishMethod = PolishLM // every window's polish
+	if s == nil || len(s.Hidden) == 0 {
+		set.Hidden = append([]int(nil), autoHidden...)
+	}
+	a := &auto{p: p, set: set, mon: mon, start: time.Now()}
+	a.deadline = a.start.Add(time.Duration(set.MaxSeconds * float64(time.Second)))
+	return a.run(ctx)
+}
+
+// auto holds one run of the automatic mode.
+type auto struct {
+	p        Problem
+	set      Settings
+	mon      Monitor
+	start    time.Time
+	deadline time.Time
+}
+
+// trainEnd is when training stops, leaving the rest of the budget for
+// the certificate.
+func (a *auto) trainEnd() time.Time {
+	return a.start.Add(time.Duration(float64(a.deadline.Sub(a.start)) * autoTrainShare))
+}
+
+// pass is one pass of windows over [0, T].
+type pass struct {
+	starts []float64
+	sols   []*Solution
+	chain  *Solution
+	cert   errorbound.Certified
+}
+
+func (a *auto) run(ctx context.Context) (*Solution, error) {
+	tol := a.set.Tolerance
+	T := a.p.T
+	target := tol / T
+	var best *pass
+	var prev *pass
+	passes := 0
+	for {
+		passes++
+		passStart := time.Now()
+		ps, err := a.pass(ctx, target, prev)
+		if err != nil {
+			return nil, err
+		}
+		a.certify(ctx, ps)
+		if best == nil || better(ps, best) {
+			best = ps
+		}
+		if ps.cert.Certified && ps.cert.Until == a.p.T && ps.cert.Bound <= tol {
+			break
+		}
+		// Another pass costs about as much as the last: stop when it
+		// would not fit in what remains of the budget.
+		if ctx.Err() != nil || time.Since(passStart) > time.Until(a.deadline) || time.Now().After(a.trainEnd()) {
+			break
+		}
+		// Tighten every window's target by the factor the bound missed by.
+		f := 0.25
+		if ps.cert.Certified {
+			f = math.Min(0.5, 0.7*tol/ps.cert.Bound)
+		}
+		target *= f
+		prev = ps
+	}
+	return a.finish(best, passes), nil
+}
+
+// better orders passes: met first, then certified over a longer span,
+// then a smaller bound.
+func better(a, b *pass) bool {
+	if a.cert.Until != b.cert.Until {
+		return a.cert.Until > b.cert.Until
+	}
+	return a.cert.BoundUntil() < b.cert.BoundUntil()
+}
+
+func (a *auto) finish(best *pass, passes int) *Solution {
+	sol := best.chain
+	c := best.cert
+	tol := a.set.Tolerance
+	res := &ToleranceResult{Requested: tol, CertifiedUntil: c.Until, Bound: c.BoundUntil(), Passes: passes}
+	switch {
+	case c.Certified && c.Until == a.p.T && c.Bound <= tol:
+		res.Met = true
+	case c.Certified && c.Until == a.p.T:
+		res.Reason = fmt.Sprintf("the certified bound %.3g is above the tolerance %.3g", c.Bound, tol)
+	case c.Until == sol.lastEnd():
+		res.Reason = fmt.Sprintf("the time ran out (solver.max_seconds %g) with windows up to t = %.4g of %.4g", a.set.MaxSeconds, c.Until, a.p.T)
+	default:
+		res.Reason = fmt.Sprintf("certified only up to t = %.4g of %.4g: %s", c.Until, a.p.T, c.Reason)
+	}
+	sol.Training.Tolerance = res
+	sol.Training.Seconds = time.Since(a.start).Seconds()
+	if sol.lastEnd() == a.p.T {
+		sol.certificate = &c // on all of [0, T]: Assess reuses it
+	}
+	return sol
+}
+
+// certify certifies a pass's chain, reporting its blocks as progress.
+func (a *auto) certify(ctx context.Context, ps *pass) {
+	cs := &errorbound.CertifySettings{Progress: func(done, total int) {
+		a.report(Progress{Phase: PhaseCertify, Epoch: done, Epochs: total, Reached: ps.chain.lastEnd(), End: a.p.T})
+	}}
+	// A chain that ran out of time before T is certified up to its end
+	// only: beyond it the last network is extrapolated.
+	c, err := errorbound.Certify(ctx, a.p.H, ps.chain, ps.chain.lastEnd(), cs)
+	if err != nil {
+		c = errorbound.Certified{Bound: math.Inf(1), Reason: "interrupted before the certificate was finished"}
+	}
+	ps.cert = c
+}
+
+func (a *auto) report(pr Progress) {
+	if a.mon != nil {
+		pr.Elapsed = time.Since(a.start)
+		a.mon(pr)
+	}
+}
+
+// windowSettings returns the settings of one window: cold (the first
+// window: Adam from random weights) or warm (Levenberg–Marquardt from the
+// previous window's weights, Adam reduced to one tiny step).
+func (a *auto) windowSettings(cold bool, target float64) Settings {
+	b := a.set
+	w := Settings{
+		Hidden: b.Hidden, Activation: b.Activation, Init: b.Init, Trial: b.Trial, Formulation: b.Formulation,
+		Seed: b.Seed, EnergyWeight: b.EnergyWeight,
+		Beta1: 0.9, Beta2: 0.999,
+		PolishIterations: autoPolish, PolishMethod: PolishLM,
+	}
+	if cold {
+		w.Epochs, w.LearningRate = autoColdEpochs, autoColdLR
+	} else {
+		w.Epochs, w.LearningRate = 1, 1e-9
+	}
+	w.StopWhen = func(s *Solution) (bool, string) {
+		if s.Training.BestLMax <= target {
+			return true, fmt.Sprintf("ℓmax %.3g reached the window's target %.3g", s.Training.BestLMax, target)
+		}
+		return false, ""
+	}
+	return w
+}
+
+// pass trains windows over [0, T] on the residual target. With prev, the
+// windows are prev's (same starts and ends), each warm-started from its
+// own earlier weights; without, the window lengths are chosen as it goes.
+func (a *auto) pass(ctx context.Context, target float64, prev *pass) (*pass, error) {
+	p := a.p
+	T := p.T
+	D := p.H.Dim()
+	tol := a.set.Tolerance
+	tk, err := errorbound.NewTracker(p.H, false)
+	if err != nil {
+		return nil, err
+	}
+	ps := &pass{}
+	h := firstWindow(p)
+	hmin := autoMinFraction * T
+	z0 := append([]float64(nil), p.Z0...)
+	var warm []float64
+	t := 0.0
+	trainEnd := a.trainEnd()
+	for k := 0; t < T; k++ {
+		if ctx.Err() != nil || time.Now().After(trainEnd) {
+			break
+		}
+		end := math.Min(T, t+h)
+		if T-end < hmin {
+			end = T
+		}
+		if prev != nil {
+			if k >= len(prev.sols) {
+				break
+			}
+			end = T
+			if k+1 < len(prev.starts) {
+				end = prev.starts[k+1]
+			}
+			warm = prev.sols[k].net.Params
+		}
+		var sol *Solution
+		var trial *errorbound.Tracker
+		n := 4 * autoPoints
+		for shrink := 0; ; shrink++ {
+			wp := Problem{H: p.H, Z0: z0, T: end - t, K: autoPoints}
+			set := a.windowSettings(warm == nil, target)
+			mon := func(pr Progress) {
+				pr.Window, pr.WindowStart, pr.WindowEnd = k+1, t, end
+				pr.Reached, pr.End = t, T
+				a.report(pr)
+			}
+			sol, err = solveNetwork(ctx, wp, &set, mon, warm)
+			if err != nil {
+				return nil, fmt.Errorf("solver: window %d on [%g, %g]: %w", k+1, t, end, err)
+			}
+			// The estimate with this window: a window that missed its
+			// target is still kept when the estimate stays within half
+			// the budget ε·t/T (the residual's errors partly cancel).
+			ps.chain = newChain(p, a.set, Training{}, append(ps.starts, t), append(ps.sols, sol))
+			trial = tk.Copy()
+			trial.Advance(ps.chain, end, n)
+			within := trial.Worst <= autoSafety*autoSafety*tol*end/T
+			if sol.Training.BestLMax <= target || within || prev != nil || shrink == autoShrinks || (end-t)/2 < hmin || ctx.Err() != nil {
+				break
+			}
+			// Missed: halve the window, warm from this attempt.
+			end = t + (end-t)/2
+			warm = sol.net.Params
+		}
+		ps.starts = append(ps.starts, t)
+		ps.sols = append(ps.sols, sol)
+		tk = trial
+		// The budget: the estimate should stay below half of ε·t/T.
+		budget := autoSafety * tol * end / T
+		if prev == nil {
+			switch {
+			case tk.Worst > budget:
+				target /= 2
+			case tk.Worst < budget/8:
+				target *= 2
+			}
+			h = end - t
+			if sol.Training.BestLMax <= target {
+				h = math.Min(T, h*autoGrow)
+			}
+		}
+		elapsed := time.Since(a.start)
+		rem := time.Duration(float64(elapsed) * (T - end) / end)
+		a.report(Progress{Phase: PhaseWindow, Window: k + 1, WindowStart: t, WindowEnd: end, Reached: end, End: T,
+			Estimate: tk.Worst, Remaining: rem, LMax: sol.Training.BestLMax, BestLMax: sol.Training.BestLMax})
+		// The next window starts where this one ends, warm.
+		next := make([]float64, D)
+		sol.At(next, end-t)
+		z0 = next
+		warm = sol.net.Params
+		t = end
+	}
+	if len(ps.sols) == 0 {
+		// Interrupted or out of time before the first window: one cold
+		// window over the whole interval with the Adam budget cut short.
+		set := a.windowSettings(true, target)
+		set.Epochs, set.PolishIterations = 1, 0
+		sol, err := solveNetwork(context.WithoutCancel(ctx), Problem{H: p.H, Z0: p.Z0, T: T, K: autoPoints}, &set, nil, nil)
+		if err != nil {
+			return nil, err
+		}
+		ps.starts, ps.sols = []float64{0}, []*Solution{sol}
+	}
+	var train Training
+	for _, s := range ps.sols {
+		train.Epochs += s.Training.Epochs
+		train.Polish += s.Training.Polish
+		train.BestLMax = math.Max(train.BestLMax, s.Training.BestLMax)
+	}
+	train.Stopped = StoppedCompleted
+	if ctx.Err() != nil {
+		train.Stopped = StoppedInterrupted
+	}
+	ps.chain = newChain(p, a.set, train, ps.starts, ps.sols)
+	return ps, nil
+}
+
+// firstWindow returns the first window's length: the time scale
+// 1/sqrt(‖∇²H(z0)‖_F) of the linearised motion at the start, at most T.
+func firstWindow(p Problem) float64 {
+	D := p.H.Dim()
+	hs := mat.NewSymDense(D, nil)
+	p.H.(hamiltonians.Hesser).Hess(hs, p.Z0)
+	w := math.Sqrt(mat.Norm(hs, 2))
+	if !(w > 0) || math.IsInf(w, 0) {
+		return p.T
+	}
+	return math.Min(p.T, math.Max(1/w, autoMinFraction*p.T))
+}

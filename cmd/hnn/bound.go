@@ -66,5 +66,5 @@ func (o *boundOpts) run(ctx context.Context, e *env, args []string) error {
 	if a.Interrupted != "" {
 		return interrupted(dir, a)
 	}
-	return nil
+	return certifiedVerdict(rep)
 }

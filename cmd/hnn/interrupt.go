@@ -37,7 +37,7 @@ func interrupted(dir string, a *errorbound.Assessment) error {
 // trainingVerdict is the exit of a finished solve: a check failed (exit
 // 3) when training missed its solver.target_error, else success.
 func trainingVerdict(sol *solver.Solution) error {
-	if st := sol.Training.Stopped; st == solver.StoppedTargetMissed {
+	if st := sol.Training.Stopped; st == solver.StoppedTargetMissed || st == solver.StoppedDiverged {
 		return &exitError{code: exitCheck, err: fmt.Errorf("training %s: %s", st, sol.Training.Reason)}
 	}
 	return nil

@@ -133,7 +133,7 @@ func TestSolveFormulation(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, stdout, stderr := hnn(t, "solve", "lag.yaml", "--plots", "none", "-o", "lag")
-	if code != 0 || !strings.Contains(stdout, "data-free Lagrangian") {
+	if code != 0 && !uncertified(code, stderr) || !strings.Contains(stdout, "data-free Lagrangian") {
 		t.Fatalf("lagrangian solve: exit %d\n%s%s", code, stdout, stderr)
 	}
 	// The saved model reloads with its formulation: hnn bound evaluates it.

@@ -150,7 +150,24 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 	if t := rep.Tolerance; t != nil && (!t.Met || t.Held != nil && !*t.Held) {
 		return &exitError{code: exitCheck, err: errors.New(toleranceMissed(t))}
 	}
-	return trainingVerdict(sol)
+	if err := trainingVerdict(sol); err != nil {
+		return err
+	}
+	return certifiedVerdict(rep)
+}
+
+// certifiedVerdict is exit 3 with one line when the certified bound is
+// missing or did not hold: the figures were written, but nothing proves
+// how far the answer is from the truth.
+func certifiedVerdict(rep *problems.SolveReport) error {
+	c := rep.Bounds.Certified
+	switch {
+	case !c.Certified:
+		return &exitError{code: exitCheck, err: fmt.Errorf("not certified (%s): the results were written, but no bound on their error is proven", c.Reason)}
+	case c.Held != nil && !*c.Held:
+		return &exitError{code: exitCheck, err: errors.New("the certified bound did not hold against the reference: the results were written; please report this as a bug")}
+	}
+	return nil
 }
 
 // showWindow shows the automatic mode's progress: the time reached, the

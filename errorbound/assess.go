@@ -39,7 +39,7 @@ func (s *AssessSettings) Factors() []int {
 
 // Reference is the reference integration of every assessment: DOP853 at
 // rtol = atol = 1e-12.
-var Reference = symplectic.DOP853{RTol: 1e-12, ATol: 1e-12}
+var Reference = symplectic.DOP853{RTol: 1e-12, ATol: 1e-12, MaxSteps: MaxReferenceSteps}
 
 // ReferenceName describes Reference in reports.
 const ReferenceName = "dop853 rtol=atol=1e-12"
@@ -126,9 +126,10 @@ type Assessment struct {
 	Certified      Certified
 	CertifiedCheck Check
 	CertifySeconds float64
-	// Interrupted is set when ctx was cancelled during the certificate,
-	// which was then left unfinished.
-	Interrupted bool
+	// Interrupted names the stage (StageComparison, …) during which ctx
+	// was cancelled; that stage and the later ones were not finished. It
+	// is "" for a finished assessment.
+	Interrupted string
 	// EulerMethod is the symplectic Euler variant for H, Euler its runs at
 	// each factor of AssessSettings.Factors.
 	EulerMethod symplectic.Method
@@ -148,102 +149,178 @@ type Assessment struct {
 // Assess compares s with the reference and with symplectic Euler and
 // computes the paper's bound, the error-propagation estimate and the
 // certified bound, each checked against the actual error. The reference is
-// computed once and the solution evaluated once on the grid. A ctx
-// cancelled before the certified bound stops it with ctx's error; one
-// cancelled while the certificate is computed stops the certificate only
-// (Certified says it was interrupted, Interrupted is set) and the rest is
-// finished. s must be an Encloser for the certified bound (else Certified
-// says why there is none).
+// computed once and the solution evaluated once on the grid. s must be an
+// Encloser for the certified bound (else Certified says why there is
+// none).
+//
+// Every stage checks ctx. Cancelled during the reference, Assess returns
+// ctx's error. Cancelled later, it stops the stage under way within about
+// a second, skips the rest and returns what is finished with a nil error:
+// Interrupted names the stage that was stopped, the fields of the
+// finished stages are filled and those of the others are zero (an
+// unfinished certificate is "not certified", an unfinished Euler run or
+// steps-to-match search is left out).
 func Assess(ctx context.Context, c Case, s Solution, set *AssessSettings) (*Assessment, error) {
 	if set == nil {
 		set = &AssessSettings{}
 	}
+	h := c.H
 	stage := func(what string) {
 		if set.Stage != nil {
 			set.Stage(what)
 		}
 	}
-	h, D := c.H, c.H.Dim()
-	stage("reference")
+	stage(StageReference)
 	ref, err := Reference.Solve(ctx, symplectic.HamiltonianSystem(h), c.Z0, 0, c.T)
 	if err != nil {
 		return nil, fmt.Errorf("reference solution: %w", err)
 	}
 	a := &Assessment{Case: c, Reference: ref, EulerMethod: EulerMethod(h)}
-	stage("comparison")
-	a.Grid = Grid(0, c.T, GridPoints(c.K))
-	var dzs []float64
-	a.States, dzs = sampled(s, D, a.Grid, true)
+	// What a stage left unfinished says so.
+	const skipped = "not computed: the assessment was interrupted before it"
+	a.PaperCheck, a.PropagationCheck, a.CertifiedCheck = check(math.NaN(), math.NaN()), check(math.NaN(), math.NaN()), check(math.NaN(), math.NaN())
+	a.Paper.Bound, a.Paper.Reason, a.PropagationReason, a.Certified = math.Inf(1), skipped, skipped, notCertified(skipped)
+	for _, st := range []struct {
+		name string
+		run  func(context.Context, *Assessment, Solution, *AssessSettings, func(string)) error
+	}{
+		{StageComparison, assessComparison},
+		{StagePropagation, assessPropagation},
+		{StageCertificate, assessCertificate},
+		{StageEuler, assessEuler},
+		{StageStepsToMatch, assessStepsToMatch},
+	} {
+		if st.name != StageEuler { // assessEuler names each run
+			stage(st.name)
+		}
+		if err := st.run(ctx, a, s, set, stage); err != nil {
+			if ctx.Err() == nil {
+				return nil, err
+			}
+			a.Interrupted = st.name
+			return a, nil
+		}
+	}
+	return a, nil
+}
+
+// The stages of Assess, in order, as AssessSettings.Stage and
+// Assessment.Interrupted name them (the Euler stage is announced once per
+// run, as "symplectic Euler, N steps").
+const (
+	StageReference    = "reference"
+	StageComparison   = "comparison"
+	StagePropagation  = "error propagation"
+	StageCertificate  = "certified bound"
+	StageEuler        = "symplectic Euler"
+	StageStepsToMatch = "symplectic Euler steps to match"
+)
+
+// assessComparison samples s on the grid and compares it with the
+// reference; then the paper's bound on the same samples.
+func assessComparison(ctx context.Context, a *Assessment, s Solution, _ *AssessSettings, _ func(string)) error {
+	c, h, D := a.Case, a.Case.H, a.Case.H.Dim()
+	grid := Grid(0, c.T, GridPoints(c.K))
+	states, dzs, err := sampledCtx(ctx, s, D, grid, true)
+	if err != nil {
+		return err
+	}
+	a.Grid, a.States = grid, states
 	a.RefStates = make([]float64, len(a.States))
 	for k, t := range a.Grid {
-		ref.At(a.RefStates[k*D:(k+1)*D], t)
+		a.Reference.At(a.RefStates[k*D:(k+1)*D], t)
 	}
-	a.Network = compareSampled(h, a.States, ref, a.Grid)
+	a.Network = compareSampled(h, a.States, a.Reference, a.Grid)
 	for _, v := range a.Network.MaxAbs {
 		a.MaxComponent = math.Max(a.MaxComponent, v)
 	}
 	if a.Paper, err = paperSampled(h, a.States, dzs, h.H(c.Z0), c.EnergyWeight, a.Grid); err != nil {
-		return nil, err
+		return err
 	}
 	a.PaperCheck = check(a.Paper.Bound, a.MaxComponent)
+	a.CertifiedCheck = check(math.NaN(), a.Network.Max)
+	return ctx.Err()
+}
 
-	stage("error propagation")
-	prop, err := Propagate(ctx, h, s, c.T, 0)
+// assessPropagation integrates the error-propagation estimate (Eq. 18).
+func assessPropagation(ctx context.Context, a *Assessment, s Solution, _ *AssessSettings, _ func(string)) error {
+	D := a.Case.H.Dim()
+	prop, err := Propagate(ctx, a.Case.H, s, a.Case.T, 0)
+	a.PropagationReason = ""
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return ctx.Err()
 		}
 		a.PropagationReason = err.Error()
-	} else {
-		a.Propagated = make([]float64, len(a.States))
-		a.PropagatedMaxAbs = make([]float64, D)
-		var worst float64
-		for k, t := range a.Grid {
-			e := prop.At(a.Propagated[k*D:(k+1)*D], t)
-			var n2 float64
-			for i, v := range e {
-				a.PropagatedMaxAbs[i] = math.Max(a.PropagatedMaxAbs[i], math.Abs(v))
-				n2 += v * v
-			}
-			worst = math.Max(worst, math.Sqrt(n2))
-		}
-		a.PropagationCheck = check(worst, a.Network.Max)
+		return nil
 	}
+	a.Propagated = make([]float64, len(a.States))
+	a.PropagatedMaxAbs = make([]float64, D)
+	var worst float64
+	for k, t := range a.Grid {
+		e := prop.At(a.Propagated[k*D:(k+1)*D], t)
+		var n2 float64
+		for i, v := range e {
+			a.PropagatedMaxAbs[i] = math.Max(a.PropagatedMaxAbs[i], math.Abs(v))
+			n2 += v * v
+		}
+		worst = math.Max(worst, math.Sqrt(n2))
+	}
+	a.PropagationCheck = check(worst, a.Network.Max)
+	return nil
+}
 
-	stage("certified bound")
-	start := time.Now()
+// assessCertificate computes the certified bound.
+func assessCertificate(ctx context.Context, a *Assessment, s Solution, set *AssessSettings, _ func(string)) error {
 	if set.Known != nil {
-		a.Certified = *set.Known
-		start = start.Add(-time.Duration(a.Certified.Seconds * float64(time.Second)))
-	} else if a.Certified, err = Certify(ctx, h, s, c.T, set.Certify); err != nil {
-		if ctx.Err() == nil {
-			return nil, err
+		a.Certified, a.CertifySeconds = *set.Known, set.Known.Seconds
+		if a.Certified.Certified {
+			a.CertifiedCheck = check(a.Certified.Bound, a.Network.Max)
 		}
-		a.Certified = notCertified("interrupted before the certificate was finished")
-		a.Interrupted = true
-		ctx = context.WithoutCancel(ctx)
+		return nil
 	}
+	start := time.Now()
+	cert, err := Certify(ctx, a.Case.H, s, a.Case.T, set.Certify)
 	a.CertifySeconds = time.Since(start).Seconds()
-	a.CertifiedCheck = check(math.NaN(), a.Network.Max)
-	if a.Certified.Certified {
-		a.CertifiedCheck = check(a.Certified.Bound, a.Network.Max)
+	if err != nil {
+		if ctx.Err() != nil {
+			a.Certified = notCertified("interrupted before the certificate was finished")
+		}
+		return err
 	}
+	a.Certified = cert
+	if cert.Certified {
+		a.CertifiedCheck = check(cert.Bound, a.Network.Max)
+	}
+	return nil
+}
 
+// assessEuler runs symplectic Euler at each factor of K.
+func assessEuler(ctx context.Context, a *Assessment, _ Solution, set *AssessSettings, stage func(string)) error {
+	c := a.Case
 	for _, f := range set.Factors() {
-		stage(fmt.Sprintf("symplectic Euler, %d steps", f*c.K))
-		e, path, err := eulerRun(ctx, h, c.Z0, c.T, f*c.K, ref, PathPoints)
+		stage(fmt.Sprintf("%s, %d steps", StageEuler, f*c.K))
+		e, path, err := eulerRun(ctx, c.H, c.Z0, c.T, f*c.K, a.Reference, PathPoints)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		a.Euler = append(a.Euler, EulerComparison{Factor: f, Steps: f * c.K, Comparison: e, Path: path})
 	}
-	if a.Network.NonFinite == 0 {
-		stage("symplectic Euler steps to match")
-		if a.StepsToMatch, a.StepsToMatchReached, a.StepsToMatchExtrapolated, err = EulerStepsToMatch(ctx, h, c.Z0, c.T, ref, a.Network.Max, c.K); err != nil {
-			return nil, err
-		}
+	return nil
+}
+
+// assessStepsToMatch searches the Euler steps that match the solution.
+func assessStepsToMatch(ctx context.Context, a *Assessment, _ Solution, _ *AssessSettings, _ func(string)) error {
+	if a.Network.NonFinite != 0 {
+		return nil
 	}
-	return a, nil
+	c := a.Case
+	n, reached, extrapolated, err := EulerStepsToMatch(ctx, c.H, c.Z0, c.T, a.Reference, a.Network.Max, c.K)
+	if err != nil {
+		return err
+	}
+	a.StepsToMatch, a.StepsToMatchReached, a.StepsToMatchExtrapolated = n, reached, extrapolated
+	return nil
 }
 
 // EulerAt returns the Euler run with the given factor, or nil.

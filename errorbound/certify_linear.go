@@ -403,11 +403,17 @@ func (c *certifier) linear(ctx context.Context) (string, error) {
 			go func() {
 				defer wg.Done()
 				for J := range jobs {
+					if ctx.Err() != nil {
+						continue // drain the wave; the check after it returns
+					}
 					whys[J] = c.block(J, models[(J-J0)*S:], ws[w].enc, ws[w].step, ws[w].nws)
 				}
 			}()
 		}
 		wg.Wait()
+		if err := ctx.Err(); err != nil {
+			return "", err
+		}
 		for J := J0; J < J1; J++ {
 			if whys[J] != "" {
 				return whys[J], nil

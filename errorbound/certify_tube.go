@@ -40,10 +40,8 @@ func (c *certifier) pairs(ctx context.Context) error {
 	cK := make([]float64, M) // be[K]·‖X̃_K‖ + ‖F_{K+1}‖, for K ≥ I
 	var pmax float64
 	for I := M - 1; I >= 0; I-- {
-		if I%16 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+		if err := ctx.Err(); err != nil {
+			return err
 		}
 		copy(x, c.bt[I])
 		nx := ws.norm(x)
@@ -115,10 +113,8 @@ func (c *certifier) close(ctx context.Context) (Certified, error) {
 	qnl := make([]float64, M)  // ∫½M3ρ² over block I
 	var why string
 	for J := 0; J < M; J++ {
-		if J%16 == 0 {
-			if err := ctx.Err(); err != nil {
-				return Certified{}, err
-			}
+		if err := ctx.Err(); err != nil {
+			return Certified{}, err
 		}
 		b0, b1 := c.ends[J], c.ends[J+1]
 		box := append([]interval.Interval(nil), c.box[b0]...)

@@ -73,7 +73,7 @@ func eulerRun(ctx context.Context, h hamiltonians.Hamiltonian, x0 []float64, T f
 		if k == n {
 			break
 		}
-		if k%65536 == 0 && ctx.Err() != nil {
+		if k%4096 == 0 && ctx.Err() != nil {
 			return c, path, ctx.Err()
 		}
 		if err := st.Step(next, x, dt); err != nil {

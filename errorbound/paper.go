@@ -1,6 +1,7 @@
 package errorbound
 
 import (
+	"context"
 	"fmt"
 	"math"
 
@@ -27,21 +28,47 @@ type Sampler interface {
 
 // sampled evaluates s at times, in one batch when s is a Sampler.
 func sampled(s Path, D int, times []float64, deriv bool) (z, dz []float64) {
+	z, dz, _ = sampledCtx(context.Background(), s, D, times, deriv)
+	return z, dz
+}
+
+// sampleChunk is the number of times sampledCtx evaluates between checks
+// of its context: the chunk of solver.Solution.Sample, so that the chunks
+// and therefore the bits are those of one call.
+const sampleChunk = 4096
+
+// sampledCtx is sampled, checking ctx every sampleChunk times.
+func sampledCtx(ctx context.Context, s Path, D int, times []float64, deriv bool) (z, dz []float64, err error) {
 	z = make([]float64, len(times)*D)
 	if deriv {
 		dz = make([]float64, len(times)*D)
 	}
+	for lo := 0; lo < len(times); lo += sampleChunk {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		hi := min(len(times), lo+sampleChunk)
+		var dzc []float64
+		if deriv {
+			dzc = dz[lo*D : hi*D]
+		}
+		sampleInto(s, D, times[lo:hi], z[lo*D:hi*D], dzc)
+	}
+	return z, dz, nil
+}
+
+// sampleInto evaluates s (and its derivative, when dz is not nil) at times.
+func sampleInto(s Path, D int, times, z, dz []float64) {
 	if b, ok := s.(Sampler); ok {
 		b.Sample(times, z, dz)
-		return z, dz
+		return
 	}
 	for i, t := range times {
 		s.At(z[i*D:(i+1)*D], t)
-		if deriv {
+		if dz != nil {
 			s.(Solution).Deriv(dz[i*D:(i+1)*D], t)
 		}
 	}
-	return z, dz
 }
 
 // Residual stores ℓ(t) = dẑ/dt − J∇H(ẑ(t)) (Mattheakis et al. Eq. 14) in

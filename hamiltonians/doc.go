@@ -59,6 +59,15 @@
 // argument may be zero on the box gives ErrNotSmooth; division by an
 // interval containing zero and the like give non-finite intervals.
 //
+// The enclosures are of H as written, not as folded: numbers in a formula
+// and parameters are their float64 values, pi and e the mathematical
+// constants (enclosed within an ulp), and every constant the simplifier
+// folds keeps an interval around the exact value of the expression it
+// stands for (fold of exact operands by an exact operation, checked by
+// TwoSum or an FMA residual, stays a point, so simplifications by value
+// such as x·1 and the exact Hessian of p²/2 still apply). The float64
+// tapes evaluate the folded values, as before.
+//
 // # Limits
 //
 // MaxFormulaLen bytes of formula, MaxDepth levels of nesting (checked

@@ -162,3 +162,32 @@ func TestBoxSingular(t *testing.T) {
 		t.Errorf("abs away from 0: %v", err)
 	}
 }
+
+// Constants folded in float64 are enclosed as the exact values they round:
+// (1/3)·x² − 0.3333333333333333·x² is 2⁻⁵⁴/3·x² ≈ 1.85e-17·x², not zero,
+// although 1/3 rounds to the literal (folded as one node, the gradient
+// box was [0, 0] and missed it). A product by an exact constant stays
+// exact, so p²/2 keeps its exact Hessian 1 (TestSeparable, kinetic
+// detection).
+func TestFoldedConstantsEnclosed(t *testing.T) {
+	f, err := Parse("(1/3)*x^2 - 0.3333333333333333*x^2 + p^2/2", []string{"x"}, []string{"p"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := make([]Interval, 2)
+	if err := f.GradBox(dst, []Interval{{Lo: 1, Hi: 1}, {Lo: 0, Hi: 0}}); err != nil {
+		t.Fatal(err)
+	}
+	// ∂H/∂x at x = 1 is 2·(1/3 − 0.3333333333333333) = 2⁻⁵³/3 exactly.
+	exact := math.Ldexp(1, -53) / 3
+	if !(dst[0].Lo <= exact && exact <= dst[0].Hi) {
+		t.Errorf("∂H/∂x box %v misses the exact %g", dst[0], exact)
+	}
+	h := make([]Interval, 4)
+	if err := f.HessBox(h, []Interval{{Lo: -1, Hi: 1}, {Lo: -1, Hi: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if h[3].Lo != 1 || h[3].Hi != 1 {
+		t.Errorf("∂²H/∂p² box %v, want exactly 1", h[3])
+	}
+}

@@ -321,7 +321,8 @@ func (p *parser) primary() (int32, error) {
 			return n, nil
 		}
 		if v, ok := constants[t.text]; ok {
-			return p.g.constant(v), nil
+			// math.Pi and math.E are the doubles nearest π and e.
+			return p.g.rounded(v, Interval{Lo: math.Nextafter(v, math.Inf(-1)), Hi: math.Nextafter(v, math.Inf(1))}), nil
 		}
 		return 0, p.errAt(t, "unknown name %q; known: %s", t.text, strings.Join(p.known, ", "))
 	case tokOp:

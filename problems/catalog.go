@@ -79,12 +79,9 @@ func Load(arg string) (*Problem, error) {
 	case err == nil && st.IsDir():
 		return nil, fmt.Errorf("%s: is a directory, not a problem file", arg)
 	case err == nil:
-		if st.Size() > MaxFileSize {
-			return nil, &Error{File: arg, Msg: fmt.Sprintf("file is %d bytes; the limit is %d", st.Size(), MaxFileSize)}
-		}
-		data, err := os.ReadFile(arg)
+		data, err := readFile(arg, MaxLearnedSize, "a problem file")
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", arg, err)
+			return nil, &Error{File: arg, Msg: err.Error(), Err: err}
 		}
 		base := strings.TrimSuffix(filepath.Base(arg), filepath.Ext(arg))
 		return Parse(data, arg, base)

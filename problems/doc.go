@@ -102,8 +102,33 @@
 //	    time_scale: 0.98            # compared at time_scale·(F − 3)·k/(F − 4) frames
 //	  energy: 1.9*(1 - cos(q)) + p^2   # the quantity compared (this is the default)
 //
+// # Learn data files
+//
+// With learn.file the task learns from observations instead of data
+// generated from the hamiltonian (which still names the variables and
+// serves the energy metric). The path is relative to the problem file
+// (catalogue problems read catalog/data/). The file has one observation
+// per line: the trajectory's id, t, then the coordinates and the momenta
+// in the order of coordinates and momenta (2 + D columns), separated by
+// spaces, tabs, commas or semicolons; lines starting with % or # are
+// comments:
+//
+//	% id  t     x      px
+//	1     0.00  1.000  0.000
+//	1     0.05  0.999 -0.050
+//	2     0.00  0.500  0.100
+//
+// Each trajectory's rows are consecutive, with t increasing; every value
+// is a finite number; the file has at least 3 observations and at most
+// MaxObservations, and is read through a bounded reader of MaxDataSize
+// bytes (a line at most 1 MiB). The targets are forward differences; the
+// last learn.test_points states are the test set (default a fifth), and
+// the energy metric follows the rest of each test state's trajectory.
+//
 // A file written by hnn learn (hnn.json) is read wherever a problem file
-// is: its Hamiltonian is the learned network.
+// is: its Hamiltonian is the learned network. Its name, coordinates and
+// momenta are checked as in YAML files, and its layers against its
+// weights (at most solver.MaxParameters).
 //
 // Every number may be an expression of numbers, pi, e, the parameters
 // defined before it, the operators + - * / ^ and the functions of the
@@ -115,7 +140,14 @@
 // coordinate and momentum needs exactly one initial value; time.end must be
 // positive; time.points at least 2; every number finite; sizes stay below the
 // limits MaxPoints, MaxEpochs, MaxLayers, MaxWidth, MaxFactor and
-// MaxEulerStep; H must be finite at the initial state. Every error is an
+// MaxEulerStep; H must be finite at the initial state; a file holds one
+// YAML document. Before any work, Parse also refuses a network over
+// solver.MaxParameters (with its parameter count and memory) and an
+// interval whose reference integration would exceed
+// errorbound.MaxReferenceSteps (with the estimated steps and memory,
+// errorbound.EstimateCost), and warns in Problem.Warnings when the
+// training points are fewer than two per period of the motion linearised
+// at the initial state. Every error is an
 // *Error naming the file, the key (a dotted path such as solver.epochs) and
 // the line; formula errors also carry the column, with the formula and a
 // caret, through the wrapped *hamiltonians.SyntaxError.

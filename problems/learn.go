@@ -453,11 +453,12 @@ func orbitState(rng *rand.Rand, n int, box bool, lo, hi, noise float64) []float6
 func (p *Problem) observedData() (train, test solver.Dataset, energy []EnergyCase, err error) {
 	l := p.Learn
 	D := p.Dim()
-	data, name, err := p.readDataFile(l.File)
+	f, name, err := p.openDataFile(l.File)
 	if err != nil {
-		return train, test, nil, &Error{File: p.Source, Key: "learn.file", Msg: err.Error()}
+		return train, test, nil, &Error{File: p.Source, Key: "learn.file", Msg: err.Error(), Err: err}
 	}
-	obs, err := readObservations(data, name, D)
+	obs, err := readObservations(f, name, D)
+	f.Close()
 	if err != nil {
 		return train, test, nil, err
 	}

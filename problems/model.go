@@ -44,7 +44,7 @@ func SaveLearned(p *Problem, h *solver.Learned, initial []float64, end float64, 
 	f := learnedFile{
 		Format: learnedFormat, Name: p.Name + "_hnn", Description: "Hamiltonian learned by hnn learn from " + p.Name,
 		Coordinates: p.Coordinates, Momenta: p.Momenta, Initial: initial, End: end, Points: points,
-		Layers: append(append([]int{net.Arch.In}, net.Arch.Hidden...), net.Arch.Out), Activation: net.Arch.Act.String(),
+		Layers: net.Arch.Widths(), Activation: net.Arch.Act.String(),
 		OutputBias: net.Arch.OutputBias, Params: net.Params,
 	}
 	b, err := json.MarshalIndent(f, "", " ")
@@ -70,16 +70,28 @@ func parseLearned(data []byte, source string) (*Problem, error) {
 	if len(f.Layers) < 2 || len(f.Coordinates) == 0 || len(f.Momenta) != len(f.Coordinates) || f.Layers[0] != 2*len(f.Coordinates) || f.Layers[len(f.Layers)-1] != 1 {
 		return nil, bad("inconsistent learned model: layers %v for coordinates %v and momenta %v", f.Layers, f.Coordinates, f.Momenta)
 	}
+	if msg := checkName(f.Name); msg != "" {
+		return nil, &Error{File: source, Key: "name", Msg: msg}
+	}
+	if key, msg := checkVariables(&Problem{Coordinates: f.Coordinates, Momenta: f.Momenta}); msg != "" {
+		return nil, &Error{File: source, Key: key, Msg: msg}
+	}
 	act, err := nn.ParseActivation(f.Activation)
 	if err != nil {
 		return nil, bad("%v", err)
 	}
-	net, err := nn.New(nn.Arch{In: f.Layers[0], Hidden: f.Layers[1 : len(f.Layers)-1], Out: 1, Act: act, OutputBias: f.OutputBias})
-	if err != nil {
+	arch := nn.Arch{In: f.Layers[0], Hidden: f.Layers[1 : len(f.Layers)-1], Out: 1, Act: act, OutputBias: f.OutputBias}
+	if err := arch.Validate(); err != nil {
 		return nil, bad("%v", err)
 	}
-	if len(f.Params) != len(net.Params) {
-		return nil, bad("%d weights for a network that has %d", len(f.Params), len(net.Params))
+	if n := arch.NumParams(); n > solver.MaxParameters {
+		return nil, bad("layers %v: %d weights; the limit is %d", f.Layers, n, solver.MaxParameters)
+	} else if n != len(f.Params) {
+		return nil, bad("layers %v: %d weights for a network that has %d", f.Layers, len(f.Params), n)
+	}
+	net, err := nn.New(arch)
+	if err != nil {
+		return nil, bad("%v", err)
 	}
 	copy(net.Params, f.Params)
 	h, err := solver.NewLearned(net)
@@ -96,5 +108,41 @@ func parseLearned(data []byte, source string) (*Problem, error) {
 			return nil, bad("initial state is not finite")
 		}
 	}
+	if err := p.checkWork(0, 0, 0); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// LoadModel reads a model saved by solver.Solution.Save (model.json) with
+// the problem it was trained on, which the file holds. The file is read
+// through a bounded reader of solver.MaxModelSize bytes. Every error is an
+// *Error naming the file: bad input.
+func LoadModel(path string) (*Problem, *solver.Solution, error) {
+	data, err := readFile(path, solver.MaxModelSize, "a saved model")
+	if err != nil {
+		return nil, nil, &Error{File: path, Msg: err.Error(), Err: err}
+	}
+	return parseModel(data, path)
+}
+
+// parseModel reads the contents of a model file named path.
+func parseModel(data []byte, path string) (*Problem, *solver.Solution, error) {
+	bad := func(err error) error { return &Error{File: path, Msg: err.Error(), Err: err} }
+	src, err := solver.ProblemSource(data)
+	if err != nil {
+		return nil, nil, bad(err)
+	}
+	p, err := Parse([]byte(src), path+" (its problem)", "model")
+	if err != nil {
+		return nil, nil, err
+	}
+	if p.Z0 == nil {
+		return nil, nil, &Error{File: path, Msg: "its problem has no initial state and time, so no model was trained on it"}
+	}
+	sol, err := solver.Load(data, p.Problem)
+	if err != nil {
+		return nil, nil, bad(err)
+	}
+	return p, sol, nil
 }

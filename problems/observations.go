@@ -2,9 +2,9 @@ package problems
 
 import (
 	"bufio"
-	"bytes"
+	"errors"
 	"fmt"
-	"io/fs"
+	"io"
 	"math"
 	"os"
 	"path"
@@ -32,15 +32,21 @@ type ObservedTrajectory struct {
 // MaxObservations caps the rows of a data file.
 const MaxObservations = 10_000_000
 
+// maxLine caps a line of a data file.
+const maxLine = 1 << 20
+
 // readObservations parses a data file: one observation per line, the
 // columns trajectory id, t, the coordinates, the momenta, separated by
 // spaces, tabs or commas. Lines starting with % or # are comments (the
 // real-pendulum file of Schmidt & Lipson begins with "%o v"). Rows of one
 // trajectory must be consecutive with increasing t.
-func readObservations(data []byte, source string, D int) (*Observations, error) {
+//
+// The file is read through a bounded reader of MaxDataSize bytes, and a
+// line may have at most maxLine bytes.
+func readObservations(r io.Reader, source string, D int) (*Observations, error) {
 	obs := &Observations{}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 1<<16), 1<<20)
+	sc := bufio.NewScanner(bounded(r, MaxDataSize, "a data file"))
+	sc.Buffer(make([]byte, 1<<16), maxLine)
 	line, rows := 0, 0
 	var cur *ObservedTrajectory
 	for sc.Scan() {
@@ -83,7 +89,10 @@ func readObservations(data []byte, source string, D int) (*Observations, error) 
 		cur.X = append(cur.X, vals[2:]...)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, &Error{File: source, Line: line, Msg: err.Error()}
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, &Error{File: source, Line: line + 1, Msg: fmt.Sprintf("a line longer than %s; a data file has one observation per line", byteSize(maxLine))}
+		}
+		return nil, &Error{File: source, Line: line, Msg: err.Error(), Err: err}
 	}
 	if rows < 3 {
 		return nil, &Error{File: source, Msg: fmt.Sprintf("%d observations; need at least 3", rows)}
@@ -109,28 +118,25 @@ func (o *Observations) differences(D int) solver.Dataset {
 	return ds
 }
 
-// readDataFile reads the learn section's data file: relative to the
+// openDataFile opens the learn section's data file: relative to the
 // problem file's directory, or from the embedded catalogue for catalogue
-// problems.
-func (p *Problem) readDataFile(name string) ([]byte, string, error) {
+// problems. It returns the name to use in messages.
+func (p *Problem) openDataFile(name string) (io.ReadCloser, string, error) {
 	if strings.HasPrefix(p.Source, "catalog/") {
-		b, err := fs.ReadFile(catalogFS, path.Join("catalog", "data", name))
-		return b, "catalog/data/" + name, err
+		f, err := catalogFS.Open(path.Join("catalog", "data", name))
+		return f, "catalog/data/" + name, err
 	}
 	full := name
 	if !filepath.IsAbs(name) {
 		full = filepath.Join(filepath.Dir(p.Source), name)
 	}
-	st, err := os.Stat(full)
+	f, err := os.Open(full)
 	if err != nil {
 		return nil, full, err
 	}
-	if st.IsDir() {
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		f.Close()
 		return nil, full, fmt.Errorf("%s is a directory", full)
 	}
-	if st.Size() > 1<<30 {
-		return nil, full, fmt.Errorf("%s is larger than 1 GiB", full)
-	}
-	b, err := os.ReadFile(full)
-	return b, full, err
+	return f, full, nil
 }

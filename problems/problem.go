@@ -1,8 +1,10 @@
 package problems
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"regexp"
 	"strconv"
@@ -53,6 +55,9 @@ type Problem struct {
 	Compare errorbound.AssessSettings
 	// Learn is the learn section, nil when absent.
 	Learn *Learn
+	// Warnings are what Parse found doubtful but not wrong (training
+	// points too sparse for the motion), each starting with its key.
+	Warnings []string
 }
 
 // Parameter is a named constant of a problem file.
@@ -108,6 +113,9 @@ var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 // messages; a problem without a name takes defaultName.
 func Parse(data []byte, source, defaultName string) (*Problem, error) {
 	if isLearned(data) {
+		if len(data) > MaxLearnedSize {
+			return nil, &Error{File: source, Msg: (&SizeError{What: "a learned model", Limit: MaxLearnedSize}).Error()}
+		}
 		return parseLearned(data, source)
 	}
 	d := &decoder{file: source}
@@ -139,12 +147,21 @@ func (d *decoder) parse(data []byte, defaultName string) (*Problem, error) {
 	if strings.TrimSpace(string(data)) == "" {
 		return nil, &Error{Msg: "file is empty; a problem needs at least coordinates, hamiltonian, initial and time (see: hnn problems show henon_heiles)"}
 	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
+	if err := dec.Decode(&root); err != nil {
 		return nil, &Error{Msg: "malformed YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
 	}
 	if root.Kind != yaml.DocumentNode || len(root.Content) != 1 {
 		return nil, &Error{Msg: "expected one YAML document"}
+	}
+	var second yaml.Node
+	if err := dec.Decode(&second); !errors.Is(err, io.EOF) {
+		line := second.Line
+		if err != nil {
+			line = 0
+		}
+		return nil, &Error{Line: line, Msg: "a second YAML document (after ---); a problem file holds one document"}
 	}
 	top := root.Content[0]
 	if err := checkKeys(top, reflectFileDoc, ""); err != nil {
@@ -164,8 +181,8 @@ func (d *decoder) parse(data []byte, defaultName string) (*Problem, error) {
 	if p.Name == "" {
 		p.Name = defaultName
 	}
-	if !nameRE.MatchString(p.Name) {
-		return nil, &Error{Key: "name", Line: keyLine(top, "name"), Msg: fmt.Sprintf("%q is not a usable name: use letters, digits, '_', '-' and '.', starting with a letter or digit (the name is the default output directory)", p.Name)}
+	if msg := checkName(p.Name); msg != "" {
+		return nil, &Error{Key: "name", Line: keyLine(top, "name"), Msg: msg}
 	}
 
 	if err := d.variables(p, &doc, top); err != nil {
@@ -219,13 +236,41 @@ func (d *decoder) parse(data []byte, defaultName string) (*Problem, error) {
 	if err := d.compare(p, doc.Compare); err != nil {
 		return nil, err
 	}
-	if p.Z0 == nil {
-		return p, nil
+	if p.Z0 != nil {
+		if e0 := p.H.H(p.Z0); math.IsNaN(e0) || math.IsInf(e0, 0) {
+			return nil, &Error{Key: "initial", Line: keyLine(top, "initial"), Msg: fmt.Sprintf("the Hamiltonian is not finite at the initial state (H = %v); check for a division by zero or a log of a non-positive number there", e0)}
+		}
 	}
-	if e0 := p.H.H(p.Z0); math.IsNaN(e0) || math.IsInf(e0, 0) {
-		return nil, &Error{Key: "initial", Line: keyLine(top, "initial"), Msg: fmt.Sprintf("the Hamiltonian is not finite at the initial state (H = %v); check for a division by zero or a log of a non-positive number there", e0)}
+	if err := p.checkWork(keyLine(top, "time"), keyLine(top, "solver"), keyLine(top, "learn")); err != nil {
+		return nil, err
 	}
 	return p, nil
+}
+
+// checkWork rejects, before any work, a problem whose training or
+// assessment would exceed the limits, with the estimated figure, and
+// records a warning when its training points are too sparse for the
+// motion. The lines locate the time, solver and learn sections.
+func (p *Problem) checkWork(timeLine, solverLine, learnLine int) error {
+	if p.Learn != nil && p.Learn.Pixels == nil {
+		if err := p.Learn.Settings.Check(p.Dim()); err != nil {
+			return &Error{File: p.Source, Key: "learn.hidden", Line: learnLine, Msg: err.Error(), Err: err}
+		}
+	}
+	if p.Z0 == nil {
+		return nil
+	}
+	if err := p.Solver.Check(p.Problem); err != nil {
+		return &Error{File: p.Source, Key: "solver", Line: solverLine, Msg: err.Error(), Err: err}
+	}
+	cost := errorbound.EstimateCost(errorbound.Case{H: p.H, Z0: p.Z0, T: p.T, K: p.K})
+	if err := cost.Err(p.Dim()); err != nil {
+		return &Error{File: p.Source, Key: "time.end", Line: timeLine, Msg: err.Error(), Err: err}
+	}
+	if w := cost.Warning(p.K, p.T); w != "" {
+		p.Warnings = append(p.Warnings, "time.points: "+w)
+	}
+	return nil
 }
 
 // variables validates coordinates and momenta.
@@ -245,6 +290,16 @@ func (d *decoder) variables(p *Problem, doc *fileDoc, top *yaml.Node) error {
 	} else if len(p.Momenta) != len(p.Coordinates) {
 		return &Error{Key: "momenta", Line: keyLine(top, "momenta"), Msg: fmt.Sprintf("%d momenta for %d coordinates; give one momentum per coordinate, or omit momenta to use p<coordinate>", len(p.Momenta), len(p.Coordinates))}
 	}
+	if key, msg := checkVariables(p); msg != "" {
+		return &Error{Key: key, Line: keyLine(top, key), Msg: msg}
+	}
+	return nil
+}
+
+// checkVariables checks the names of p's coordinates and momenta, as read
+// from any file: each a name of the formula language, none twice. It
+// returns the key at fault and what is wrong, or "" when they are fine.
+func checkVariables(p *Problem) (key, msg string) {
 	seen := map[string]string{}
 	for i, n := range p.Names() {
 		key := "coordinates"
@@ -252,14 +307,24 @@ func (d *decoder) variables(p *Problem, doc *fileDoc, top *yaml.Node) error {
 			key = "momenta"
 		}
 		if !identRE.MatchString(n) {
-			return &Error{Key: key, Line: keyLine(top, key), Msg: fmt.Sprintf("%q is not a name: use letters, digits and '_', starting with a letter", n)}
+			return key, fmt.Sprintf("%q is not a name: use letters, digits and '_', starting with a letter", n)
 		}
 		if prev, dup := seen[n]; dup {
-			return &Error{Key: key, Line: keyLine(top, key), Msg: fmt.Sprintf("%q appears twice (also in %s)", n, prev)}
+			return key, fmt.Sprintf("%q appears twice (also in %s)", n, prev)
 		}
 		seen[n] = key
 	}
-	return nil
+	return "", ""
+}
+
+// checkName checks a problem's name, which becomes the default output
+// directory: a single path element of letters, digits, '_', '-' and '.',
+// starting with a letter or digit (so never "..", never a path).
+func checkName(name string) string {
+	if nameRE.MatchString(name) {
+		return ""
+	}
+	return fmt.Sprintf("%q is not a usable name: use letters, digits, '_', '-' and '.', starting with a letter or digit (the name is the default output directory)", name)
 }
 
 // parameters evaluates the parameters in file order; each may use pi, e and

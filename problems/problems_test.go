@@ -435,7 +435,7 @@ func TestObservations(t *testing.T) {
 		{"0 0 1 2\n", "need at least 3"},
 	}
 	for _, b := range bad {
-		_, err := readObservations([]byte(b.data), "d.txt", 2)
+		_, err := readObservations(strings.NewReader(b.data), "d.txt", 2)
 		if err == nil || !strings.Contains(err.Error(), b.msg) || !strings.HasPrefix(err.Error(), "d.txt") {
 			t.Errorf("%q: %v, want %q", b.data, err, b.msg)
 		}

@@ -1,6 +1,8 @@
 package problems
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"math"
 	"strconv"
@@ -71,6 +73,10 @@ type SolveReport struct {
 	// PlotDropped counts the points the plots left out (not finite, or
 	// not positive on a log axis); the caller that draws sets it.
 	PlotDropped int `json:"plot_points_left_out,omitempty"`
+	// Interrupted names the assessment stage a Ctrl-C stopped
+	// (errorbound.Assessment.Interrupted); the later figures are missing.
+	Interrupted string     `json:"interrupted_stage,omitempty"`
+	Provenance  Provenance `json:"provenance"`
 }
 
 // ToleranceReport is report.json's tolerance section.
@@ -125,6 +131,31 @@ type TrainingReport struct {
 	StoppedBecause  solver.Status       `json:"stopped_because"`
 	Detail          string              `json:"detail,omitempty"`
 	SecondsPerEpoch Number              `json:"ms_per_epoch"`
+	// KeptLoss is the loss of the kept model (solver.Training.BestLoss);
+	// FinalLoss is the last Adam epoch's.
+	KeptLoss Number `json:"kept_model_loss"`
+	// MsPerPolish is the wall time per polish iteration; SecondsPerEpoch
+	// (in ms, despite its name) counts Adam epochs only.
+	MsPerPolish Number `json:"ms_per_polish_iteration,omitempty"`
+	// Saved is set when the training figures were read from a model file
+	// (hnn bound), not measured by this run.
+	Saved bool `json:"saved_in_model,omitempty"`
+}
+
+// Provenance is what reproduces a report: the seed, the problem file's
+// SHA-256, and (set by the command line) the hnn version and the command.
+type Provenance struct {
+	Seed          uint64   `json:"seed"`
+	DataSeed      *uint64  `json:"data_seed,omitempty"` // a learn task's
+	ProblemSHA256 string   `json:"problem_sha256"`
+	Version       string   `json:"hnn_version,omitempty"`
+	Command       []string `json:"command,omitempty"`
+}
+
+// provenance is the seeds and the problem file's hash.
+func (p *Problem) provenance(seed uint64, dataSeed *uint64) Provenance {
+	sum := sha256.Sum256(p.Text)
+	return Provenance{Seed: seed, DataSeed: dataSeed, ProblemSHA256: hex.EncodeToString(sum[:])}
 }
 
 // NetworkReport is the network's residual and its errors against the
@@ -270,9 +301,18 @@ func (p *Problem) SolveReport(sol *solver.Solution, a *errorbound.Assessment) *S
 		}
 		rep.Windows = windowReports(sol)
 	}
-	if tr.Epochs > 0 {
+	rep.Training.KeptLoss = Number(tr.BestLoss)
+	switch {
+	case tr.Epochs > 0 && tr.AdamSeconds > 0:
+		rep.Training.SecondsPerEpoch = Number(1000 * tr.AdamSeconds / float64(tr.Epochs))
+	case tr.Epochs > 0: // a model saved before the phases were timed apart
 		rep.Training.SecondsPerEpoch = Number(1000 * tr.Seconds / float64(tr.Epochs+tr.Polish))
 	}
+	if tr.Polish > 0 && tr.PolishSeconds > 0 {
+		rep.Training.MsPerPolish = Number(1000 * tr.PolishSeconds / float64(tr.Polish))
+	}
+	rep.Interrupted = a.Interrupted
+	rep.Provenance = p.provenance(sol.Settings.Seed, nil)
 	rep.Bounds.Paper = checked(a.PaperCheck)
 	rep.Bounds.Paper.Reason = pb.Reason
 	if a.Propagated == nil {
@@ -316,6 +356,7 @@ type LearnReport struct {
 	// their medians.
 	Seeds       []SeedRunReport    `json:"seeds,omitempty"`
 	SeedSummary *SeedSummaryReport `json:"seed_summary,omitempty"`
+	Provenance  Provenance         `json:"provenance"`
 }
 
 // SeedRunReport is one run of a learn task repeated with learn.seeds.
@@ -352,6 +393,7 @@ func (p *Problem) LearnReport(lo *LearnOutcome) *LearnReport {
 		Baseline: ModelReport{Number(res.BaselineTrain), Number(res.BaselineTest), Number(r.Baseline.Mean), Number(r.Baseline.Stderr), Number(res.BaselineSeconds), Number(res.BaselineCPUSeconds)},
 		Train:    r.Train, Test: r.Test,
 	}
+	rep.Provenance = p.provenance(r.Seed, &r.DataSeed)
 	sm := lo.Summary
 	if sm == nil {
 		return rep
@@ -404,6 +446,7 @@ type PixelReport struct {
 	Ratio      Number           `json:"energy_mse_ratio"` // baseline / HNN
 	Seconds    Number           `json:"seconds"`          // the whole run, wall clock
 	CPUSeconds Number           `json:"cpu_seconds"`      // processor time meanwhile, all cores
+	Provenance Provenance       `json:"provenance"`
 }
 
 func pixelModel(m *pixels.ModelResult) PixelModelReport {
@@ -426,5 +469,6 @@ func (p *Problem) PixelReport(r *pixels.Result) *PixelReport {
 	return &PixelReport{
 		Task: p.Name, Kind: "pixels", HNN: pixelModel(&r.HNN), Baseline: pixelModel(&r.Baseline),
 		Train: r.Train, Test: r.Test, Ratio: Number(r.Ratio()), Seconds: Number(r.Seconds), CPUSeconds: Number(r.CPUSeconds),
+		Provenance: p.provenance(p.Learn.Settings.Seed, &p.Learn.DataSeed),
 	}
 }

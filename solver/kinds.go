@@ -104,6 +104,9 @@ const (
 	StoppedInterrupted Status = "interrupted"    // the context was cancelled
 	StoppedDiverged    Status = "diverged"       // the loss stopped being finite
 	StoppedTarget      Status = "target reached" // TargetError or StopWhen said stop
+	// StoppedTargetMissed: every epoch and polish iteration ran and the
+	// bound of TargetError never reached it.
+	StoppedTargetMissed Status = "target not reached"
 )
 
 // Phase is the phase of training a Progress comes from.

@@ -65,6 +65,24 @@ func (s *LearnSettings) resolved() (LearnSettings, error) {
 	return r, nil
 }
 
+// resolvedFor is resolved, with the networks for D-dimensional states
+// checked against MaxParameters.
+func (s *LearnSettings) resolvedFor(D int) (LearnSettings, error) {
+	r, err := s.resolved()
+	if err != nil {
+		return r, err
+	}
+	// The baseline, with D outputs, is the larger of the two networks.
+	return r, checkParameters(nn.Arch{In: D, Hidden: r.Hidden, Out: D}, 0, false)
+}
+
+// Check reports what Learn would reject in s for D-dimensional states
+// (settings out of range, networks over MaxParameters) before any work.
+func (s *LearnSettings) Check(D int) error {
+	_, err := s.resolvedFor(D)
+	return err
+}
+
 // LearnResult is what Learn trained: the HNN, whose scalar output is a
 // Hamiltonian H_θ, and the baseline, which predicts (q̇, ṗ) directly.
 type LearnResult struct {
@@ -116,7 +134,7 @@ func Learn(ctx context.Context, train, test Dataset, s *LearnSettings, mon Learn
 	if train.D != test.D {
 		return nil, fmt.Errorf("solver: training and test data differ in dimension")
 	}
-	set, err := s.resolved()
+	set, err := s.resolvedFor(train.D)
 	if err != nil {
 		return nil, err
 	}

@@ -255,6 +255,7 @@ func (tr *trainer) polishLM(ctx context.Context, report func(epoch int, loss, lm
 			break
 		}
 		epoch := tr.train.Epochs + iter
+		tr.recordLoss(epoch, cost/n)
 		lmax, improved := tr.consider(epoch)
 		report(epoch, cost/n, lmax, PhasePolish)
 		if improved && tr.targetReached(0) {

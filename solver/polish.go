@@ -39,6 +39,7 @@ func (tr *trainer) polish(ctx context.Context, report func(epoch int, loss, lmax
 		if op == optimize.MajorIteration {
 			iter++
 			lastLoss = loc.F
+			tr.recordLoss(tr.train.Epochs+iter, loc.F)
 			if iter%10 == 0 {
 				// Judge the current iterate as a candidate model: L-BFGS
 				// lowers the mean squared residual, not always ℓmax.

@@ -1,10 +1,12 @@
 package solver
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 
 	"github.com/hnn-project/hnn/internal/nn"
 )
@@ -61,39 +63,48 @@ func (s *Solution) Save(w io.Writer) error {
 		Training: s.Training,
 	}
 	if s.chain == nil {
-		m.Layers, m.Params = s.layers(), s.net.Params
+		m.Layers, m.Params = s.net.Arch.Widths(), s.net.Params
 	} else {
 		m.Format = chainFormat
 		for _, win := range s.chain {
 			ws := win.sol
 			sw := savedWindow{Start: win.start, End: win.end, savedModel: savedModel{
 				Z0: ws.Problem.Z0, T: ws.Problem.T, K: ws.Problem.K, Settings: ws.Settings, Training: ws.Training,
-				Layers: ws.layers(), Params: ws.net.Params}}
+				Layers: ws.net.Arch.Widths(), Params: ws.net.Params}}
 			sw.Training.finite()
 			m.Windows = append(m.Windows, sw)
 		}
 	}
 	m.Training.finite()
-	enc := json.NewEncoder(w)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", " ")
-	return enc.Encode(m)
-}
-
-// layers returns the widths of a single network from input to output.
-func (s *Solution) layers() []int {
-	return append(append([]int{1}, s.Settings.Hidden...), s.Settings.outputs(s.Problem.H.Dim()))
+	if err := enc.Encode(m); err != nil {
+		return err
+	}
+	if b.Len() > MaxModelSize {
+		return fmt.Errorf("solver: save: the model takes %d bytes, more than the %d a model file may have", b.Len(), MaxModelSize)
+	}
+	_, err := w.Write(b.Bytes())
+	return err
 }
 
 // finite maps the record's non-finite values to -1 for JSON.
 func (t *Training) finite() {
 	t.BestLMax = finiteOr(t.BestLMax)
 	t.FinalLoss = finiteOr(t.FinalLoss)
+	t.BestLoss = finiteOr(t.BestLoss)
 	if r := t.Tolerance; r != nil {
 		c := *r
 		c.Bound = finiteOr(c.Bound)
 		t.Tolerance = &c
 	}
 }
+
+// MaxModelSize caps a model file (Save refuses to write a larger one, and
+// readers read no more): MaxParameters weights at 27 bytes each, with room
+// for the problem text and the settings.
+const MaxModelSize = 128 << 20
 
 // finiteOr maps non-finite values, which JSON cannot hold, to -1 ("unknown").
 func finiteOr(x float64) float64 {
@@ -205,6 +216,9 @@ func loadNetwork(m savedModel, p Problem, set Settings) (*Solution, error) {
 	}
 	if len(m.Params) != len(net.Params) {
 		return nil, fmt.Errorf("saved model: %d weights for a network that has %d", len(m.Params), len(net.Params))
+	}
+	if !slices.Equal(m.Layers, arch.Widths()) {
+		return nil, fmt.Errorf("saved model: layers %v do not match the network of its settings and problem, %v", m.Layers, arch.Widths())
 	}
 	copy(net.Params, m.Params)
 	return newSolution(p, set, net, m.Training), nil

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hnn-project/hnn/hamiltonians"
+	"github.com/hnn-project/hnn/internal/nn"
 )
 
 // Problem is what the data-free solver solves: Hamilton's equations for H
@@ -137,6 +138,14 @@ type Settings struct {
 	StopWhen func(s *Solution) (stop bool, reason string) `json:"-"`
 }
 
+// Check reports what Solve would reject in s for p (settings out of
+// range, a network over MaxParameters or over MaxWorkspaceBytes of
+// buffers) before any work.
+func (s *Settings) Check(p Problem) error {
+	_, err := s.resolved(p)
+	return err
+}
+
 // resolved returns a copy with defaults filled in, checked.
 func (s *Settings) resolved(p Problem) (Settings, error) {
 	var r Settings
@@ -235,6 +244,10 @@ func (s *Settings) resolved(p Problem) (Settings, error) {
 	need := workspaceBytes(max(p.K, r.ValidationPoints), r.Hidden, p.H.Dim())
 	if r.Formulation == FormulationLagrangian {
 		need = need * 3 / 2 // three stacked row blocks instead of two
+	}
+	arch := nn.Arch{In: 1, Hidden: r.Hidden, Out: r.outputs(p.H.Dim()), OutputBias: true}
+	if err := checkParameters(arch, need, r.PolishIterations > 0); err != nil {
+		return r, err
 	}
 	if need > MaxWorkspaceBytes {
 		return r, fmt.Errorf("solver: %d training and %d validation points with hidden layers %v need about %.1f GB of buffers; the limit is %.1f GB: use fewer points or narrower layers", p.K, r.ValidationPoints, r.Hidden, float64(need)/1e9, float64(MaxWorkspaceBytes)/1e9)

@@ -108,6 +108,18 @@ func TestReproducibleAndSaveLoad(t *testing.T) {
 	if _, err := Load(buf.Bytes(), q); err == nil {
 		t.Error("loaded a model onto a different problem")
 	}
+	// An edited layers field no longer matches the weights.
+	edited := bytes.Replace(buf.Bytes(), []byte(`"layers": [
+  1,
+  8,
+  2
+ ]`), []byte(`"layers": [1, 9, 2]`), 1)
+	if bytes.Equal(edited, buf.Bytes()) {
+		t.Fatal("test does not find the layers field")
+	}
+	if _, err := Load(edited, p); err == nil || !strings.Contains(err.Error(), "layers [1 9 2]") {
+		t.Errorf("edited layers: %v", err)
+	}
 }
 
 // Cancelling returns the best model so far with status interrupted.
@@ -345,5 +357,32 @@ func TestPolishLM(t *testing.T) {
 		if !(b.Training.BestLMax < a.Training.BestLMax/10) || b.Training.BestEpoch <= 300 {
 			t.Errorf("grid %d: ℓmax %g after LM (best epoch %d, %s), %g before", grid, b.Training.BestLMax, b.Training.BestEpoch, b.Training.PolishStatus, a.Training.BestLMax)
 		}
+	}
+}
+
+// A target no training reaches ends as StoppedTargetMissed.
+func TestTargetMissed(t *testing.T) {
+	p := oscillator(t)
+	sol, err := Solve(context.Background(), p, &Settings{Hidden: []int{8}, Epochs: 100, Seed: 1, TargetError: 1e-30}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := sol.Training.Stopped; st != StoppedTargetMissed || !strings.Contains(sol.Training.Reason, "1e-30") {
+		t.Errorf("status %q (%s)", st, sol.Training.Reason)
+	}
+}
+
+// Settings over MaxParameters are refused before any work, naming the count.
+func TestMaxParameters(t *testing.T) {
+	p := oscillator(t)
+	err := (&Settings{Hidden: []int{4096, 4096, 4096}}).Check(p)
+	if err == nil || !strings.Contains(err.Error(), "33579010 parameters") {
+		t.Errorf("hidden [4096 4096 4096]: %v", err)
+	}
+	if err := (&Settings{Hidden: []int{1000, 1000}}).Check(p); err != nil {
+		t.Errorf("hidden [1000 1000]: %v", err)
+	}
+	if err := (&LearnSettings{Hidden: []int{2000, 2000}}).Check(4); err == nil {
+		t.Error("learn hidden [2000 2000] accepted")
 	}
 }

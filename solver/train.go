@@ -52,7 +52,14 @@ type Training struct {
 	BestLMax     float64 // ℓmax of the kept model on the validation grid
 	Stopped      Status  // how training ended
 	Reason       string  // details, e.g. which bound reached the target
-	// Loss is the training loss of every Adam epoch, for loss curves.
+	// BestLoss is the loss of the kept model: the training loss of its
+	// Adam epoch, or the polish loss of its polish iteration (on the
+	// validation grid); NaN for the untrained network.
+	BestLoss float64
+	// AdamSeconds and PolishSeconds split Seconds between the phases.
+	AdamSeconds, PolishSeconds float64
+	// Loss is the training loss of every Adam epoch, then the polish loss
+	// of every polish iteration, for loss curves: entry i is epoch i+1.
 	Loss []float64 `json:"-"`
 	// Tolerance is the automatic mode's outcome; nil for fixed settings.
 	Tolerance *ToleranceResult `json:",omitempty"`
@@ -206,14 +213,34 @@ func (tr *trainer) run(ctx context.Context, mon Monitor) *Solution {
 			}
 		}
 	}
+	tr.train.AdamSeconds = time.Since(start).Seconds()
 	if tr.set.PolishIterations > 0 && tr.train.Stopped == StoppedCompleted {
 		if tr.set.PolishMethod == PolishLM {
 			tr.polishLM(ctx, report)
 		} else {
 			tr.polish(ctx, report)
 		}
+		tr.train.PolishSeconds = time.Since(start).Seconds() - tr.train.AdamSeconds
+	}
+	if tr.set.TargetError > 0 && tr.train.Stopped == StoppedCompleted {
+		tr.train.Stopped = StoppedTargetMissed
+		tr.train.Reason = fmt.Sprintf("the %s bound did not reach target_error %.3g", tr.set.TargetBound, tr.set.TargetError)
 	}
 	return tr.solution(time.Since(start))
+}
+
+// recordLoss records the polish loss of epoch (Epochs + iteration) in
+// Training.Loss; iterations without a loss of their own (rejected steps)
+// repeat the one before.
+func (tr *trainer) recordLoss(epoch int, loss float64) {
+	l := tr.train.Loss
+	for len(l) > 0 && len(l) < epoch-1 {
+		l = append(l, l[len(l)-1])
+	}
+	if len(l) == epoch-1 {
+		l = append(l, loss)
+	}
+	tr.train.Loss = l
 }
 
 // consider validates the current parameters and keeps them if they are the
@@ -222,6 +249,10 @@ func (tr *trainer) consider(epoch int) (lmax float64, improved bool) {
 	lmax = tr.val.lmax(tr.net)
 	if lmax < tr.train.BestLMax {
 		tr.train.BestLMax, tr.train.BestEpoch = lmax, epoch
+		tr.train.BestLoss = math.NaN()
+		if epoch >= 1 && epoch <= len(tr.train.Loss) {
+			tr.train.BestLoss = tr.train.Loss[epoch-1]
+		}
 		copy(tr.best, tr.net.Params)
 		return lmax, true
 	}

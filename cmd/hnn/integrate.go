@@ -43,12 +43,20 @@ func (o *integrateOpts) run(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	dir := outDir(o.dir, p.Name)
+	out, err := claimFor(e, p, dir)
+	if err != nil {
+		return err
+	}
+	defer out.release()
 	prog := o.progress(e)
 	prog.show(0, 1, 0, "integrating: "+o.method)
 	tr, err := p.Integrate(ctx, &problems.IntegrateSettings{Method: o.method, Steps: o.steps, RTol: o.rtol})
 	prog.done()
 	var se *problems.SettingError
 	switch {
+	case err != nil && ctx.Err() != nil:
+		return &exitError{code: exitInterrupted, err: errors.New("interrupted: nothing written")}
 	case errors.As(err, &se):
 		return usageError("", "integrate: --%s %v", se.Name, se.Err)
 	case errors.Is(err, problems.ErrBadIntegrate):
@@ -58,7 +66,6 @@ func (o *integrateOpts) run(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	rep := &tr.Report
-	dir := outDir(o.dir, p.Name)
 	D, d := p.Dim(), len(p.Coordinates)
 	header := append(append([]string{"t"}, p.Names()...), "H")
 	rows := make([][]float64, len(tr.Times))
@@ -82,7 +89,7 @@ func (o *integrateOpts) run(ctx context.Context, e *env, args []string) error {
 	if files["report.json"], err = problems.MarshalReport(rep); err != nil {
 		return err
 	}
-	if err := writeFiles(dir, files); err != nil {
+	if err := out.write(files); err != nil {
 		return err
 	}
 	return o.print(e, files["report.json"], func(w io.Writer) {

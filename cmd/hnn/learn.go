@@ -43,7 +43,7 @@ type learnOutcome struct {
 // report, model file and, unless plots is "none", the charts in that
 // format. mon may be nil. If ctx is cancelled during the first run it
 // returns ctx's error.
-func learnTask(ctx context.Context, p *problems.Problem, plots string, mon solver.LearnMonitor) (*learnOutcome, error) {
+func learnTask(ctx context.Context, p *problems.Problem, plots string, prov problems.Provenance, mon solver.LearnMonitor) (*learnOutcome, error) {
 	lo, err := p.RunLearn(ctx, mon)
 	var pe *problems.Error
 	if errors.Is(err, problems.ErrNoLearn) || errors.As(err, &pe) {
@@ -54,6 +54,7 @@ func learnTask(ctx context.Context, p *problems.Problem, plots string, mon solve
 	}
 	first := &lo.Runs[0]
 	out := &learnOutcome{LearnOutcome: lo, Result: first.Result, Report: p.LearnReport(lo)}
+	out.Report.Provenance.Version, out.Report.Provenance.Command = prov.Version, prov.Command
 	c := first.Cases[0]
 	model, err := problems.SaveLearned(p, first.Result.HNN, c.X0, c.T, p.Learn.EnergyPoints)
 	if err != nil {
@@ -88,11 +89,19 @@ func (o *learnOpts) run(ctx context.Context, e *env, args []string) error {
 	if o.seed != nil && p.Learn != nil {
 		p.Learn.Settings.Seed = *o.seed
 	}
-	if p.Learn != nil && p.Learn.Pixels != nil {
-		return o.runPixels(ctx, e, p, dir)
+	if p.Learn == nil {
+		return inputError(fmt.Errorf("%s: %w: hnn learn needs one (see hnn problems show learn_mass_spring)", p.Source, problems.ErrNoLearn))
+	}
+	folder, err := claimFor(e, p, dir)
+	if err != nil {
+		return err
+	}
+	defer folder.release()
+	if p.Learn.Pixels != nil {
+		return o.runPixels(ctx, e, p, dir, folder)
 	}
 	prog := o.progress(e)
-	out, err := learnTask(ctx, p, o.plots, func(model string, step, steps int, loss float64) {
+	out, err := learnTask(ctx, p, o.plots, provenance(e), func(model string, step, steps int, loss float64) {
 		prog.show(step, steps, 0, fmt.Sprintf("%s step %d/%d  loss %.3g", model, step, steps, loss))
 	})
 	prog.done()
@@ -102,7 +111,7 @@ func (o *learnOpts) run(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFiles(dir, out.Files); err != nil {
+	if err := folder.write(out.Files); err != nil {
 		return err
 	}
 	rep := out.Report
@@ -159,17 +168,10 @@ const learnPlotPoints = 1000
 // energy along each, the quantity the HNN conserves along each, and body
 // orbits in the plane.
 func learnCharts(ctx context.Context, p *problems.Problem, res *solver.LearnResult, c problems.EnergyCase) (map[string]chart, error) {
-	steps := func(n int) []float64 {
-		x := make([]float64, n)
-		for i := range x {
-			x[i] = float64(i + 1)
-		}
-		return x
-	}
 	title := func(s string) string { return p.Name + ": " + s }
 	charts := map[string]chart{"loss": {title: title("training loss"), xlabel: "step", ylabel: "MSE of the time derivatives", logY: true, legendRoom: true, series: []series{
-		{name: learnModels[1].label, x: steps(len(res.BaselineLoss)), y: res.BaselineLoss, color: learnModels[1].color},
-		{name: learnModels[2].label, x: steps(len(res.HNNLoss)), y: res.HNNLoss, color: learnModels[2].color},
+		{name: learnModels[1].label, x: counting(len(res.BaselineLoss)), y: res.BaselineLoss, color: learnModels[1].color},
+		{name: learnModels[2].label, x: counting(len(res.HNNLoss)), y: res.HNNLoss, color: learnModels[2].color},
 	}}}
 	D := p.Dim()
 	lp, err := p.LearnPaths(ctx, res, c, learnPlotPoints)
@@ -178,13 +180,7 @@ func learnCharts(ctx context.Context, p *problems.Problem, res *solver.LearnResu
 	}
 	times, truth := lp.Times, lp.True
 	paths := map[string][]float64{"true": lp.True, "HNN": lp.HNN, "baseline": lp.Baseline}
-	comp := func(xs []float64, j int) []float64 {
-		out := make([]float64, len(times))
-		for k := range times {
-			out[k] = xs[k*D+j]
-		}
-		return out
-	}
+	comp := func(xs []float64, j int) []float64 { return column(xs, D, j) }
 	along := func(h hamiltonians.Hamiltonian, xs []float64, minus float64) []float64 {
 		out := make([]float64, len(times))
 		for k := range times {

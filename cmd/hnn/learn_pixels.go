@@ -29,7 +29,7 @@ type pixelOutcome struct {
 // pixelTask runs p's pixels task (problems.RunPixels) and renders its
 // report and, unless plots is "none", its pictures: frames.png (Greydanus
 // et al. Fig. 4), latent.png (Fig. 5 and C.1), energy and loss.
-func pixelTask(ctx context.Context, p *problems.Problem, plots string, mon solver.LearnMonitor) (*pixelOutcome, error) {
+func pixelTask(ctx context.Context, p *problems.Problem, plots string, prov problems.Provenance, mon solver.LearnMonitor) (*pixelOutcome, error) {
 	r, err := p.RunPixels(ctx, mon)
 	var pe *problems.Error
 	if errors.As(err, &pe) {
@@ -39,6 +39,7 @@ func pixelTask(ctx context.Context, p *problems.Problem, plots string, mon solve
 		return nil, err
 	}
 	out := &pixelOutcome{Result: r, Files: map[string][]byte{}, Report: p.PixelReport(r)}
+	out.Report.Provenance.Version, out.Report.Provenance.Command = prov.Version, prov.Command
 	if plots != "none" {
 		for name, pl := range map[string]*plot.Plot{"frames": framesPlot(p.Name, r), "latent": latentPlot(p.Name, r)} {
 			b, err := render(pl, plots)
@@ -58,9 +59,9 @@ func pixelTask(ctx context.Context, p *problems.Problem, plots string, mon solve
 }
 
 // runPixels is hnn learn on a pixels task.
-func (o *learnOpts) runPixels(ctx context.Context, e *env, p *problems.Problem, dir string) error {
+func (o *learnOpts) runPixels(ctx context.Context, e *env, p *problems.Problem, dir string, folder *outFolder) error {
 	prog := o.progress(e)
-	out, err := pixelTask(ctx, p, o.plots, func(model string, step, steps int, loss float64) {
+	out, err := pixelTask(ctx, p, o.plots, provenance(e), func(model string, step, steps int, loss float64) {
 		prog.show(step, steps, 0, fmt.Sprintf("%s step %d/%d  loss %.3g", model, step, steps, loss))
 	})
 	prog.done()
@@ -70,7 +71,7 @@ func (o *learnOpts) runPixels(ctx context.Context, e *env, p *problems.Problem, 
 	if err != nil {
 		return err
 	}
-	if err := writeFiles(dir, out.Files); err != nil {
+	if err := folder.write(out.Files); err != nil {
 		return err
 	}
 	return o.print(e, out.Files["report.json"], func(w io.Writer) {
@@ -222,14 +223,7 @@ func latentPlot(name string, r *pixels.Result) *plot.Plot {
 // pixelCharts are the loss curves and the energy along the first fresh
 // trajectory (the bottom of Greydanus et al. Fig. 4).
 func pixelCharts(name string, r *pixels.Result) map[string]chart {
-	steps := func(n int) []float64 {
-		x := make([]float64, n)
-		for i := range x {
-			x[i] = float64(i + 1)
-		}
-		return x
-	}
-	frames := steps(len(r.TrueEnergy))
+	frames := counting(len(r.TrueEnergy))
 	for i := range frames {
 		frames[i]-- // samples from 0
 	}
@@ -247,8 +241,8 @@ func pixelCharts(name string, r *pixels.Result) map[string]chart {
 	return map[string]chart{
 		"energy": en,
 		"loss": {title: name + ": training loss", xlabel: "step", ylabel: "ae + cc + w·dynamics", logY: true, legendRoom: true, series: []series{
-			{name: learnModels[1].label, x: steps(len(r.Baseline.Curve)), y: r.Baseline.Curve, color: learnModels[1].color},
-			{name: learnModels[2].label, x: steps(len(r.HNN.Curve)), y: r.HNN.Curve, color: learnModels[2].color},
+			{name: learnModels[1].label, x: counting(len(r.Baseline.Curve)), y: r.Baseline.Curve, color: learnModels[1].color},
+			{name: learnModels[2].label, x: counting(len(r.HNN.Curve)), y: r.HNN.Curve, color: learnModels[2].color},
 		}},
 	}
 }

@@ -30,7 +30,7 @@ learn: {init: orbits, orbit_position: box, radius: [0.5, 1.5], velocity_noise: 0
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, err := learnTask(context.Background(), p, "svg", nil)
+		out, err := learnTask(context.Background(), p, "svg", problems.Provenance{}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

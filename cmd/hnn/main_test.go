@@ -15,7 +15,7 @@ import (
 	"github.com/hnn-project/hnn/solver"
 )
 
-var update = flag.Bool("update", false, "rewrite doc.go from the help texts")
+var update = flag.Bool("update", false, "rewrite doc.go and the golden files")
 
 // hnn runs the command in-process in a fresh working directory and returns
 // the exit status, stdout and stderr.
@@ -287,7 +287,7 @@ func TestSolve(t *testing.T) {
 func withoutSeconds(b []byte) []byte {
 	var out []string
 	for _, l := range strings.Split(string(b), "\n") {
-		if !strings.Contains(l, `"Seconds"`) {
+		if !strings.Contains(l, `Seconds"`) { // Seconds, AdamSeconds, PolishSeconds
 			out = append(out, l)
 		}
 	}

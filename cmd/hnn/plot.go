@@ -37,6 +37,12 @@ type chart struct {
 	// over the same length per centimetre, so circles look round and
 	// lines that run off (a diverging model) leave the picture.
 	frame float64
+	// notes are legend lines without a curve ("certified bound: not
+	// certified").
+	notes []string
+	// panels are further charts drawn beside this one in the same figure
+	// (one degree of freedom each), two per row.
+	panels []chart
 }
 
 // legendRoomFraction is how much legendRoom adds to the top of the y axis,
@@ -70,6 +76,7 @@ func (c chart) build() (*plot.Plot, int) {
 	}
 	dropped := 0
 	lo, hi := math.Inf(1), math.Inf(-1)
+	var pts [][2]float64 // every point drawn, for the legend's corner
 	for i, s := range c.series {
 		xys := make(plotter.XYs, 0, len(s.x))
 		for j := range s.x {
@@ -82,6 +89,7 @@ func (c chart) build() (*plot.Plot, int) {
 				continue // exact zeros (e.g. the error at t = 0) have no place on a log axis
 			}
 			xys = append(xys, plotter.XY{X: x, Y: y})
+			pts = append(pts, [2]float64{x, y})
 			lo, hi = math.Min(lo, y), math.Max(hi, y)
 		}
 		if len(xys) == 0 {
@@ -124,7 +132,13 @@ func (c chart) build() (*plot.Plot, int) {
 		}
 		p.Add(l)
 		addLegend(h.name, l)
+		for k := 0; k <= 20; k++ {
+			pts = append(pts, [2]float64{xmin + (xmax-xmin)*float64(k)/20, h.value})
+		}
 		lo, hi = math.Min(lo, h.value), math.Max(hi, h.value)
+	}
+	for _, note := range c.notes {
+		addLegend(note) // a line of text, without a sample
 	}
 	if c.vline != nil && finite(c.vline.value) && hi > lo {
 		l, err := plotter.NewLine(plotter.XYs{{X: c.vline.value, Y: lo}, {X: c.vline.value, Y: hi}})
@@ -154,6 +168,11 @@ func (c chart) build() (*plot.Plot, int) {
 	if c.legendRoom && !c.logY && hi > lo {
 		p.Y.Max = math.Max(p.Y.Max, hi+legendRoomFraction(entries)*(hi-lo))
 	}
+	p.X.Tick.Marker = roundTicks{}
+	if !c.logY {
+		p.Y.Tick.Marker = roundTicks{}
+	}
+	legendCorner(p, pts, entries, c.logY)
 	p.Add(plotter.NewGrid())
 	return p, dropped
 }
@@ -245,7 +264,22 @@ func figures(format string, charts map[string]chart, overview []string, files ma
 	for name, c := range charts {
 		p, d := c.build()
 		dropped += d
-		b, err := render(p, format)
+		var b []byte
+		var err error
+		if len(c.panels) == 0 {
+			b, err = render(p, format)
+		} else {
+			grid := [][]*plot.Plot{{p}}
+			for i, pc := range c.panels {
+				pp, d := pc.build()
+				dropped += d
+				if i%2 == 1 {
+					grid = append(grid, nil)
+				}
+				grid[len(grid)-1] = append(grid[len(grid)-1], pp)
+			}
+			b, err = renderGrid(grid, format)
+		}
 		if err != nil {
 			return dropped, fmt.Errorf("plot %s: %w", name, err)
 		}
@@ -280,4 +314,32 @@ func plotFormat(s string) error {
 		return nil
 	}
 	return fmt.Errorf("--plots %q: expected png, svg or none", s)
+}
+
+// counting returns 1, 2, …, n: the step axis of a loss curve.
+func counting(n int) []float64 {
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = float64(i + 1)
+	}
+	return x
+}
+
+// column returns component j of row-major states with D values per row.
+func column(xs []float64, D, j int) []float64 {
+	out := make([]float64, len(xs)/D)
+	for k := range out {
+		out[k] = xs[k*D+j]
+	}
+	return out
+}
+
+// thin returns (epoch, loss) pairs of a loss curve, about n of them at
+// most (every ⌊len/n⌋-th epoch).
+func thin(loss []float64, n int) (x, y []float64) {
+	stride := max(1, len(loss)/n)
+	for i := 0; i < len(loss); i += stride {
+		x, y = append(x, float64(i+1)), append(y, loss[i])
+	}
+	return x, y
 }

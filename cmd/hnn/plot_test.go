@@ -94,3 +94,22 @@ func TestChartManySeries(t *testing.T) {
 		t.Errorf("%d series: %d dashed strokes, as many as with %d series (%d)", len(plotutil.DefaultColors)+2, got, len(plotutil.DefaultColors), base)
 	}
 }
+
+// Round ticks are labelled in their shortest form, with more than three
+// labels on any axis.
+func TestRoundTicks(t *testing.T) {
+	for _, c := range []struct{ lo, hi float64 }{{0, 2500}, {0, 6}, {-0.5, 0.3}, {1, 1670}, {0, 1e6}, {0.1, 0.7}} {
+		var labels []string
+		for _, tk := range (roundTicks{}).Ticks(c.lo, c.hi) {
+			if tk.Label != "" {
+				labels = append(labels, tk.Label)
+				if strings.Contains(tk.Label, ".00") || strings.Contains(tk.Label, "0000000") {
+					t.Errorf("[%v, %v]: label %q", c.lo, c.hi, tk.Label)
+				}
+			}
+		}
+		if len(labels) < 4 {
+			t.Errorf("[%v, %v]: labels %v", c.lo, c.hi, labels)
+		}
+	}
+}

@@ -22,13 +22,7 @@ func paperCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assess
 	z := make([]float64, len(grid)*D)
 	sol.Sample(grid, z, nil)
 	r := make([]float64, D)
-	col := func(xs []float64, j int) []float64 {
-		out := make([]float64, len(xs)/D)
-		for k := range out {
-			out[k] = xs[k*D+j]
-		}
-		return out
-	}
+	col := func(xs []float64, j int) []float64 { return column(xs, D, j) }
 	refs := make([]float64, len(grid)*D)
 	for k, t := range grid {
 		a.Reference.At(r, t)

@@ -48,7 +48,8 @@ func inputError(err error) error { return &exitError{code: exitUsage, err: err} 
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	tty            bool // stderr is a terminal: show progress
+	tty            bool     // stderr is a terminal: show progress
+	args           []string // the command line after "hnn", for reports
 }
 
 // command is one subcommand.
@@ -174,7 +175,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, tty: isTerminal(stderr)}
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, tty: isTerminal(stderr), args: args}
 	if len(args) == 0 {
 		fmt.Fprint(stdout, mainHelp())
 		return nil
@@ -186,6 +187,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return nil
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 && name == "help" {
+			if args[1] == "help" {
+				fmt.Fprint(stdout, helpHelp)
+				return nil
+			}
 			c := lookup(args[1])
 			if c == nil {
 				return usageError("run 'hnn help' for the list of commands", "unknown command %q", args[1])
@@ -383,3 +388,14 @@ func outDir(dir, name string) string {
 	}
 	return dir
 }
+
+// helpHelp is the help of 'hnn help help'.
+const helpHelp = `Usage: hnn help [COMMAND]
+
+Without a command, lists the commands; with one, shows its usage, what it
+does, its flags and examples. 'hnn COMMAND -h' shows the same.
+
+Examples:
+  hnn help
+  hnn help solve
+`

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gonum.org/v1/plot/plotutil"
 
@@ -82,6 +83,11 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 		return usageError("", "solve: --epochs sets a fixed training; the automatic mode (--tol, solver.tolerance) chooses its own")
 	}
 	dir := outDir(o.dir, p.Name)
+	out, err := claimFor(e, p, dir)
+	if err != nil {
+		return err
+	}
+	defer out.release()
 
 	prog := o.progress(e)
 	mon := func(pr solver.Progress) {
@@ -102,18 +108,27 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 		// training went is in the solution's status.
 		return inputError(fmt.Errorf("%s: %w", p.Source, err))
 	}
-	// The report is computed even after Ctrl-C, for the best model so far;
-	// a Ctrl-C during the assessment stops the certificate only.
+	// The model first, so that a Ctrl-C in the assessment keeps it.
+	if err := writeModel(out, sol); err != nil {
+		return err
+	}
+	// After a Ctrl-C in training, the report of the model so far, as far
+	// as the assessment gets in a grace period.
 	actx := ctx
 	if ctx.Err() != nil {
-		actx = context.WithoutCancel(ctx)
+		var cancel context.CancelFunc
+		actx, cancel = context.WithTimeout(context.WithoutCancel(ctx), interruptGrace)
+		defer cancel()
 	}
-	rep, a, files, err := analyseSolution(actx, p, sol, o.plots, prog)
+	rep, a, files, err := analyseSolution(actx, p, sol, o.plots, prog, provenance(e), false)
 	if err != nil {
 		return fmt.Errorf("problem %s: %w", p.Name, err)
 	}
-	if err := writeFiles(dir, files); err != nil {
+	if err := out.write(files); err != nil {
 		return err
+	}
+	if rep == nil {
+		return interrupted(dir, a)
 	}
 	if err := o.print(e, files["report.json"], func(w io.Writer) { printSolveReport(w, p, rep) }); err != nil {
 		return err
@@ -123,15 +138,19 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 	}
 	o.say(e, "wrote %s\n", listFiles(dir, files))
 	if sol.Training.Stopped == solver.StoppedInterrupted {
-		return &exitError{code: exitInterrupted, err: errors.New("interrupted: wrote the results for the best model so far")}
+		msg := "interrupted in training: wrote the results for the best model so far"
+		if a.Interrupted != "" {
+			msg += fmt.Sprintf(" (its assessment stopped at the %s)", a.Interrupted)
+		}
+		return &exitError{code: exitInterrupted, err: errors.New(msg)}
 	}
-	if a.Interrupted {
-		return errCertifyInterrupted
+	if a.Interrupted != "" {
+		return interrupted(dir, a)
 	}
 	if t := rep.Tolerance; t != nil && (!t.Met || t.Held != nil && !*t.Held) {
 		return &exitError{code: exitCheck, err: errors.New(toleranceMissed(t))}
 	}
-	return nil
+	return trainingVerdict(sol)
 }
 
 // showWindow shows the automatic mode's progress: the time reached, the
@@ -160,12 +179,9 @@ func toleranceMissed(t *problems.ToleranceReport) string {
 	return fmt.Sprintf("tolerance %.3g not met (%s): wrote the results for the best chain", float64(t.Requested), reached)
 }
 
-// errCertifyInterrupted ends a run whose certificate Ctrl-C stopped.
-var errCertifyInterrupted = &exitError{code: exitInterrupted, err: errors.New("interrupted: the certified bound was not finished; wrote everything else")}
-
 // analyseSolution assesses the trained network (errorbound.Assess) and
 // renders the output files; prog shows the assessment's stages.
-func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solution, plots string, prog *progress) (*problems.SolveReport, *errorbound.Assessment, map[string][]byte, error) {
+func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solution, plots string, prog *progress, prov problems.Provenance, saved bool) (*problems.SolveReport, *errorbound.Assessment, map[string][]byte, error) {
 	set := p.Compare
 	set.Stage = func(stage string) { prog.show(0, 1, 0, "assessing: "+stage) }
 	var cs errorbound.CertifySettings
@@ -178,9 +194,17 @@ func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solut
 	a, err := sol.Assess(ctx, &set)
 	prog.done()
 	if err != nil {
+		if ctx.Err() != nil { // in the reference: nothing to report
+			return nil, &errorbound.Assessment{Interrupted: errorbound.StageReference}, nil, nil
+		}
 		return nil, nil, nil, err
 	}
+	if a.Grid == nil { // interrupted in the comparison: nothing to report
+		return nil, a, nil, nil
+	}
 	rep := p.SolveReport(sol, a)
+	rep.Provenance.Version, rep.Provenance.Command = prov.Version, prov.Command
+	rep.Training.Saved = saved
 	h, D := p.H, p.Dim()
 	header := append(append([]string{"t"}, p.Names()...), "H")
 	rows := make([][]float64, len(a.Grid))
@@ -212,6 +236,9 @@ func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solut
 	}
 	return rep, a, files, nil
 }
+
+// maxPanels caps the phase-space panels of a solve's figure.
+const maxPanels = 8
 
 // solveCharts builds the pictures of a solve: phase space, errors with the
 // bound, energy, training loss and, in two or more dimensions, the orbit.
@@ -249,11 +276,25 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assess
 	// Euler first, then the reference, then the network on top: the
 	// network and the reference agree to the eye, so the one drawn last is
 	// the one seen.
-	phase := chart{title: title("phase space"), xlabel: names[0], ylabel: names[d]}
+	// Phase space: one panel per degree of freedom, at most maxPanels.
+	panels := min(d, maxPanels)
+	phases := make([]chart, panels)
+	for i := range phases {
+		what := "phase space"
+		if d > 1 {
+			what = fmt.Sprintf("phase space of %s", names[i])
+			if d > panels && i == 0 {
+				what += fmt.Sprintf(" (the first %d of %d degrees of freedom)", panels, d)
+			}
+		}
+		phases[i] = chart{title: title(what), xlabel: names[i], ylabel: names[d+i]}
+	}
 	energy := chart{title: title("energy"), xlabel: "t", ylabel: "H"}
 	orbit := chart{title: title("orbit"), xlabel: names[0], ylabel: names[min(1, len(names)-1)]}
 	add := func(name string, rs [][]float64, dashed bool) {
-		phase.series = append(phase.series, series{name: name, x: col(rs, 1), y: col(rs, 1+d), dashed: dashed})
+		for i := range phases {
+			phases[i].series = append(phases[i].series, series{name: name, x: col(rs, 1+i), y: col(rs, 1+d+i), dashed: dashed})
+		}
 		energy.series = append(energy.series, series{name: name, x: col(rs, 0), y: col(rs, 1+2*d), dashed: dashed})
 		if d >= 2 {
 			orbit.series = append(orbit.series, series{name: name, x: col(rs, 1), y: col(rs, 2), dashed: dashed})
@@ -264,6 +305,8 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assess
 	}
 	add("reference", refRows, true)
 	add("network", rows, false)
+	phase := phases[0]
+	phase.panels = phases[1:]
 	charts["phase"], charts["energy"] = phase, energy
 	if d >= 2 {
 		charts["orbit"] = orbit
@@ -299,6 +342,8 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assess
 	if c := rep.Bounds.Certified; c.Value != nil {
 		// A bound on ‖δz‖₂, so on every component.
 		errs.hlines = append(errs.hlines, level{name: "certified bound on ‖δz‖", value: float64(*c.Value), solid: true})
+	} else {
+		errs.notes = append(errs.notes, "certified bound: not certified")
 	}
 	if env := a.Certified.Envelope; len(env) > 0 {
 		// β(t) block by block, a staircase (certified up to its end).
@@ -310,15 +355,21 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assess
 	}
 	charts["errors"] = errs
 
+	// Adam's epochs, then the polish's iterations (epochs Epochs+1, …), so
+	// that the kept model's marker lies on the curve.
 	loss := sol.Training.Loss
-	stride := max(1, len(loss)/5000)
-	var ex, ey []float64
-	for i := 0; i < len(loss); i += stride {
-		ex, ey = append(ex, float64(i+1)), append(ey, loss[i])
+	adam := loss[:min(len(loss), sol.Training.Epochs)]
+	ex, ey := thin(adam, 5000)
+	lc := chart{title: title("training loss"), xlabel: "epoch (then polish iteration)", ylabel: "loss", logY: true, series: []series{{name: "Adam", x: ex, y: ey}}}
+	if pol := loss[len(adam):]; len(pol) > 0 {
+		px, py := thin(pol, 5000)
+		for i := range px {
+			px[i] += float64(len(adam))
+		}
+		lc.series = append(lc.series, series{name: cmp.Or(sol.Settings.PolishMethod, solver.PolishLBFGS).Name() + " polish (validation grid)", x: px, y: py})
 	}
-	lc := chart{title: title("training loss"), xlabel: "epoch", ylabel: "loss", logY: true, series: []series{{name: "Adam", x: ex, y: ey}}}
 	if be := sol.Training.BestEpoch; be > 0 {
-		lc.vline = &level{name: fmt.Sprintf("best model (epoch %d)", be), value: float64(min(be, len(loss)))}
+		lc.vline = &level{name: fmt.Sprintf("kept model (epoch %d)", be), value: float64(min(be, len(loss)))}
 	}
 	if len(ex) > 0 { // a reloaded model carries no loss history
 		charts["loss"] = lc
@@ -359,11 +410,19 @@ func printSolveReport(w io.Writer, p *problems.Problem, r *problems.SolveReport)
 
 // printTraining prints the training line of a single network.
 func printTraining(w io.Writer, tr problems.TrainingReport) {
-	fmt.Fprintf(w, "training: %d epochs", tr.Epochs)
+	label := "training"
+	if tr.Saved {
+		label = "training (as saved in the model file, not rerun)"
+	}
+	fmt.Fprintf(w, "%s: %d epochs", label, tr.Epochs)
 	if tr.Polish > 0 {
 		fmt.Fprintf(w, " + %d %s", tr.Polish, tr.PolishMethod.Name())
 	}
-	fmt.Fprintf(w, " in %.1f s (%.3g ms/epoch), %s; best model at epoch %d, final loss %.3g\n", float64(tr.Seconds), float64(tr.SecondsPerEpoch), tr.StoppedBecause, tr.BestEpoch, float64(tr.FinalLoss))
+	fmt.Fprintf(w, " in %.1f s (%.3g ms/epoch", float64(tr.Seconds), float64(tr.SecondsPerEpoch))
+	if tr.MsPerPolish > 0 {
+		fmt.Fprintf(w, ", %.3g ms/polish iteration", float64(tr.MsPerPolish))
+	}
+	fmt.Fprintf(w, "), %s; kept the model of epoch %d, loss %.3g\n", tr.StoppedBecause, tr.BestEpoch, float64(tr.KeptLoss))
 	if tr.Detail != "" {
 		fmt.Fprintf(w, "  %s\n", tr.Detail)
 	}
@@ -373,25 +432,35 @@ func printTraining(w io.Writer, tr problems.TrainingReport) {
 func printAssessment(w io.Writer, p *problems.Problem, r *problems.SolveReport) {
 	names := p.Names()
 	fmt.Fprintf(w, "\nerrors against the reference on %d points:\n", r.Grid)
+	labels := []string{"network"}
+	for _, e := range r.Euler {
+		labels = append(labels, fmt.Sprintf("%s %d steps", r.EulerMethod, e.Steps))
+	}
+	lw := 22 // the label column fits the longest label
+	for _, l := range labels {
+		lw = max(lw, utf8.RuneCountInString(l))
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "  %-22s", "")
+	fmt.Fprintf(&b, "  %-*s", lw, "")
 	for _, n := range names {
 		fmt.Fprintf(&b, " %10s", "max|δ"+n+"|")
 	}
 	fmt.Fprintf(&b, " %10s %10s\n", "max‖δz‖", "max|H−E0|")
 	row := func(label string, abs map[string]problems.Number, maxErr, maxE problems.Number) {
-		fmt.Fprintf(&b, "  %-22s", label)
+		fmt.Fprintf(&b, "  %-*s", lw, label)
 		for _, n := range names {
 			fmt.Fprintf(&b, " %10.3g", float64(abs[n]))
 		}
 		fmt.Fprintf(&b, " %10.3g %10.3g\n", float64(maxErr), float64(maxE))
 	}
-	row("network", r.Network.MaxAbsError, r.Network.MaxError, r.Network.MaxEnergyError)
-	for _, e := range r.Euler {
-		row(fmt.Sprintf("%s %d steps", r.EulerMethod, e.Steps), e.MaxAbsError, e.MaxError, e.MaxEnergyError)
+	row(labels[0], r.Network.MaxAbsError, r.Network.MaxError, r.Network.MaxEnergyError)
+	for i, e := range r.Euler {
+		row(labels[1+i], e.MaxAbsError, e.MaxError, e.MaxEnergyError)
 	}
 	fmt.Fprint(w, b.String())
 	switch {
+	case r.EulerStepsToMatch == 0 && r.Network.MaxError >= 0 && !math.IsNaN(float64(r.Network.MaxError)) && !math.IsInf(float64(r.Network.MaxError), 0):
+		fmt.Fprintf(w, "%s steps to match the network: not computed (interrupted)\n", r.EulerMethod)
 	case r.EulerStepsToMatch == 0:
 		fmt.Fprintf(w, "%s steps to match the network: not computed (the network is not finite)\n", r.EulerMethod)
 	case r.EulerStepsToMatchExtrapolated:

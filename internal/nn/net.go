@@ -69,6 +69,9 @@ func (a Arch) sizes() []int {
 	return append(append([]int{a.In}, a.Hidden...), a.Out)
 }
 
+// Widths returns the layer widths from input to output: In, Hidden…, Out.
+func (a Arch) Widths() []int { return a.sizes() }
+
 // Validate reports what is wrong with a, if anything.
 func (a Arch) Validate() error {
 	if len(a.Hidden) > MaxLayers {

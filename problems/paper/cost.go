@@ -42,12 +42,3 @@ func TailMedian(loss []float64) float64 {
 	}
 	return stats.Median(loss[len(loss)-max(1, len(loss)/100):])
 }
-
-// Thin returns (epoch, loss) pairs of a loss curve, at most about n.
-func Thin(loss []float64, n int) (x, y []float64) {
-	stride := max(1, len(loss)/n)
-	for i := 0; i < len(loss); i += stride {
-		x, y = append(x, float64(i+1)), append(y, loss[i])
-	}
-	return x, y
-}

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+
+	"github.com/hnn-project/hnn/errorbound"
+	"github.com/hnn-project/hnn/problems"
+	"github.com/hnn-project/hnn/solver"
+)
+
+// interruptGrace is how long the assessment of the model so far may run
+// after a Ctrl-C in training: the process must end within 2 s of it.
+const interruptGrace = 1500e6 // ns, 1.5 s
+
+// writeModel writes model.json, the first output of a solve. A model
+// that cannot be saved (not finite) is left to the assessment to report.
+func writeModel(out *outFolder, sol *solver.Solution) error {
+	var model bytes.Buffer
+	if err := sol.Save(&model); err != nil {
+		return nil
+	}
+	return out.write(map[string][]byte{"model.json": model.Bytes()})
+}
+
+// interrupted ends a run whose assessment a Ctrl-C stopped (exit 130),
+// saying what was written.
+func interrupted(dir string, a *errorbound.Assessment) error {
+	what := "wrote everything else; the report lacks that stage and the ones after it"
+	if a.Grid == nil {
+		what = fmt.Sprintf("wrote the model only; 'hnn bound %s' computes its report", filepath.Join(dir, "model.json"))
+	}
+	return &exitError{code: exitInterrupted, err: fmt.Errorf("interrupted in the assessment (%s): %s", a.Interrupted, what)}
+}
+
+// trainingVerdict is the exit of a finished solve: a check failed (exit
+// 3) when training missed its solver.target_error, else success.
+func trainingVerdict(sol *solver.Solution) error {
+	if st := sol.Training.Stopped; st == solver.StoppedTargetMissed {
+		return &exitError{code: exitCheck, err: fmt.Errorf("training %s: %s", st, sol.Training.Reason)}
+	}
+	return nil
+}
+
+// claimFor prints the problem's warnings on stderr and claims the output
+// folder dir for it (claimOut), before any work.
+func claimFor(e *env, p *problems.Problem, dir string) (*outFolder, error) {
+	for _, w := range p.Warnings {
+		fmt.Fprintf(e.stderr, "hnn: warning: %s: %s\n", p.Source, w)
+	}
+	return claimOut(dir)
+}
+
+// provenance is what report.json records of this run besides the seed
+// and the problem's hash: the version and the command line.
+func provenance(e *env) problems.Provenance {
+	return problems.Provenance{Version: version(), Command: append([]string{"hnn"}, e.args...)}
+}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"path/filepath"
 
 	"github.com/hnn-project/hnn/problems"
@@ -53,13 +52,7 @@ func (o *boundOpts) run(ctx context.Context, e *env, args []string) error {
 	if o.dir == "" {
 		delete(files, "model.json")
 	}
-	if err := out.write(files); err != nil {
-		return err
-	}
-	if rep == nil {
-		return interrupted(dir, a)
-	}
-	if err := o.print(e, files["report.json"], func(w io.Writer) { printSolveReport(w, p, rep) }); err != nil {
+	if err := o.deliver(e, out, dir, p, rep, a, files); err != nil {
 		return err
 	}
 	o.say(e, "wrote %s\n", listFiles(dir, files))

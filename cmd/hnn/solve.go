@@ -124,13 +124,7 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("problem %s: %w", p.Name, err)
 	}
-	if err := out.write(files); err != nil {
-		return err
-	}
-	if rep == nil {
-		return interrupted(dir, a)
-	}
-	if err := o.print(e, files["report.json"], func(w io.Writer) { printSolveReport(w, p, rep) }); err != nil {
+	if err := o.deliver(e, out, dir, p, rep, a, files); err != nil {
 		return err
 	}
 	if rep.PlotDropped > 0 {
@@ -154,6 +148,19 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	return certifiedVerdict(rep)
+}
+
+// deliver writes a solve's files into the claimed folder and prints its
+// report (the table, or report.json with --json); a report cut short by
+// Ctrl-C before the comparison (rep nil) ends the run with status 130.
+func (o *shared) deliver(e *env, out *outFolder, dir string, p *problems.Problem, rep *problems.SolveReport, a *errorbound.Assessment, files map[string][]byte) error {
+	if err := out.write(files); err != nil {
+		return err
+	}
+	if rep == nil {
+		return interrupted(dir, a)
+	}
+	return o.print(e, files["report.json"], func(w io.Writer) { printSolveReport(w, p, rep) })
 }
 
 // certifiedVerdict is exit 3 with one line when the certified bound is

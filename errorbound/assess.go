@@ -3,6 +3,7 @@ package errorbound
 import (
 	"context"
 	"fmt"
+	"github.com/hnn-project/hnn/internal/stats"
 	"math"
 	"time"
 
@@ -71,11 +72,11 @@ type Check struct {
 }
 
 // Valid reports whether there is a value to check.
-func (c Check) Valid() bool { return finite(c.Value) }
+func (c Check) Valid() bool { return stats.Finite(c.Value) }
 
 func check(value, actual float64) Check {
 	c := Check{Value: value, Tightness: math.NaN()}
-	if !finite(value) {
+	if !stats.Finite(value) {
 		return c
 	}
 	c.Held = value >= actual

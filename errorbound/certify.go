@@ -3,6 +3,7 @@ package errorbound
 import (
 	"context"
 	"fmt"
+	"github.com/hnn-project/hnn/internal/stats"
 	"math"
 	"time"
 
@@ -209,7 +210,7 @@ const residualShare = 0.03
 // the factor f solving R/f³ + I/f² = share·L, with a margin.
 func refined(res Certified, N, maxN int) int {
 	R, I, L := res.Residual, res.Integration, res.Linear
-	if !(L > 0) || !(R+I > residualShare*L) || !finite(R+I) {
+	if !(L > 0) || !(R+I > residualShare*L) || !stats.Finite(R+I) {
 		return 0
 	}
 	lo, hi := 1.0, 2.0
@@ -240,7 +241,7 @@ func (c *certifier) run(ctx context.Context) (Certified, error) {
 	if err := c.pairs(ctx); err != nil {
 		return Certified{}, err
 	}
-	if !finite(c.phiMax) {
+	if !stats.Finite(c.phiMax) {
 		return notCertified("the fundamental matrix of the variational equation is not finite"), nil
 	}
 	return c.close(ctx)
@@ -365,7 +366,5 @@ func allFinite(v []interval.Interval) bool {
 	}
 	return true
 }
-
-func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 func norm(v []float64) float64 { return math.Sqrt(dot(v, v)) }

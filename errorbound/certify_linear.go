@@ -3,6 +3,7 @@ package errorbound
 import (
 	"context"
 	"fmt"
+	"github.com/hnn-project/hnn/internal/stats"
 	"math"
 	"runtime"
 	"sync"
@@ -137,7 +138,7 @@ func (c *certifier) encloseSub(k int, ws *encloseWS, m *model) string {
 		m.lerr[i] = addUp(mulUp(gamma(4), math.Abs(lc)+math.Abs(l1c)*math.Abs(rf)), mulUp(math.Abs(l1c), r.Hi-r.Lo))
 	}
 	c.delta[k] = sqrtUp(d2)
-	if !finite(c.delta[k]) {
+	if !stats.Finite(c.delta[k]) {
 		return fmt.Sprintf("the residual is not finite on [%.6g, %.6g]", a, b)
 	}
 	// The length h, exact when the subtraction is (TwoSum).
@@ -169,7 +170,7 @@ func (c *certifier) encloseSub(k int, ws *encloseWS, m *model) string {
 	}
 	m.arow = arow
 	m.mu = st.logNorm(ws.ab)
-	if !finite(m.arow) || math.IsNaN(m.mu) || math.IsInf(m.mu, 1) {
+	if !stats.Finite(m.arow) || math.IsNaN(m.mu) || math.IsInf(m.mu, 1) {
 		return fmt.Sprintf("the Hessian of H is not finite on [%.6g, %.6g]", a, b)
 	}
 	return ""
@@ -427,7 +428,7 @@ func (c *certifier) linear(ctx context.Context) (string, error) {
 			c.dint[k] = rint
 			n0, n1 := frobUp(u), frobUp(unext)
 			c.ulin[k] = sqrtUp(addUp(mulUp(math.Max(n0, n1), math.Max(n0, n1)), bow))
-			if !finite(c.ulin[k]) || !finite(rint) {
+			if !stats.Finite(c.ulin[k]) || !stats.Finite(rint) {
 				return fmt.Sprintf("the linear response is not finite at t = %.4g", c.node(k)), nil
 			}
 			u, unext = unext, u
@@ -489,7 +490,7 @@ func (c *certifier) block(J int, models []model, enc *encloseWS, sws *stepWS, nw
 	c.inner[J] = inner
 	c.be[J] = mulUp(inner, intR)
 	c.bt[J] = y
-	if !finite(inner) || !finite(c.be[J]) || !allFiniteF(y) {
+	if !stats.Finite(inner) || !stats.Finite(c.be[J]) || !allFiniteF(y) {
 		return fmt.Sprintf("the fundamental matrix of the variational equation is not finite on [%.4g, %.4g]", c.node(b0), c.node(b1))
 	}
 	return ""
@@ -497,7 +498,7 @@ func (c *certifier) block(J int, models []model, enc *encloseWS, sws *stepWS, nw
 
 func allFiniteF(v []float64) bool {
 	for _, x := range v {
-		if !finite(x) {
+		if !stats.Finite(x) {
 			return false
 		}
 	}

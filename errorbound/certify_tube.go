@@ -3,6 +3,7 @@ package errorbound
 import (
 	"context"
 	"fmt"
+	"github.com/hnn-project/hnn/internal/stats"
 	"math"
 
 	"github.com/hnn-project/hnn/internal/interval"
@@ -128,7 +129,7 @@ func (c *certifier) close(ctx context.Context) (Certified, error) {
 			qres[J] = addUp(qres[J], mulUp(h, c.delta[k]))
 			if c.jumpAt != nil && k > 0 {
 				// The jump of ẑ at a joint t_k, an impulse in the remainder.
-				if !finite(c.jumpAt[k]) {
+				if !stats.Finite(c.jumpAt[k]) {
 					res.Reason = fmt.Sprintf("the jump of the solution at the window joint t = %.4g cannot be enclosed", c.node(k))
 					res.Until = c.node(b0)
 					return res, nil
@@ -149,7 +150,7 @@ func (c *certifier) close(ctx context.Context) (Certified, error) {
 		residual := mulUp(in, addUp(wres, qres[J]))
 		defect := mulUp(in, addUp(wdef, qdef[J]))
 		base := addUp(addUp(ulin, residual), addUp(defect, mulUp(in, wnl)))
-		if !finite(base) {
+		if !stats.Finite(base) {
 			res.Reason = fmt.Sprintf("the linear part of the bound is not finite at t = %.4g", c.node(b0))
 			res.Until = c.node(b0)
 			return res, nil
@@ -164,7 +165,7 @@ func (c *certifier) close(ctx context.Context) (Certified, error) {
 				return math.Inf(1)
 			}
 			m3 = tn.bound(third)
-			if !finite(m3) {
+			if !stats.Finite(m3) {
 				why = fmt.Sprintf("the third derivatives of H are not finite over the tube of radius %.3g at t = %.4g (it reaches a singularity of H)", rho, c.node(b0))
 				return math.Inf(1)
 			}

@@ -3,6 +3,7 @@ package errorbound
 import (
 	"context"
 	"fmt"
+	"github.com/hnn-project/hnn/internal/stats"
 	"math"
 
 	"github.com/hnn-project/hnn/hamiltonians"
@@ -131,7 +132,7 @@ func EulerStepsToMatch(ctx context.Context, h hamiltonians.Hamiltonian, x0 []flo
 			break
 		}
 		if 2*hi > MeasuredEulerSteps {
-			if !(target > 0) || !finite(lastErr) {
+			if !(target > 0) || !stats.Finite(lastErr) {
 				return hi, false, false, nil
 			}
 			m := math.Ceil(float64(hi) * lastErr / target)

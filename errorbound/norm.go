@@ -1,6 +1,7 @@
 package errorbound
 
 import (
+	"github.com/hnn-project/hnn/internal/stats"
 	"math"
 
 	"gonum.org/v1/gonum/blas"
@@ -126,7 +127,7 @@ func (ws *normWS) norm(x []float64) float64 {
 		frob2 += v * v
 	}
 	frob2 = inflate(frob2, D*D+1)
-	if !finite(frob2) {
+	if !stats.Finite(frob2) {
 		return inf
 	}
 	if frob2 == 0 {
@@ -204,7 +205,7 @@ func (ws *normWS) cholesky(s float64) (float64, bool) {
 		for k := 0; k < j; k++ {
 			d -= r[k*D+j] * r[k*D+j]
 		}
-		if !(d > 0) || !finite(d) {
+		if !(d > 0) || !stats.Finite(d) {
 			return 0, false
 		}
 		rjj := math.Sqrt(d)

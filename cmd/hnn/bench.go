@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/hnn-project/hnn/internal/outdir"
 	"io"
 	"path/filepath"
 
@@ -47,7 +48,7 @@ func (o *benchOpts) run(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFiles(dir, map[string][]byte{"bench.json": js}); err != nil {
+	if err := outdir.WriteFiles(dir, map[string][]byte{"bench.json": js}); err != nil {
 		return err
 	}
 	return o.print(e, js, func(w io.Writer) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/hnn-project/hnn/internal/chart"
 	"path/filepath"
 
 	"github.com/hnn-project/hnn/problems"
@@ -29,7 +30,7 @@ func (o *boundOpts) run(ctx context.Context, e *env, args []string) error {
 	if len(args) != 1 {
 		return usageError("usage: "+lookup("bound").usage(), "bound: expected one saved model, got %d arguments", len(args))
 	}
-	if err := plotFormat(o.plots); err != nil {
+	if err := chart.CheckFormat(o.plots); err != nil {
 		return usageError("", "bound: %v", err)
 	}
 	p, sol, err := problems.LoadModel(args[0])
@@ -41,9 +42,9 @@ func (o *boundOpts) run(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer out.release()
+	defer out.Release()
 	if o.dir == "" {
-		out.keep(filepath.Base(args[0])) // the model read is there already
+		out.Keep(filepath.Base(args[0])) // the model read is there already
 	}
 	rep, a, files, err := analyseSolution(ctx, p, sol, o.plots, o.progress(e), provenance(e), true)
 	if err != nil {

@@ -192,25 +192,6 @@ func TestLearnedNameEscape(t *testing.T) {
 	}
 }
 
-// Output names are plain file names: nothing built from them leaves the
-// folder.
-func TestOutputNames(t *testing.T) {
-	t.Chdir(t.TempDir())
-	out, err := claimOut("o")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer out.release()
-	for _, name := range []string{"../x", "a/b", "/etc/x", "..", ".hnn", ""} {
-		if err := out.write(map[string][]byte{name: nil}); err == nil {
-			t.Errorf("wrote %q", name)
-		}
-	}
-	if err := out.write(map[string][]byte{"report.json": []byte("{}")}); err != nil {
-		t.Error(err)
-	}
-}
-
 // solver.target_error not reached: one line saying so, exit 3.
 func TestTargetNotReached(t *testing.T) {
 	t.Chdir(t.TempDir())

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/hnn-project/hnn/internal/chart"
+	"github.com/hnn-project/hnn/internal/outdir"
 	"io"
 	"math"
 	"strings"
@@ -48,7 +50,7 @@ func (o *integrateOpts) run(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer out.release()
+	defer out.Release()
 	prog := o.progress(e)
 	prog.show(0, 1, 0, "integrating: "+o.method)
 	tr, err := p.Integrate(ctx, &problems.IntegrateSettings{Method: o.method, Steps: o.steps, RTol: o.rtol})
@@ -77,11 +79,11 @@ func (o *integrateOpts) run(ctx context.Context, e *env, args []string) error {
 		dE[k] = math.Abs(tr.Energy[k] - float64(rep.Energy0))
 		x[k], px[k] = z[0], z[d]
 	}
-	files := map[string][]byte{"trajectory.csv": csvTable(header, rows)}
+	files := map[string][]byte{"trajectory.csv": outdir.CSV(header, rows)}
 	title := p.Name + ", " + rep.Method + ": "
-	dropped, err := figures(o.plots, map[string]chart{
-		"phase":  {title: title + "phase space", xlabel: p.Coordinates[0], ylabel: p.Momenta[0], series: []series{{name: rep.Method, x: x, y: px}}},
-		"energy": {title: title + "energy error", xlabel: "t", ylabel: "|H − H(z0)|", logY: true, series: []series{{name: rep.Method, x: tr.Times, y: dE}}},
+	dropped, err := chart.Figures(o.plots, map[string]chart.Chart{
+		"phase":  {Title: title + "phase space", XLabel: p.Coordinates[0], YLabel: p.Momenta[0], Series: []chart.Series{{Name: rep.Method, X: x, Y: px}}},
+		"energy": {Title: title + "energy error", XLabel: "t", YLabel: "|H − H(z0)|", LogY: true, Series: []chart.Series{{Name: rep.Method, X: tr.Times, Y: dE}}},
 	}, nil, files)
 	if err != nil {
 		return err
@@ -89,7 +91,7 @@ func (o *integrateOpts) run(ctx context.Context, e *env, args []string) error {
 	if files["report.json"], err = problems.MarshalReport(rep); err != nil {
 		return err
 	}
-	if err := out.write(files); err != nil {
+	if err := out.Write(files); err != nil {
 		return err
 	}
 	return o.print(e, files["report.json"], func(w io.Writer) {

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"github.com/hnn-project/hnn/internal/outdir"
 	"path/filepath"
 
 	"github.com/hnn-project/hnn/errorbound"
@@ -16,12 +18,12 @@ const interruptGrace = 1500e6 // ns, 1.5 s
 
 // writeModel writes model.json, the first output of a solve. A model
 // that cannot be saved (not finite) is left to the assessment to report.
-func writeModel(out *outFolder, sol *solver.Solution) error {
+func writeModel(out *outdir.Folder, sol *solver.Solution) error {
 	var model bytes.Buffer
 	if err := sol.Save(&model); err != nil {
 		return nil
 	}
-	return out.write(map[string][]byte{"model.json": model.Bytes()})
+	return out.Write(map[string][]byte{"model.json": model.Bytes()})
 }
 
 // interrupted ends a run whose assessment a Ctrl-C stopped (exit 130),
@@ -44,12 +46,18 @@ func trainingVerdict(sol *solver.Solution) error {
 }
 
 // claimFor prints the problem's warnings on stderr and claims the output
-// folder dir for it (claimOut), before any work.
-func claimFor(e *env, p *problems.Problem, dir string) (*outFolder, error) {
+// folder dir for it (outdir.Claim), before any work; a folder that
+// cannot be used is bad input.
+func claimFor(e *env, p *problems.Problem, dir string) (*outdir.Folder, error) {
 	for _, w := range p.Warnings {
 		fmt.Fprintf(e.stderr, "hnn: warning: %s: %s\n", p.Source, w)
 	}
-	return claimOut(dir)
+	f, err := outdir.Claim(dir)
+	var bad *outdir.UnusableError
+	if errors.As(err, &bad) {
+		return nil, inputError(err)
+	}
+	return f, err
 }
 
 // provenance is what report.json records of this run besides the seed

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/hnn-project/hnn/internal/chart"
 	"image/color"
 	"io"
 	"math"
@@ -70,7 +71,7 @@ func learnTask(ctx context.Context, p *problems.Problem, plots string, prov prob
 		if _, ok := charts["orbits"]; ok {
 			overview[0] = "orbits"
 		}
-		if out.Report.PlotDropped, err = figures(plots, charts, overview, out.Files); err != nil {
+		if out.Report.PlotDropped, err = chart.Figures(plots, charts, overview, out.Files); err != nil {
 			return nil, err
 		}
 	}
@@ -96,7 +97,7 @@ func (o *learnOpts) run(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer folder.release()
+	defer folder.Release()
 	if p.Learn.Pixels != nil {
 		return o.runPixels(ctx, e, p, dir, folder)
 	}
@@ -111,7 +112,7 @@ func (o *learnOpts) run(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := folder.write(out.Files); err != nil {
+	if err := folder.Write(out.Files); err != nil {
 		return err
 	}
 	rep := out.Report
@@ -167,11 +168,11 @@ const learnPlotPoints = 1000
 // truth, HNN and baseline trajectories, their coordinate error, the true
 // energy along each, the quantity the HNN conserves along each, and body
 // orbits in the plane.
-func learnCharts(ctx context.Context, p *problems.Problem, res *solver.LearnResult, c problems.EnergyCase) (map[string]chart, error) {
+func learnCharts(ctx context.Context, p *problems.Problem, res *solver.LearnResult, c problems.EnergyCase) (map[string]chart.Chart, error) {
 	title := func(s string) string { return p.Name + ": " + s }
-	charts := map[string]chart{"loss": {title: title("training loss"), xlabel: "step", ylabel: "MSE of the time derivatives", logY: true, legendRoom: true, series: []series{
-		{name: learnModels[1].label, x: counting(len(res.BaselineLoss)), y: res.BaselineLoss, color: learnModels[1].color},
-		{name: learnModels[2].label, x: counting(len(res.HNNLoss)), y: res.HNNLoss, color: learnModels[2].color},
+	charts := map[string]chart.Chart{"loss": {Title: title("training loss"), XLabel: "step", YLabel: "MSE of the time derivatives", LogY: true, LegendRoom: true, Series: []chart.Series{
+		{Name: learnModels[1].label, X: chart.Counting(len(res.BaselineLoss)), Y: res.BaselineLoss, Color: learnModels[1].color},
+		{Name: learnModels[2].label, X: chart.Counting(len(res.HNNLoss)), Y: res.HNNLoss, Color: learnModels[2].color},
 	}}}
 	D := p.Dim()
 	lp, err := p.LearnPaths(ctx, res, c, learnPlotPoints)
@@ -180,7 +181,7 @@ func learnCharts(ctx context.Context, p *problems.Problem, res *solver.LearnResu
 	}
 	times, truth := lp.Times, lp.True
 	paths := map[string][]float64{"true": lp.True, "HNN": lp.HNN, "baseline": lp.Baseline}
-	comp := func(xs []float64, j int) []float64 { return column(xs, D, j) }
+	comp := func(xs []float64, j int) []float64 { return chart.Column(xs, D, j) }
 	along := func(h hamiltonians.Hamiltonian, xs []float64, minus float64) []float64 {
 		out := make([]float64, len(times))
 		for k := range times {
@@ -202,17 +203,17 @@ func learnCharts(ctx context.Context, p *problems.Problem, res *solver.LearnResu
 	if p.Learn.Energy != nil {
 		energyName = "learn.energy"
 	}
-	traj := chart{title: title("trajectories" + from), xlabel: names[0], ylabel: names[d]}
-	en := chart{title: title("true energy along each trajectory"), xlabel: "t", ylabel: energyName, legendRoom: true}
-	mse := chart{title: title("coordinate MSE against the ground truth"), xlabel: "t", ylabel: "MSE of the state", logY: true, legendRoom: true}
-	hq := chart{title: title("quantity conserved by the HNN, along each trajectory"), xlabel: "t", ylabel: "H_θ(x(t)) − H_θ(x(0))", legendRoom: true}
+	traj := chart.Chart{Title: title("trajectories" + from), XLabel: names[0], YLabel: names[d]}
+	en := chart.Chart{Title: title("true energy along each trajectory"), XLabel: "t", YLabel: energyName, LegendRoom: true}
+	mse := chart.Chart{Title: title("coordinate MSE against the ground truth"), XLabel: "t", YLabel: "MSE of the state", LogY: true, LegendRoom: true}
+	hq := chart.Chart{Title: title("quantity conserved by the HNN, along each trajectory"), XLabel: "t", YLabel: "H_θ(x(t)) − H_θ(x(0))", LegendRoom: true}
 	h0 := res.HNN.H(c.X0)
 	for _, m := range learnModels {
 		xs := paths[m.key]
-		s := series{name: m.label, color: m.color, dashed: m.key == "true"}
-		add := func(ch *chart, x, y []float64) {
-			s.x, s.y = x, y
-			ch.series = append(ch.series, s)
+		s := chart.Series{Name: m.label, Color: m.color, Dashed: m.key == "true"}
+		add := func(ch *chart.Chart, x, y []float64) {
+			s.X, s.Y = x, y
+			ch.Series = append(ch.Series, s)
 		}
 		add(&traj, comp(xs, 0), comp(xs, d))
 		add(&en, times, along(p.LearnEnergy(), xs, 0))
@@ -237,7 +238,7 @@ func learnCharts(ctx context.Context, p *problems.Problem, res *solver.LearnResu
 				reach = math.Max(reach, math.Abs(v))
 			}
 		}
-		orb := chart{title: title("orbits of the bodies"), xlabel: "x", ylabel: "y", frame: 1.3 * reach}
+		orb := chart.Chart{Title: title("orbits of the bodies"), XLabel: "x", YLabel: "y", Frame: 1.3 * reach}
 		for _, m := range learnModels {
 			xs := paths[m.key]
 			for b := 0; b < d/2; b++ {
@@ -245,7 +246,7 @@ func learnCharts(ctx context.Context, p *problems.Problem, res *solver.LearnResu
 				if b == 0 {
 					name = m.label
 				}
-				orb.series = append(orb.series, series{name: name, x: comp(xs, 2*b), y: comp(xs, 2*b+1), dashed: m.key == "true", color: m.color})
+				orb.Series = append(orb.Series, chart.Series{Name: name, X: comp(xs, 2*b), Y: comp(xs, 2*b+1), Dashed: m.key == "true", Color: m.color})
 			}
 		}
 		charts["orbits"] = orb

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/hnn-project/hnn/internal/chart"
+	"github.com/hnn-project/hnn/internal/outdir"
+	"github.com/hnn-project/hnn/internal/stats"
 	"image"
 	"image/color"
 	"io"
@@ -42,13 +45,13 @@ func pixelTask(ctx context.Context, p *problems.Problem, plots string, prov prob
 	out.Report.Provenance.Version, out.Report.Provenance.Command = prov.Version, prov.Command
 	if plots != "none" {
 		for name, pl := range map[string]*plot.Plot{"frames": framesPlot(p.Name, r), "latent": latentPlot(p.Name, r)} {
-			b, err := render(pl, plots)
+			b, err := chart.Render(pl, plots)
 			if err != nil {
 				return nil, fmt.Errorf("plot %s: %w", name, err)
 			}
 			out.Files[name+"."+plots] = b
 		}
-		if _, err := figures(plots, pixelCharts(p.Name, r), nil, out.Files); err != nil {
+		if _, err := chart.Figures(plots, pixelCharts(p.Name, r), nil, out.Files); err != nil {
 			return nil, err
 		}
 	}
@@ -59,7 +62,7 @@ func pixelTask(ctx context.Context, p *problems.Problem, plots string, prov prob
 }
 
 // runPixels is hnn learn on a pixels task.
-func (o *learnOpts) runPixels(ctx context.Context, e *env, p *problems.Problem, dir string, folder *outFolder) error {
+func (o *learnOpts) runPixels(ctx context.Context, e *env, p *problems.Problem, dir string, folder *outdir.Folder) error {
 	prog := o.progress(e)
 	out, err := pixelTask(ctx, p, o.plots, provenance(e), func(model string, step, steps int, loss float64) {
 		prog.show(step, steps, 0, fmt.Sprintf("%s step %d/%d  loss %.3g", model, step, steps, loss))
@@ -71,7 +74,7 @@ func (o *learnOpts) runPixels(ctx context.Context, e *env, p *problems.Problem, 
 	if err != nil {
 		return err
 	}
-	if err := folder.write(out.Files); err != nil {
+	if err := folder.Write(out.Files); err != nil {
 		return err
 	}
 	return o.print(e, out.Files["report.json"], func(w io.Writer) {
@@ -193,7 +196,7 @@ func latentPlot(name string, r *pixels.Result) *plot.Plot {
 	line := func(xy []float64, label string, col color.Color, dashed bool) {
 		xys := make(plotter.XYs, 0, len(xy)/2)
 		for i := 0; i+1 < len(xy); i += 2 {
-			if finite(xy[i]) && finite(xy[i+1]) {
+			if stats.Finite(xy[i]) && stats.Finite(xy[i+1]) {
 				xys = append(xys, plotter.XY{X: xy[i], Y: xy[i+1]})
 			}
 		}
@@ -215,34 +218,34 @@ func latentPlot(name string, r *pixels.Result) *plot.Plot {
 	if n, m := len(pt.Xs), len(pt.Ys); n > 1 && m > 1 {
 		lo, hi := pt.Ys[0], pt.Ys[m-1]
 		p.X.Min, p.X.Max = pt.Xs[0], pt.Xs[n-1]
-		p.Y.Min, p.Y.Max = lo, hi+legendRoomFraction(3)*(hi-lo)
+		p.Y.Min, p.Y.Max = lo, hi+chart.LegendRoomFraction(3)*(hi-lo)
 	}
 	return p
 }
 
 // pixelCharts are the loss curves and the energy along the first fresh
 // trajectory (the bottom of Greydanus et al. Fig. 4).
-func pixelCharts(name string, r *pixels.Result) map[string]chart {
-	frames := counting(len(r.TrueEnergy))
+func pixelCharts(name string, r *pixels.Result) map[string]chart.Chart {
+	frames := chart.Counting(len(r.TrueEnergy))
 	for i := range frames {
 		frames[i]-- // samples from 0
 	}
-	en := chart{title: name + ": energy along a fresh trajectory", xlabel: "frame", ylabel: "energy of the labels (learn.energy)", legendRoom: true}
+	en := chart.Chart{Title: name + ": energy along a fresh trajectory", XLabel: "frame", YLabel: "energy of the labels (learn.energy)", LegendRoom: true}
 	for _, m := range []struct {
 		key string
 		e   []float64
 	}{{"true", r.TrueEnergy}, {"baseline", r.Baseline.Rollout.Energy}, {"HNN", r.HNN.Rollout.Energy}} {
 		for _, lm := range learnModels {
 			if lm.key == m.key && len(m.e) > 0 {
-				en.series = append(en.series, series{name: lm.label, x: frames[:len(m.e)], y: m.e, color: lm.color, dashed: m.key == "true"})
+				en.Series = append(en.Series, chart.Series{Name: lm.label, X: frames[:len(m.e)], Y: m.e, Color: lm.color, Dashed: m.key == "true"})
 			}
 		}
 	}
-	return map[string]chart{
+	return map[string]chart.Chart{
 		"energy": en,
-		"loss": {title: name + ": training loss", xlabel: "step", ylabel: "ae + cc + w·dynamics", logY: true, legendRoom: true, series: []series{
-			{name: learnModels[1].label, x: counting(len(r.Baseline.Curve)), y: r.Baseline.Curve, color: learnModels[1].color},
-			{name: learnModels[2].label, x: counting(len(r.HNN.Curve)), y: r.HNN.Curve, color: learnModels[2].color},
+		"loss": {Title: name + ": training loss", XLabel: "step", YLabel: "ae + cc + w·dynamics", LogY: true, LegendRoom: true, Series: []chart.Series{
+			{Name: learnModels[1].label, X: chart.Counting(len(r.Baseline.Curve)), Y: r.Baseline.Curve, Color: learnModels[1].color},
+			{Name: learnModels[2].label, X: chart.Counting(len(r.HNN.Curve)), Y: r.HNN.Curve, Color: learnModels[2].color},
 		}},
 	}
 }

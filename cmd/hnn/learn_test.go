@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"github.com/hnn-project/hnn/internal/chart"
 	"math"
 	"strings"
 	"testing"
@@ -62,20 +63,20 @@ learn: {init: orbits, orbit_position: box, radius: [0.5, 1.5], velocity_noise: 0
 		}
 		ch := charts["coordinate_mse"]
 		bad := 0
-		for i := range ch.series {
-			if ch.series[i].name != "baseline NN" {
+		for i := range ch.Series {
+			if ch.Series[i].Name != "baseline NN" {
 				continue
 			}
-			y := append([]float64(nil), ch.series[i].y...)
+			y := append([]float64(nil), ch.Series[i].Y...)
 			for k := len(y) / 2; k < len(y); k++ {
 				y[k] = math.NaN()
 				bad++
 			}
 			y[1] = math.Inf(1)
-			ch.series[i].y = y
+			ch.Series[i].Y = y
 		}
 		files := map[string][]byte{}
-		dropped, err := figures("svg", map[string]chart{"coordinate_mse": ch}, []string{"coordinate_mse"}, files)
+		dropped, err := chart.Figures("svg", map[string]chart.Chart{"coordinate_mse": ch}, []string{"coordinate_mse"}, files)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/hnn-project/hnn/internal/chart"
+	"github.com/hnn-project/hnn/internal/outdir"
+	"github.com/hnn-project/hnn/internal/stats"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -86,7 +88,7 @@ func (o *reproduceOpts) run(ctx context.Context, e *env, args []string) error {
 	}
 	elapsed := time.Since(r.start)
 	report := r.report(elapsed, ctx.Err() != nil)
-	if err := writeTree(r.dir, map[string][]byte{"REPORT.md": report}); err != nil {
+	if err := outdir.WriteFiles(r.dir, map[string][]byte{"REPORT.md": report}); err != nil {
 		return err
 	}
 	if failure != nil {
@@ -117,26 +119,6 @@ type reproduceSummary struct {
 	Figures     int             `json:"figures"`
 	Seconds     problems.Number `json:"seconds"`
 	Interrupted bool            `json:"interrupted"`
-}
-
-// writeTree writes files (paths relative to dir, possibly in
-// subdirectories) atomically.
-func writeTree(dir string, files map[string][]byte) error {
-	names := make([]string, 0, len(files))
-	for n := range files {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		path := filepath.Join(dir, n)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return fmt.Errorf("output directory: %w", err)
-		}
-		if err := writeFileAtomic(path, files[n]); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // reproducer runs the experiments and collects the sections of REPORT.md.
@@ -223,7 +205,7 @@ func (r *reproducer) write(sub string, files map[string][]byte) error {
 			r.figures++
 		}
 	}
-	return writeTree(r.dir, tree)
+	return outdir.WriteFiles(r.dir, tree)
 }
 
 // img is the Markdown of a figure in DIR/sub/name.<format>, with a caption.
@@ -248,7 +230,7 @@ func (r *reproducer) lossFigure(s lossSpec) error {
 	if err != nil {
 		return err
 	}
-	ch := chart{title: fmt.Sprintf("%s: training loss (Mattheakis et al. %s)", s.system, s.fig), xlabel: "epoch", ylabel: "loss", logY: true}
+	ch := chart.Chart{Title: fmt.Sprintf("%s: training loss (Mattheakis et al. %s)", s.system, s.fig), XLabel: "epoch", YLabel: "loss", LogY: true}
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Mattheakis et al. %s: loss curves on the %s\n\n", s.fig, s.system)
 	fmt.Fprintf(&b, "Problem `%s`, %d epochs per architecture.\n\n", p.Name, r.settings(p).Epochs)
@@ -275,15 +257,15 @@ func (r *reproducer) lossFigure(s lossSpec) error {
 				return nil
 			}
 			tr := sol.Training
-			x, y := thin(tr.Loss, 4000)
-			ch.series = append(ch.series, series{name: label, x: x, y: y})
+			x, y := chart.Thin(tr.Loss, 4000)
+			ch.Series = append(ch.Series, chart.Series{Name: label, X: x, Y: y})
 			fl := paper.TailMedian(tr.Loss)
 			res = append(res, result{label, fl})
 			fmt.Fprintf(&b, "| %s | %s | %.3g | %.3g | %.1f |\n", act, fname, fl, tr.BestLMax, tr.Seconds)
 		}
 	}
 	files := map[string][]byte{}
-	if _, err := figures(r.plots, map[string]chart{"losses": ch}, nil, files); err != nil {
+	if _, err := chart.Figures(r.plots, map[string]chart.Chart{"losses": ch}, nil, files); err != nil {
 		return err
 	}
 	if err := r.write(p.Name, files); err != nil {
@@ -349,7 +331,7 @@ func differs(what string, theirs, ours float64, why string) string {
 	switch {
 	case ok:
 		return ""
-	case !finite(ours):
+	case !stats.Finite(ours):
 		return fmt.Sprintf("**%s**: ours is not finite (%v) where the paper reports %.3g. %s", what, ours, theirs, why)
 	}
 	return fmt.Sprintf("**%s** differs by more than 2×: ours is %.3g, %.2g× the paper's %.3g. %s", what, ours, ratio, theirs, why)
@@ -383,12 +365,12 @@ func (r *reproducer) extra(p *problems.Problem, sol *solver.Solution, rep *solve
 	if err != nil {
 		return err
 	}
-	charts := map[string]chart{}
+	charts := map[string]chart.Chart{}
 	for _, n := range names {
 		charts[n] = all[n]
 	}
 	files := map[string][]byte{}
-	if _, err := figures(r.plots, charts, nil, files); err != nil {
+	if _, err := chart.Figures(r.plots, charts, nil, files); err != nil {
 		return err
 	}
 	return r.write(p.Name, files)

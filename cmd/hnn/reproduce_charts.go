@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/hnn-project/hnn/internal/chart"
 
 	"github.com/hnn-project/hnn/errorbound"
 	"github.com/hnn-project/hnn/problems"
@@ -14,7 +15,7 @@ import (
 // freedom: the first coordinate and momentum), and the positions q_i(t)
 // of network, reference and Euler with the largest factor (Fig. 7 right).
 // At most 4000 points of each curve are drawn.
-func paperCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assessment, factors []int) (map[string]chart, error) {
+func paperCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assessment, factors []int) (map[string]chart.Chart, error) {
 	D, d := p.Dim(), len(p.Coordinates)
 	names := p.Names()
 	const n = 4000
@@ -22,7 +23,7 @@ func paperCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assess
 	z := make([]float64, len(grid)*D)
 	sol.Sample(grid, z, nil)
 	r := make([]float64, D)
-	col := func(xs []float64, j int) []float64 { return column(xs, D, j) }
+	col := func(xs []float64, j int) []float64 { return chart.Column(xs, D, j) }
 	refs := make([]float64, len(grid)*D)
 	for k, t := range grid {
 		a.Reference.At(r, t)
@@ -36,14 +37,14 @@ func paperCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assess
 		return out
 	}
 	title := func(s string) string { return p.Name + ": " + s }
-	phase := chart{title: title("error in phase space"), xlabel: "δ" + names[0], ylabel: "δ" + names[d]}
+	phase := chart.Chart{Title: title("error in phase space"), XLabel: "δ" + names[0], YLabel: "δ" + names[d]}
 	dz := diff(z, refs)
-	phase.series = append(phase.series, series{name: "network", x: col(dz, 0), y: col(dz, d)})
-	pos := chart{title: title("positions"), xlabel: "t", ylabel: "position"}
+	phase.Series = append(phase.Series, chart.Series{Name: "network", X: col(dz, 0), Y: col(dz, d)})
+	pos := chart.Chart{Title: title("positions"), XLabel: "t", YLabel: "position"}
 	for i := 0; i < d; i++ {
-		pos.series = append(pos.series,
-			series{name: names[i] + " network", x: grid, y: col(z, i)},
-			series{name: names[i] + " reference", x: grid, y: col(refs, i), dashed: true})
+		pos.Series = append(pos.Series,
+			chart.Series{Name: names[i] + " network", X: grid, Y: col(z, i)},
+			chart.Series{Name: names[i] + " reference", X: grid, Y: col(refs, i), Dashed: true})
 	}
 	for fi, f := range factors {
 		var e *errorbound.EulerComparison
@@ -64,12 +65,12 @@ func paperCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assess
 			}
 		}
 		label := fmt.Sprintf("%s, %d steps", a.EulerMethod, e.Steps)
-		phase.series = append(phase.series, series{name: label, x: col(es, 0), y: col(es, d)})
+		phase.Series = append(phase.Series, chart.Series{Name: label, X: col(es, 0), Y: col(es, d)})
 		if fi == len(factors)-1 {
 			for i := 0; i < d; i++ {
-				pos.series = append(pos.series, series{name: names[i] + " " + label, x: ts, y: col(xs, i)})
+				pos.Series = append(pos.Series, chart.Series{Name: names[i] + " " + label, X: ts, Y: col(xs, i)})
 			}
 		}
 	}
-	return map[string]chart{"error_phase": phase, "positions": pos}, nil
+	return map[string]chart.Chart{"error_phase": phase, "positions": pos}, nil
 }

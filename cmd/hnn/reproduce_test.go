@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"github.com/hnn-project/hnn/internal/chart"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -173,11 +174,11 @@ func TestPaperCharts(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
-		if n := len(charts["error_phase"].series); n != c.curves {
+		if n := len(charts["error_phase"].Series); n != c.curves {
 			t.Errorf("%s: %d curves in the error phase space, want %d", c.name, n, c.curves)
 		}
 		files := map[string][]byte{}
-		if _, err := figures("svg", charts, nil, files); err != nil {
+		if _, err := chart.Figures("svg", charts, nil, files); err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
 		for _, n := range []string{"error_phase.svg", "positions.svg"} {

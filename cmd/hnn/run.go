@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/hnn-project/hnn/internal/chart"
 	"io"
 	"os"
 	"path/filepath"
@@ -371,7 +372,7 @@ func problemArg(name string, args []string, plots string) (*problems.Problem, er
 	if len(args) != 1 {
 		return nil, usageError("usage: "+c.usage(), "%s: expected one problem file or name, got %d arguments", c.name, len(args))
 	}
-	if err := plotFormat(plots); err != nil {
+	if err := chart.CheckFormat(plots); err != nil {
 		return nil, usageError("", "%s: %v", c.name, err)
 	}
 	p, err := problems.Load(args[0])

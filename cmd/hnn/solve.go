@@ -7,6 +7,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/hnn-project/hnn/internal/chart"
+	"github.com/hnn-project/hnn/internal/outdir"
 	"image/color"
 	"io"
 	"math"
@@ -87,7 +89,7 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer out.release()
+	defer out.Release()
 
 	prog := o.progress(e)
 	mon := func(pr solver.Progress) {
@@ -153,8 +155,8 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 // deliver writes a solve's files into the claimed folder and prints its
 // report (the table, or report.json with --json); a report cut short by
 // Ctrl-C before the comparison (rep nil) ends the run with status 130.
-func (o *shared) deliver(e *env, out *outFolder, dir string, p *problems.Problem, rep *problems.SolveReport, a *errorbound.Assessment, files map[string][]byte) error {
-	if err := out.write(files); err != nil {
+func (o *shared) deliver(e *env, out *outdir.Folder, dir string, p *problems.Problem, rep *problems.SolveReport, a *errorbound.Assessment, files map[string][]byte) error {
+	if err := out.Write(files); err != nil {
 		return err
 	}
 	if rep == nil {
@@ -243,7 +245,7 @@ func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solut
 		return nil, nil, nil, err
 	}
 	files := map[string][]byte{
-		"solution.csv": csvTable(header, rows),
+		"solution.csv": outdir.CSV(header, rows),
 		"model.json":   model.Bytes(),
 	}
 	if plots != "none" {
@@ -251,7 +253,7 @@ func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solut
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		if rep.PlotDropped, err = figures(plots, charts, []string{"phase", "errors", "energy", "loss"}, files); err != nil {
+		if rep.PlotDropped, err = chart.Figures(plots, charts, []string{"phase", "errors", "energy", "loss"}, files); err != nil {
 			return nil, nil, nil, err
 		}
 	}
@@ -266,7 +268,7 @@ const maxPanels = 8
 
 // solveCharts builds the pictures of a solve: phase space, errors with the
 // bound, energy, training loss and, in two or more dimensions, the orbit.
-func solveCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assessment, rep *problems.SolveReport, rows, refRows [][]float64) (map[string]chart, error) {
+func solveCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assessment, rep *problems.SolveReport, rows, refRows [][]float64) (map[string]chart.Chart, error) {
 	d := len(p.Coordinates)
 	names := p.Names()
 	col := func(rs [][]float64, j int) []float64 {
@@ -295,14 +297,14 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assess
 		eulers = append(eulers, run{fmt.Sprintf("%s, %d steps", rep.EulerMethod, e.Steps), rs})
 	}
 	title := func(what string) string { return p.Name + ": " + what }
-	charts := map[string]chart{}
+	charts := map[string]chart.Chart{}
 
 	// Euler first, then the reference, then the network on top: the
 	// network and the reference agree to the eye, so the one drawn last is
 	// the one seen.
 	// Phase space: one panel per degree of freedom, at most maxPanels.
 	panels := min(d, maxPanels)
-	phases := make([]chart, panels)
+	phases := make([]chart.Chart, panels)
 	for i := range phases {
 		what := "phase space"
 		if d > 1 {
@@ -311,17 +313,17 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assess
 				what += fmt.Sprintf(" (the first %d of %d degrees of freedom)", panels, d)
 			}
 		}
-		phases[i] = chart{title: title(what), xlabel: names[i], ylabel: names[d+i]}
+		phases[i] = chart.Chart{Title: title(what), XLabel: names[i], YLabel: names[d+i]}
 	}
-	energy := chart{title: title("energy"), xlabel: "t", ylabel: "H"}
-	orbit := chart{title: title("orbit"), xlabel: names[0], ylabel: names[min(1, len(names)-1)]}
+	energy := chart.Chart{Title: title("energy"), XLabel: "t", YLabel: "H"}
+	orbit := chart.Chart{Title: title("orbit"), XLabel: names[0], YLabel: names[min(1, len(names)-1)]}
 	add := func(name string, rs [][]float64, dashed bool) {
 		for i := range phases {
-			phases[i].series = append(phases[i].series, series{name: name, x: col(rs, 1+i), y: col(rs, 1+d+i), dashed: dashed})
+			phases[i].Series = append(phases[i].Series, chart.Series{Name: name, X: col(rs, 1+i), Y: col(rs, 1+d+i), Dashed: dashed})
 		}
-		energy.series = append(energy.series, series{name: name, x: col(rs, 0), y: col(rs, 1+2*d), dashed: dashed})
+		energy.Series = append(energy.Series, chart.Series{Name: name, X: col(rs, 0), Y: col(rs, 1+2*d), Dashed: dashed})
 		if d >= 2 {
-			orbit.series = append(orbit.series, series{name: name, x: col(rs, 1), y: col(rs, 2), dashed: dashed})
+			orbit.Series = append(orbit.Series, chart.Series{Name: name, X: col(rs, 1), Y: col(rs, 2), Dashed: dashed})
 		}
 	}
 	for _, e := range eulers {
@@ -330,19 +332,19 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assess
 	add("reference", refRows, true)
 	add("network", rows, false)
 	phase := phases[0]
-	phase.panels = phases[1:]
+	phase.Panels = phases[1:]
 	charts["phase"], charts["energy"] = phase, energy
 	if d >= 2 {
 		charts["orbit"] = orbit
 	}
 
-	errs := chart{title: title("network error against the reference"), xlabel: "t", ylabel: "|δz_i|", logY: true, legendRoom: true}
+	errs := chart.Chart{Title: title("network error against the reference"), XLabel: "t", YLabel: "|δz_i|", LogY: true, LegendRoom: true}
 	for j, n := range names {
 		e := make([]float64, len(rows))
 		for i := range rows {
 			e[i] = math.Abs(rows[i][1+j] - refRows[i][1+j])
 		}
-		errs.series = append(errs.series, series{name: "|δ" + n + "|", x: col(rows, 0), y: e, color: plotutil.Color(j)})
+		errs.Series = append(errs.Series, chart.Series{Name: "|δ" + n + "|", X: col(rows, 0), Y: e, Color: plotutil.Color(j)})
 	}
 	for j := range names {
 		if a.Propagated == nil {
@@ -358,16 +360,16 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assess
 		if j == 0 {
 			name = "estimate (Eq. 18), dashed"
 		}
-		errs.series = append(errs.series, series{name: name, x: a.Grid, y: e, dashed: true, color: plotutil.Color(j)})
+		errs.Series = append(errs.Series, chart.Series{Name: name, X: a.Grid, Y: e, Dashed: true, Color: plotutil.Color(j)})
 	}
 	if rep.Network.PaperBound != nil {
-		errs.hlines = append(errs.hlines, level{name: "paper's bound ℓmax/σmin", value: float64(*rep.Network.PaperBound)})
+		errs.HLines = append(errs.HLines, chart.Level{Name: "paper's bound ℓmax/σmin", Value: float64(*rep.Network.PaperBound)})
 	}
 	if c := rep.Bounds.Certified; c.Value != nil {
 		// A bound on ‖δz‖₂, so on every component.
-		errs.hlines = append(errs.hlines, level{name: "certified bound on ‖δz‖", value: float64(*c.Value), solid: true})
+		errs.HLines = append(errs.HLines, chart.Level{Name: "certified bound on ‖δz‖", Value: float64(*c.Value), Solid: true})
 	} else {
-		errs.notes = append(errs.notes, "certified bound: not certified")
+		errs.Notes = append(errs.Notes, "certified bound: not certified")
 	}
 	if env := a.Certified.Envelope; len(env) > 0 {
 		// β(t) block by block, a staircase (certified up to its end).
@@ -375,7 +377,7 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assess
 		for _, e := range env {
 			x, y = append(x, e.T0, e.T1), append(y, e.Bound, e.Bound)
 		}
-		errs.series = append(errs.series, series{name: "certified β(t)", x: x, y: y, color: color.Black})
+		errs.Series = append(errs.Series, chart.Series{Name: "certified β(t)", X: x, Y: y, Color: color.Black})
 	}
 	charts["errors"] = errs
 
@@ -383,17 +385,17 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assess
 	// that the kept model's marker lies on the curve.
 	loss := sol.Training.Loss
 	adam := loss[:min(len(loss), sol.Training.Epochs)]
-	ex, ey := thin(adam, 5000)
-	lc := chart{title: title("training loss"), xlabel: "epoch (then polish iteration)", ylabel: "loss", logY: true, series: []series{{name: "Adam", x: ex, y: ey}}}
+	ex, ey := chart.Thin(adam, 5000)
+	lc := chart.Chart{Title: title("training loss"), XLabel: "epoch (then polish iteration)", YLabel: "loss", LogY: true, Series: []chart.Series{{Name: "Adam", X: ex, Y: ey}}}
 	if pol := loss[len(adam):]; len(pol) > 0 {
-		px, py := thin(pol, 5000)
+		px, py := chart.Thin(pol, 5000)
 		for i := range px {
 			px[i] += float64(len(adam))
 		}
-		lc.series = append(lc.series, series{name: cmp.Or(sol.Settings.PolishMethod, solver.PolishLBFGS).Name() + " polish (validation grid)", x: px, y: py})
+		lc.Series = append(lc.Series, chart.Series{Name: cmp.Or(sol.Settings.PolishMethod, solver.PolishLBFGS).Name() + " polish (validation grid)", X: px, Y: py})
 	}
 	if be := sol.Training.BestEpoch; be > 0 {
-		lc.vline = &level{name: fmt.Sprintf("kept model (epoch %d)", be), value: float64(min(be, len(loss)))}
+		lc.VLine = &chart.Level{Name: fmt.Sprintf("kept model (epoch %d)", be), Value: float64(min(be, len(loss)))}
 	}
 	if len(ex) > 0 { // a reloaded model carries no loss history
 		charts["loss"] = lc

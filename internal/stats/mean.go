@@ -22,3 +22,6 @@ func MeanStderr(xs []float64) (mean, stderr float64) {
 	}
 	return mean, stderr
 }
+
+// Finite reports whether x is neither NaN nor ±Inf.
+func Finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

@@ -1,4 +1,4 @@
-package main
+package chart
 
 import (
 	"bytes"
@@ -18,21 +18,21 @@ func TestCharts(t *testing.T) {
 	bad := []float64{1e-3, math.NaN(), math.Inf(1), 0, math.Inf(-1)}
 	for _, c := range []struct {
 		name    string
-		ch      chart
+		ch      Chart
 		dropped int
 	}{
-		{"linear", chart{title: "t", xlabel: "x", ylabel: "y", series: []series{{name: "a", x: x, y: good}}}, 0},
-		{"log with bound and marker", chart{title: "t", logY: true, series: []series{{name: "a", x: x, y: good}, {name: "b", x: x, y: good, dashed: true}}, hlines: []level{{name: "bound", value: 5e-3}}, vline: &level{name: "best", value: 2}}, 0},
-		{"non-finite", chart{title: "t", series: []series{{name: "a", x: x, y: bad}}}, 3},
-		{"non-finite on log axis", chart{title: "t", logY: true, series: []series{{name: "a", x: x, y: bad}}, hlines: []level{{name: "bound", value: math.Inf(1)}}}, 3},
-		{"all non-finite", chart{title: "t", logY: true, series: []series{{name: "a", x: x, y: []float64{math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()}}}}, 5},
-		{"empty", chart{title: "t"}, 0},
-		{"legend room", chart{title: "t", legendRoom: true, series: []series{{name: "a", x: x, y: good, color: color.Black}}}, 0},
-		{"legend room on log axis", chart{title: "t", logY: true, legendRoom: true, series: []series{{name: "", x: x, y: bad}}}, 3},
+		{"linear", Chart{Title: "t", XLabel: "x", YLabel: "y", Series: []Series{{Name: "a", X: x, Y: good}}}, 0},
+		{"log with bound and marker", Chart{Title: "t", LogY: true, Series: []Series{{Name: "a", X: x, Y: good}, {Name: "b", X: x, Y: good, Dashed: true}}, HLines: []Level{{Name: "bound", Value: 5e-3}}, VLine: &Level{Name: "best", Value: 2}}, 0},
+		{"non-finite", Chart{Title: "t", Series: []Series{{Name: "a", X: x, Y: bad}}}, 3},
+		{"non-finite on log axis", Chart{Title: "t", LogY: true, Series: []Series{{Name: "a", X: x, Y: bad}}, HLines: []Level{{Name: "bound", Value: math.Inf(1)}}}, 3},
+		{"all non-finite", Chart{Title: "t", LogY: true, Series: []Series{{Name: "a", X: x, Y: []float64{math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()}}}}, 5},
+		{"empty", Chart{Title: "t"}, 0},
+		{"legend room", Chart{Title: "t", LegendRoom: true, Series: []Series{{Name: "a", X: x, Y: good, Color: color.Black}}}, 0},
+		{"legend room on log axis", Chart{Title: "t", LogY: true, LegendRoom: true, Series: []Series{{Name: "", X: x, Y: bad}}}, 3},
 	} {
 		for _, format := range []string{"svg", "png"} {
 			files := map[string][]byte{}
-			dropped, err := figures(format, map[string]chart{"c": c.ch}, []string{"c"}, files)
+			dropped, err := Figures(format, map[string]Chart{"c": c.ch}, []string{"c"}, files)
 			if err != nil {
 				t.Fatalf("%s %s: %v", c.name, format, err)
 			}
@@ -51,11 +51,11 @@ func TestCharts(t *testing.T) {
 			}
 		}
 	}
-	if n, _ := figures("none", map[string]chart{"c": {}}, nil, map[string][]byte{}); n != 0 {
+	if n, _ := Figures("none", map[string]Chart{"c": {}}, nil, map[string][]byte{}); n != 0 {
 		t.Error("--plots none drew something")
 	}
 	// frame fixes both axes about the origin, at the figure's aspect.
-	p, _ := chart{frame: 2, series: []series{{x: x, y: good}}}.build()
+	p, _ := Chart{Frame: 2, Series: []Series{{X: x, Y: good}}}.build()
 	if a := float64(plotWidth / plotHeight); p.Y.Min != -2 || p.Y.Max != 2 || p.X.Min != -2*a || p.X.Max != 2*a {
 		t.Errorf("frame 2: x in [%g, %g], y in [%g, %g]", p.X.Min, p.X.Max, p.Y.Min, p.Y.Max)
 	}
@@ -63,12 +63,12 @@ func TestCharts(t *testing.T) {
 	// range that grows with the legend's entries: at least a quarter for
 	// three entries (each line of the legend takes about 6 % of the height).
 	y := []float64{1, 2, 3, 2, 1}
-	p, _ = chart{legendRoom: true, series: []series{{name: "a", x: x, y: y}, {name: "b", x: x, y: y}, {name: "c", x: x, y: y}}}.build()
-	if want := 3 + 2*legendRoomFraction(3); legendRoomFraction(3) < 0.25 || p.Y.Max < want-1e-12 {
+	p, _ = Chart{LegendRoom: true, Series: []Series{{Name: "a", X: x, Y: y}, {Name: "b", X: x, Y: y}, {Name: "c", X: x, Y: y}}}.build()
+	if want := 3 + 2*LegendRoomFraction(3); LegendRoomFraction(3) < 0.25 || p.Y.Max < want-1e-12 {
 		t.Errorf("legend room: y axis ends at %g, want ≥ %g", p.Y.Max, want)
 	}
 	for n := 1; n < 12; n++ {
-		if legendRoomFraction(n+1) <= legendRoomFraction(n) {
+		if LegendRoomFraction(n+1) <= LegendRoomFraction(n) {
 			t.Errorf("legend room for %d entries not above that for %d", n+1, n)
 		}
 	}
@@ -78,13 +78,13 @@ func TestCharts(t *testing.T) {
 func TestChartManySeries(t *testing.T) {
 	x := []float64{0, 1, 2}
 	dashed := func(n int) int {
-		var c chart
+		var c Chart
 		for i := 0; i < n; i++ {
 			y := []float64{float64(i), float64(i) + 1, float64(i)}
-			c.series = append(c.series, series{name: string(rune('a' + i)), x: x, y: y})
+			c.Series = append(c.Series, Series{Name: string(rune('a' + i)), X: x, Y: y})
 		}
 		files := map[string][]byte{}
-		if _, err := figures("svg", map[string]chart{"c": c}, nil, files); err != nil {
+		if _, err := Figures("svg", map[string]Chart{"c": c}, nil, files); err != nil {
 			t.Fatal(err)
 		}
 		return strings.Count(string(files["c.svg"]), "stroke-dasharray")

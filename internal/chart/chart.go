@@ -1,8 +1,9 @@
-package main
+package chart
 
 import (
 	"bytes"
 	"fmt"
+	"github.com/hnn-project/hnn/internal/stats"
 	"image/color"
 	"math"
 	"strconv"
@@ -14,60 +15,55 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 )
 
-// Plots are built from charts: labelled series of (x, y) points. Points
-// that cannot be drawn are left out — NaN and ±Inf are counted, so a
-// diverged run still gets its pictures and the caller reports what was
-// dropped; values ≤ 0 on a log axis are skipped silently.
-
-type series struct {
-	name   string // legend entry; "" for none
-	x, y   []float64
-	dashed bool
-	color  color.Color // nil: the palette's colour for the series' index
+type Series struct {
+	Name   string // legend entry; "" for none
+	X, Y   []float64
+	Dashed bool
+	Color  color.Color // nil: the palette's colour for the series' index
 }
 
-type chart struct {
-	title, xlabel, ylabel string
-	logY                  bool
-	series                []series
-	hlines                []level // horizontal reference lines (bounds)
-	vline                 *level  // a vertical marker (the best epoch)
-	legendRoom            bool    // raise the top of the y axis to keep the legend off the lines
-	// frame > 0 fixes the axes about the origin: y in [−frame, frame], x
+type Chart struct {
+	Title, XLabel, YLabel string
+	LogY                  bool
+	Series                []Series
+	HLines                []Level // horizontal reference lines (bounds)
+	VLine                 *Level  // a vertical marker (the best epoch)
+	LegendRoom            bool    // raise the top of the y axis to keep the legend off the lines
+	// Frame > 0 fixes the axes about the origin: y in [−Frame, Frame], x
 	// over the same length per centimetre, so circles look round and
 	// lines that run off (a diverging model) leave the picture.
-	frame float64
-	// notes are legend lines without a curve ("certified bound: not
+	Frame float64
+	// Notes are legend lines without a curve ("certified bound: not
 	// certified").
-	notes []string
-	// panels are further charts drawn beside this one in the same figure
+	Notes []string
+	// Panels are further charts drawn beside this one in the same figure
 	// (one degree of freedom each), two per row.
-	panels []chart
+	Panels []Chart
 }
 
-// legendRoomFraction is how much legendRoom adds to the top of the y axis,
+// LegendRoomFraction is how much legendRoom adds to the top of the y axis,
 // as a fraction of the data's range (of its decades on a log axis), for a
 // legend of n entries: each entry takes about 6 % of the plot's height.
-func legendRoomFraction(n int) float64 {
+func LegendRoomFraction(n int) float64 {
 	f := 0.04 + 0.06*float64(min(n, 12))
 	return f / (1 - f)
 }
 
-type level struct {
-	name  string
-	value float64
-	solid bool // drawn solid black (a proven bound) rather than dotted grey
+type Level struct {
+	Name  string
+	Value float64
+	Solid bool // drawn solid black (a proven bound) rather than dotted grey
 }
 
 // plotSize is the size of one figure.
 const plotWidth, plotHeight = 16 * vg.Centimeter, 10 * vg.Centimeter
 
 // build makes the plot and returns how many points were left out.
-func (c chart) build() (*plot.Plot, int) {
+func (c Chart) build() (*plot.Plot, int) {
 	p := plot.New()
-	p.Title.Text = c.title
-	p.X.Label.Text = c.xlabel
-	p.Y.Label.Text = c.ylabel
+	p.Title.Text = c.Title
+	p.X.Label.Text = c.XLabel
+	p.Y.Label.Text = c.YLabel
 	p.Legend.Top = true
 	entries := 0
 	addLegend := func(name string, t ...plot.Thumbnailer) {
@@ -77,15 +73,15 @@ func (c chart) build() (*plot.Plot, int) {
 	dropped := 0
 	lo, hi := math.Inf(1), math.Inf(-1)
 	var pts [][2]float64 // every point drawn, for the legend's corner
-	for i, s := range c.series {
-		xys := make(plotter.XYs, 0, len(s.x))
-		for j := range s.x {
-			x, y := s.x[j], s.y[j]
-			if !finite(x) || !finite(y) {
+	for i, s := range c.Series {
+		xys := make(plotter.XYs, 0, len(s.X))
+		for j := range s.X {
+			x, y := s.X[j], s.Y[j]
+			if !stats.Finite(x) || !stats.Finite(y) {
 				dropped++
 				continue
 			}
-			if c.logY && y <= 0 {
+			if c.LogY && y <= 0 {
 				continue // exact zeros (e.g. the error at t = 0) have no place on a log axis
 			}
 			xys = append(xys, plotter.XY{X: x, Y: y})
@@ -101,83 +97,81 @@ func (c chart) build() (*plot.Plot, int) {
 			continue
 		}
 		l.Color = plotutil.Color(i)
-		if s.color != nil {
-			l.Color = s.color
+		if s.Color != nil {
+			l.Color = s.Color
 		}
 		l.Width = vg.Points(1.2)
-		if s.dashed {
+		if s.Dashed {
 			l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
-		} else if n := len(plotutil.DefaultColors); s.color == nil && i >= n {
+		} else if n := len(plotutil.DefaultColors); s.Color == nil && i >= n {
 			// The palette repeats after n series: tell them apart by dashes.
 			l.Dashes = plotutil.Dashes(i / n)
 		}
 		p.Add(l)
-		if s.name != "" {
-			addLegend(s.name, l)
+		if s.Name != "" {
+			addLegend(s.Name, l)
 		}
 	}
 	xmin, xmax := p.X.Min, p.X.Max
-	for i, h := range c.hlines {
-		if !finite(h.value) || c.logY && h.value <= 0 || xmax <= xmin {
+	for i, h := range c.HLines {
+		if !stats.Finite(h.Value) || c.LogY && h.Value <= 0 || xmax <= xmin {
 			continue
 		}
-		l, err := plotter.NewLine(plotter.XYs{{X: xmin, Y: h.value}, {X: xmax, Y: h.value}})
+		l, err := plotter.NewLine(plotter.XYs{{X: xmin, Y: h.Value}, {X: xmax, Y: h.Value}})
 		if err != nil {
 			continue
 		}
 		l.Color = color.Gray{Y: uint8(90 + 30*i)}
 		l.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
-		if h.solid {
+		if h.Solid {
 			l.Color, l.Dashes, l.Width = color.Black, nil, vg.Points(1.5)
 		}
 		p.Add(l)
-		addLegend(h.name, l)
+		addLegend(h.Name, l)
 		for k := 0; k <= 20; k++ {
-			pts = append(pts, [2]float64{xmin + (xmax-xmin)*float64(k)/20, h.value})
+			pts = append(pts, [2]float64{xmin + (xmax-xmin)*float64(k)/20, h.Value})
 		}
-		lo, hi = math.Min(lo, h.value), math.Max(hi, h.value)
+		lo, hi = math.Min(lo, h.Value), math.Max(hi, h.Value)
 	}
-	for _, note := range c.notes {
+	for _, note := range c.Notes {
 		addLegend(note) // a line of text, without a sample
 	}
-	if c.vline != nil && finite(c.vline.value) && hi > lo {
-		l, err := plotter.NewLine(plotter.XYs{{X: c.vline.value, Y: lo}, {X: c.vline.value, Y: hi}})
+	if c.VLine != nil && stats.Finite(c.VLine.Value) && hi > lo {
+		l, err := plotter.NewLine(plotter.XYs{{X: c.VLine.Value, Y: lo}, {X: c.VLine.Value, Y: hi}})
 		if err == nil {
 			l.Color = color.Gray{Y: 90}
 			l.Dashes = []vg.Length{vg.Points(1), vg.Points(2)}
 			p.Add(l)
-			addLegend(c.vline.name, l)
+			addLegend(c.VLine.Name, l)
 		}
 	}
-	if c.logY && hi >= lo && lo > 0 {
+	if c.LogY && hi >= lo && lo > 0 {
 		if hi == lo { // one value: give the log axis a decade around it
 			lo, hi = lo/10, hi*10
 		}
-		if c.legendRoom {
-			hi *= math.Pow(hi/lo, legendRoomFraction(entries))
+		if c.LegendRoom {
+			hi *= math.Pow(hi/lo, LegendRoomFraction(entries))
 		}
 		p.Y.Min, p.Y.Max = lo, hi
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = decades{}
 	}
-	if c.frame > 0 && !c.logY {
+	if c.Frame > 0 && !c.LogY {
 		aspect := float64(plotWidth / plotHeight)
-		p.X.Min, p.X.Max = -aspect*c.frame, aspect*c.frame
-		p.Y.Min, p.Y.Max = -c.frame, c.frame
+		p.X.Min, p.X.Max = -aspect*c.Frame, aspect*c.Frame
+		p.Y.Min, p.Y.Max = -c.Frame, c.Frame
 	}
-	if c.legendRoom && !c.logY && hi > lo {
-		p.Y.Max = math.Max(p.Y.Max, hi+legendRoomFraction(entries)*(hi-lo))
+	if c.LegendRoom && !c.LogY && hi > lo {
+		p.Y.Max = math.Max(p.Y.Max, hi+LegendRoomFraction(entries)*(hi-lo))
 	}
 	p.X.Tick.Marker = roundTicks{}
-	if !c.logY {
+	if !c.LogY {
 		p.Y.Tick.Marker = roundTicks{}
 	}
-	legendCorner(p, pts, entries, c.logY)
+	legendCorner(p, pts, entries, c.LogY)
 	p.Add(plotter.NewGrid())
 	return p, dropped
 }
-
-func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // decades marks a log axis at the powers of ten, labelled "1e-05", with
 // unlabelled minor marks at 2..9 times them. (plot.LogTicks accumulates
@@ -208,8 +202,8 @@ func (decades) Ticks(min, max float64) []plot.Tick {
 	return ticks
 }
 
-// render draws one plot as PNG or SVG.
-func render(p *plot.Plot, format string) ([]byte, error) {
+// Render draws one plot as PNG or SVG.
+func Render(p *plot.Plot, format string) ([]byte, error) {
 	w, err := p.WriterTo(plotWidth, plotHeight, format)
 	if err != nil {
 		return nil, err
@@ -252,10 +246,10 @@ func renderGrid(plots [][]*plot.Plot, format string) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// figures renders named charts into files name.<format>, plus an overview
+// Figures renders named charts into files name.<format>, plus an overview
 // of the charts named in overview (up to two per row), and returns the
 // number of points left out.
-func figures(format string, charts map[string]chart, overview []string, files map[string][]byte) (int, error) {
+func Figures(format string, charts map[string]Chart, overview []string, files map[string][]byte) (int, error) {
 	if format == "none" {
 		return 0, nil
 	}
@@ -266,11 +260,11 @@ func figures(format string, charts map[string]chart, overview []string, files ma
 		dropped += d
 		var b []byte
 		var err error
-		if len(c.panels) == 0 {
-			b, err = render(p, format)
+		if len(c.Panels) == 0 {
+			b, err = Render(p, format)
 		} else {
 			grid := [][]*plot.Plot{{p}}
-			for i, pc := range c.panels {
+			for i, pc := range c.Panels {
 				pp, d := pc.build()
 				dropped += d
 				if i%2 == 1 {
@@ -307,8 +301,8 @@ func figures(format string, charts map[string]chart, overview []string, files ma
 	return dropped, nil
 }
 
-// plotFormat checks the --plots flag.
-func plotFormat(s string) error {
+// CheckFormat checks the --plots flag.
+func CheckFormat(s string) error {
 	switch s {
 	case "png", "svg", "none":
 		return nil
@@ -316,8 +310,8 @@ func plotFormat(s string) error {
 	return fmt.Errorf("--plots %q: expected png, svg or none", s)
 }
 
-// counting returns 1, 2, …, n: the step axis of a loss curve.
-func counting(n int) []float64 {
+// Counting returns 1, 2, …, n: the step axis of a loss curve.
+func Counting(n int) []float64 {
 	x := make([]float64, n)
 	for i := range x {
 		x[i] = float64(i + 1)
@@ -325,8 +319,8 @@ func counting(n int) []float64 {
 	return x
 }
 
-// column returns component j of row-major states with D values per row.
-func column(xs []float64, D, j int) []float64 {
+// Column returns component j of row-major states with D values per row.
+func Column(xs []float64, D, j int) []float64 {
 	out := make([]float64, len(xs)/D)
 	for k := range out {
 		out[k] = xs[k*D+j]
@@ -334,9 +328,9 @@ func column(xs []float64, D, j int) []float64 {
 	return out
 }
 
-// thin returns (epoch, loss) pairs of a loss curve, about n of them at
+// Thin returns (epoch, loss) pairs of a loss curve, about n of them at
 // most (every ⌊len/n⌋-th epoch).
-func thin(loss []float64, n int) (x, y []float64) {
+func Thin(loss []float64, n int) (x, y []float64) {
 	stride := max(1, len(loss)/n)
 	for i := 0; i < len(loss); i += stride {
 		x, y = append(x, float64(i+1)), append(y, loss[i])

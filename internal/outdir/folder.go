@@ -1,4 +1,4 @@
-package main
+package outdir
 
 import (
 	"bufio"
@@ -16,36 +16,45 @@ import (
 // run writes there, and lists the outputs of the run that wrote last.
 const stateFile = ".hnn"
 
-// outFolder is a command's output directory, claimed before any work:
+// UnusableError says that an output folder cannot be claimed: it cannot be
+// created or written, or another run holds it. It is the user's to fix.
+type UnusableError struct{ Msg string }
+
+func (e *UnusableError) Error() string { return e.Msg }
+
+// Folder is a command's output directory, claimed before any work:
 // created and checked to be writable, locked against a second run, and
 // written so that a run replaces the previous run's outputs as a whole
 // (its first write removes them) and never writes outside it.
-type outFolder struct {
+type Folder struct {
 	dir     string
 	state   *os.File // locked
 	started bool     // this run has written into dir
 	prev    []string // the previous run's outputs
-	created string   // the outermost directory claimOut created, or ""
+	created string   // the outermost directory Claim created, or ""
 	written map[string]bool
 }
 
-// claimOut creates dir if needed, checks that files can be written there
-// and locks it. A folder another run holds is bad input (exit 2) naming
-// that run.
-func claimOut(dir string) (*outFolder, error) {
+// Claim creates dir if needed, checks that files can be written there and
+// locks it. A folder that cannot be used, or that another run holds, is an
+// *UnusableError naming that run.
+func Claim(dir string) (*Folder, error) {
+	unusable := func(format string, args ...any) error {
+		return &UnusableError{fmt.Sprintf(format, args...)}
+	}
 	created := firstMissing(dir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, inputError(fmt.Errorf("output directory %s cannot be created: %w", dir, errors.Unwrap(err)))
+		return nil, unusable("output directory %s cannot be created: %v", dir, errors.Unwrap(err))
 	}
 	probe, err := os.CreateTemp(dir, ".hnn-probe*")
 	if err != nil {
-		return nil, inputError(fmt.Errorf("output directory %s is not writable: %w", dir, errors.Unwrap(err)))
+		return nil, unusable("output directory %s is not writable: %v", dir, errors.Unwrap(err))
 	}
 	probe.Close()
 	os.Remove(probe.Name())
 	f, err := os.OpenFile(filepath.Join(dir, stateFile), os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
-		return nil, inputError(fmt.Errorf("output directory %s: %w", dir, err))
+		return nil, unusable("output directory %s: %v", dir, err)
 	}
 	if err := lockFile(f); err != nil {
 		holder := "another hnn run"
@@ -55,16 +64,19 @@ func claimOut(dir string) (*outFolder, error) {
 			}
 		}
 		f.Close()
-		return nil, inputError(fmt.Errorf("output directory %s is in use by %s; wait for it or choose another -o", dir, holder))
+		return nil, unusable("output directory %s is in use by %s; wait for it or choose another -o", dir, holder)
 	}
-	o := &outFolder{dir: dir, state: f, written: map[string]bool{}, created: created}
+	o := &Folder{dir: dir, state: f, written: map[string]bool{}, created: created}
 	o.prev = o.previous()
 	if err := o.record(); err != nil { // the holder's pid, for a second run's message
-		o.release()
+		o.Release()
 		return nil, err
 	}
 	return o, nil
 }
+
+// Dir is the folder's path as given to Claim.
+func (o *Folder) Dir() string { return o.dir }
 
 // firstLine returns the first line of b.
 func firstLine(b []byte) string {
@@ -72,9 +84,10 @@ func firstLine(b []byte) string {
 	return string(l)
 }
 
-// release unlocks the folder. A folder this run created and wrote
-// nothing into is removed again, with the directories created for it.
-func (o *outFolder) release() {
+// Release unlocks the folder. A folder this run created and wrote nothing
+// into is removed again, with the directories created for it. Release of
+// a nil or released folder does nothing.
+func (o *Folder) Release() {
 	if o == nil || o.state == nil {
 		return
 	}
@@ -107,22 +120,22 @@ func firstMissing(dir string) string {
 	}
 }
 
-// outputName reports whether name may be written into an output folder:
+// ValidName reports whether name may be written into an output folder:
 // one path element, not hidden, so no path built from it leaves the folder.
-func outputName(name string) bool {
+func ValidName(name string) bool {
 	return name != "" && filepath.IsLocal(name) && filepath.Base(name) == name && !strings.ContainsAny(name, `/\`) && name[0] != '.'
 }
 
-// keep marks name, a file already in the folder, as an output of this
+// Keep marks name, a file already in the folder, as an output of this
 // run: the first write does not remove it.
-func (o *outFolder) keep(name string) { o.written[name] = true }
+func (o *Folder) Keep(name string) { o.written[name] = true }
 
-// write writes files into the folder atomically. The first write of a run
+// Write writes files into the folder atomically. The first write of a run
 // first removes the previous run's outputs, so the folder never mixes two
 // runs.
-func (o *outFolder) write(files map[string][]byte) error {
+func (o *Folder) Write(files map[string][]byte) error {
 	for name := range files {
-		if !outputName(name) {
+		if !ValidName(name) {
 			return fmt.Errorf("refusing to write %q: not a plain file name inside %s", name, o.dir)
 		}
 	}
@@ -137,13 +150,8 @@ func (o *outFolder) write(files map[string][]byte) error {
 		}
 		o.started = true
 	}
-	names := make([]string, 0, len(files))
-	for name := range files {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		if err := writeFileAtomic(filepath.Join(o.dir, name), files[name]); err != nil {
+	for _, name := range sortedKeys(files) {
+		if err := WriteFile(filepath.Join(o.dir, name), files[name]); err != nil {
 			return err
 		}
 		o.written[name] = true
@@ -153,14 +161,14 @@ func (o *outFolder) write(files map[string][]byte) error {
 
 // previous lists the outputs the last run recorded in the state file
 // (only plain names: a tampered list cannot reach outside the folder).
-func (o *outFolder) previous() []string {
+func (o *Folder) previous() []string {
 	if _, err := o.state.Seek(0, io.SeekStart); err != nil {
 		return nil
 	}
 	var names []string
 	sc := bufio.NewScanner(io.LimitReader(o.state, 1<<20))
 	for first := true; sc.Scan(); first = false {
-		if n := sc.Text(); !first && outputName(n) {
+		if n := sc.Text(); !first && ValidName(n) {
 			names = append(names, n)
 		}
 	}
@@ -169,7 +177,7 @@ func (o *outFolder) previous() []string {
 
 // record writes the state file: the holder's pid, then the outputs in
 // the folder.
-func (o *outFolder) record() error {
+func (o *Folder) record() error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "hnn output folder, written by pid %d\n", os.Getpid())
 	names := o.prev // until this run writes, the outputs are the last run's
@@ -190,4 +198,13 @@ func (o *outFolder) record() error {
 		return fmt.Errorf("output directory %s: %w", o.dir, err)
 	}
 	return nil
+}
+
+func sortedKeys(files map[string][]byte) []string {
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
 }

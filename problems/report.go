@@ -143,7 +143,8 @@ type TrainingReport struct {
 }
 
 // Provenance is what reproduces a report: the seed, the problem file's
-// SHA-256, and (set by the command line) the hnn version and the command.
+// SHA-256, the hnn version (Version) and (set by the command line) the
+// command.
 type Provenance struct {
 	Seed          uint64   `json:"seed"`
 	DataSeed      *uint64  `json:"data_seed,omitempty"` // a learn task's
@@ -155,7 +156,7 @@ type Provenance struct {
 // provenance is the seeds and the problem file's hash.
 func (p *Problem) provenance(seed uint64, dataSeed *uint64) Provenance {
 	sum := sha256.Sum256(p.Text)
-	return Provenance{Seed: seed, DataSeed: dataSeed, ProblemSHA256: hex.EncodeToString(sum[:])}
+	return Provenance{Seed: seed, DataSeed: dataSeed, ProblemSHA256: hex.EncodeToString(sum[:]), Version: Version()}
 }
 
 // NetworkReport is the network's residual and its errors against the

@@ -182,7 +182,7 @@ func TestLibraryMatchesCLI(t *testing.T) {
 	}
 	rep := p.SolveReport(sol, a)
 	// The command line's part of the provenance.
-	rep.Provenance.Version, rep.Provenance.Command = version(), append([]string{"hnn"}, args...)
+	rep.Provenance.Version, rep.Provenance.Command = problems.Version(), append([]string{"hnn"}, args...)
 	lib, err := problems.MarshalReport(rep)
 	if err != nil {
 		t.Fatal(err)

@@ -63,5 +63,5 @@ func claimFor(e *env, p *problems.Problem, dir string) (*outdir.Folder, error) {
 // provenance is what report.json records of this run besides the seed
 // and the problem's hash: the version and the command line.
 func provenance(e *env) problems.Provenance {
-	return problems.Provenance{Version: version(), Command: append([]string{"hnn"}, e.args...)}
+	return problems.Provenance{Version: problems.Version(), Command: append([]string{"hnn"}, e.args...)}
 }

@@ -183,7 +183,7 @@ func (r *reproducer) train(p *problems.Problem, set *solver.Settings, label stri
 // DIR/<name>/; it returns the report.
 func (r *reproducer) analyse(p *problems.Problem, sol *solver.Solution) (*solved, error) {
 	r.prog.show(0, 1, 0, fmt.Sprintf("[%d/%d] %s: comparing with the reference and symplectic Euler", r.step, r.total, r.stepName))
-	rep, a, files, err := analyseSolution(context.WithoutCancel(r.ctx), p, sol, r.plots, r.prog, problems.Provenance{Version: version()}, false)
+	rep, a, files, err := analyseSolution(context.WithoutCancel(r.ctx), p, sol, r.plots, r.prog, problems.Provenance{Version: problems.Version()}, false)
 	if err != nil {
 		return nil, fmt.Errorf("problem %s: %w", p.Name, err)
 	}
@@ -539,7 +539,7 @@ func (r *reproducer) learnTable(title, units string, tasks []paper.LearnTask) er
 			return err
 		}
 		r.scale.Learn(p)
-		out, err := learnTask(r.ctx, p, r.plots, problems.Provenance{Version: version()}, func(model string, step, steps int, loss float64) {
+		out, err := learnTask(r.ctx, p, r.plots, problems.Provenance{Version: problems.Version()}, func(model string, step, steps int, loss float64) {
 			r.prog.show(step, steps, 0, fmt.Sprintf("[%d/%d] %s: %s %s step %d/%d  loss %.3g", r.step, r.total, r.stepName, t.Problem, model, step, steps, loss))
 		})
 		r.prog.done()

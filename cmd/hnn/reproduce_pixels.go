@@ -17,7 +17,7 @@ func (r *reproducer) table1Pixels() error {
 		return err
 	}
 	r.scale.Learn(p)
-	out, err := pixelTask(r.ctx, p, r.plots, problems.Provenance{Version: version()}, func(model string, step, steps int, loss float64) {
+	out, err := pixelTask(r.ctx, p, r.plots, problems.Provenance{Version: problems.Version()}, func(model string, step, steps int, loss float64) {
 		r.prog.show(step, steps, 0, fmt.Sprintf("[%d/%d] %s: %s %s step %d/%d  loss %.3g", r.step, r.total, r.stepName, p.Name, model, step, steps, loss))
 	})
 	r.prog.done()

@@ -6,16 +6,10 @@ import (
 	"fmt"
 	"github.com/hnn-project/hnn/internal/chart"
 	"github.com/hnn-project/hnn/internal/outdir"
-	"github.com/hnn-project/hnn/internal/stats"
-	"image"
 	"image/color"
 	"io"
 
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/palette/moreland"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/hnn-project/hnn/problems"
 	"github.com/hnn-project/hnn/solver"
@@ -44,7 +38,11 @@ func pixelTask(ctx context.Context, p *problems.Problem, plots string, prov prob
 	out := &pixelOutcome{Result: r, Files: map[string][]byte{}, Report: p.PixelReport(r)}
 	out.Report.Provenance.Version, out.Report.Provenance.Command = prov.Version, prov.Command
 	if plots != "none" {
-		for name, pl := range map[string]*plot.Plot{"frames": framesPlot(p.Name, r), "latent": latentPlot(p.Name, r)} {
+		latent, err := latentPlot(p.Name, r)
+		if err != nil {
+			return nil, err
+		}
+		for name, pl := range map[string]*plot.Plot{"frames": framesPlot(p.Name, r), "latent": latent} {
 			b, err := chart.Render(pl, plots)
 			if err != nil {
 				return nil, fmt.Errorf("plot %s: %w", name, err)
@@ -110,117 +108,34 @@ func printPixelReport(w io.Writer, name string, rep *problems.PixelReport) {
 	fmt.Fprintf(w, "  run: %.0f s wall clock, %.0f s processor time (the two trainings side by side)\n", float64(rep.Seconds), float64(rep.CPUSeconds))
 }
 
-// framesScale is the magnification of the frames in frames.png.
-const framesScale = 6
-
 // framesPlot draws Greydanus et al. Fig. 4: the true frames of the first
 // fresh trajectory at the strip's steps (top row) and the frames the
 // baseline and the HNN decode from their integrated latents (below). The
 // gray levels are stretched so that the true bar is white.
 func framesPlot(name string, r *pixels.Result) *plot.Plot {
-	p := plot.New()
-	p.Title.Text = name + ": decoded frames against the truth"
-	p.X.Label.Text = "frame"
-	rows := []struct {
-		label  string
-		frames []*image.Gray
-	}{{"HNN", r.HNN.Rollout.Frames}, {"baseline", r.Baseline.Rollout.Frames}, {"ground truth", r.Truth}}
-	peak := uint8(1)
-	for _, f := range r.Truth {
-		for _, v := range f.Pix {
-			peak = max(peak, v)
-		}
+	f := chart.Frames{Title: name + ": decoded frames against the truth", XLabel: "frame", Peak: 2, Rows: []chart.FrameRow{
+		{Label: "HNN", Images: r.HNN.Rollout.Frames}, {Label: "baseline", Images: r.Baseline.Rollout.Frames}, {Label: "ground truth", Images: r.Truth}}}
+	for _, s := range r.StripSteps {
+		f.Columns = append(f.Columns, fmt.Sprint(s))
 	}
-	var yt, xt []plot.Tick
-	for i, row := range rows {
-		yt = append(yt, plot.Tick{Value: float64(i) + 0.5, Label: row.label})
-		for j, f := range row.frames {
-			p.Add(plotter.NewImage(magnified(f, peak), float64(j)+0.04, float64(i)+0.04, float64(j)+0.96, float64(i)+0.96))
-		}
-	}
-	for j, s := range r.StripSteps {
-		xt = append(xt, plot.Tick{Value: float64(j) + 0.5, Label: fmt.Sprint(s)})
-	}
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, float64(len(r.StripSteps)), 0, float64(len(rows))
-	p.X.Tick.Marker, p.Y.Tick.Marker = plot.ConstantTicks(xt), plot.ConstantTicks(yt)
-	p.BackgroundColor = color.Gray{Y: 235}
-	return p
+	return f.Plot()
 }
-
-// magnified returns f enlarged framesScale times (nearest pixel), its gray
-// levels stretched so that peak is white.
-func magnified(f *image.Gray, peak uint8) image.Image {
-	b := f.Bounds()
-	img := image.NewGray(image.Rect(0, 0, b.Dx()*framesScale, b.Dy()*framesScale))
-	for y := 0; y < img.Rect.Dy(); y++ {
-		for x := 0; x < img.Rect.Dx(); x++ {
-			v := int(f.GrayAt(b.Min.X+x/framesScale, b.Min.Y+y/framesScale).Y) * 255 / int(peak)
-			img.Pix[y*img.Stride+x] = uint8(min(v, 255))
-		}
-	}
-	return img
-}
-
-// latentGrid is the portrait's H_θ as a plotter.GridXYZ.
-type latentGrid struct{ p *pixels.Portrait }
-
-func (g latentGrid) Dims() (c, r int)   { return len(g.p.Xs), len(g.p.Ys) }
-func (g latentGrid) Z(c, r int) float64 { return g.p.H[r*len(g.p.Xs)+c] }
-func (g latentGrid) X(c int) float64    { return g.p.Xs[c] }
-func (g latentGrid) Y(r int) float64    { return g.p.Ys[r] }
 
 // latentPlot draws Greydanus et al. Fig. 5 and C.1: the latents of
 // training samples, level sets of the HNN's H_θ, and along the first fresh
 // trajectory its frames encoded (the truth) and the HNN's integrated
 // latent.
-func latentPlot(name string, r *pixels.Result) *plot.Plot {
+func latentPlot(name string, r *pixels.Result) (*plot.Plot, error) {
 	pt := &r.Portrait
-	p := plot.New()
-	p.Title.Text = name + ": the HNN's latent space"
-	p.X.Label.Text = "z_q"
-	p.Y.Label.Text = "z_p"
-	p.Legend.Top = true
-	pts := make(plotter.XYs, len(pt.Points)/2)
-	for i := range pts {
-		pts[i] = plotter.XY{X: pt.Points[2*i], Y: pt.Points[2*i+1]}
+	pairs := func(label string, xy []float64, c color.Color, dashed bool) chart.Series {
+		return chart.Series{Name: label, X: chart.Column(xy, 2, 0), Y: chart.Column(xy, 2, 1), Color: c, Dashed: dashed}
 	}
-	if s, err := plotter.NewScatter(pts); err == nil {
-		s.GlyphStyle.Color = color.Gray{Y: 170}
-		s.GlyphStyle.Radius = vg.Points(1)
-		s.GlyphStyle.Shape = draw.CircleGlyph{}
-		p.Add(s)
-		p.Legend.Add("training samples, encoded", s)
-	}
-	c := plotter.NewContour(latentGrid{pt}, pt.Levels, moreland.SmoothBlueRed().Palette(len(pt.Levels)))
-	p.Add(c)
-	line := func(xy []float64, label string, col color.Color, dashed bool) {
-		xys := make(plotter.XYs, 0, len(xy)/2)
-		for i := 0; i+1 < len(xy); i += 2 {
-			if stats.Finite(xy[i]) && stats.Finite(xy[i+1]) {
-				xys = append(xys, plotter.XY{X: xy[i], Y: xy[i+1]})
-			}
-		}
-		l, err := plotter.NewLine(xys)
-		if err != nil {
-			return
-		}
-		l.Color, l.Width = col, vg.Points(1.2)
-		if dashed {
-			l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
-		}
-		p.Add(l)
-		p.Legend.Add(label, l)
-	}
-	line(pt.Encoded, "a fresh trajectory, encoded", learnModels[0].color, true)
-	line(r.HNN.Rollout.Latent, "the HNN's latent, integrated", learnModels[2].color, false)
-	p.Add(plotter.NewGrid())
-	// The grid's box, raised to keep the legend off the points.
-	if n, m := len(pt.Xs), len(pt.Ys); n > 1 && m > 1 {
-		lo, hi := pt.Ys[0], pt.Ys[m-1]
-		p.X.Min, p.X.Max = pt.Xs[0], pt.Xs[n-1]
-		p.Y.Min, p.Y.Max = lo, hi+chart.LegendRoomFraction(3)*(hi-lo)
-	}
-	return p
+	return chart.Contour{Title: name + ": the HNN's latent space", XLabel: "z_q", YLabel: "z_p",
+		Xs: pt.Xs, Ys: pt.Ys, Z: pt.H, Levels: pt.Levels, Points: pt.Points, PointsName: "training samples, encoded",
+		Lines: []chart.Series{
+			pairs("a fresh trajectory, encoded", pt.Encoded, learnModels[0].color, true),
+			pairs("the HNN's latent, integrated", r.HNN.Rollout.Latent, learnModels[2].color, false),
+		}}.Plot()
 }
 
 // pixelCharts are the loss curves and the energy along the first fresh

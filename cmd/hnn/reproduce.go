@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"flag"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"text/template"
 	"time"
 
 	"github.com/hnn-project/hnn/errorbound"
@@ -232,8 +234,6 @@ func (r *reproducer) lossFigure(s lossSpec) error {
 	}
 	ch := chart.Chart{Title: fmt.Sprintf("%s: training loss (Mattheakis et al. %s)", s.system, s.fig), XLabel: "epoch", YLabel: "loss", LogY: true}
 	var b strings.Builder
-	fmt.Fprintf(&b, "## Mattheakis et al. %s: loss curves on the %s\n\n", s.fig, s.system)
-	fmt.Fprintf(&b, "Problem `%s`, %d epochs per architecture.\n\n", p.Name, r.settings(p).Epochs)
 	b.WriteString("| activation | f(t) | final loss (median of the last 1 %) | best ℓmax | seconds |\n|---|---|---|---|---|\n")
 	type result struct {
 		name string
@@ -272,15 +272,8 @@ func (r *reproducer) lossFigure(s lossSpec) error {
 		return err
 	}
 	sort.SliceStable(res, func(i, j int) bool { return res[i].loss < res[j].loss })
-	b.WriteString("\n")
-	b.WriteString(r.img(p.Name, "losses", fmt.Sprintf("The training loss (Eq. 7) of the four architectures on the %s against the Adam epoch, on a log axis%s.", s.system, strideNote(r.settings(p).Epochs, 4000))))
-	verdict := "agrees"
-	if res[0].name != "sin, f = 1 − e^−t" {
-		verdict = "does not agree"
-	}
-	fmt.Fprintf(&b, "The paper reports no numbers for this figure, only that sin with f = 1 − e^−t converges fastest. Ours ends lowest with %s, which %s with the paper.\n\n", res[0].name, verdict)
-	r.sections = append(r.sections, b.String())
-	return nil
+	return r.section("loss", section{Sub: p.Name, Table: b.String(), Fig: s.fig, System: s.system, Epochs: r.settings(p).Epochs,
+		Stride: strideNote(r.settings(p).Epochs, 4000), Lowest: res[0].name, Agrees: res[0].name == "sin, f = 1 − e^−t"})
 }
 
 // strideNote says which epochs a thinned loss curve shows.
@@ -376,115 +369,74 @@ func (r *reproducer) extra(p *problems.Problem, sol *solver.Solution, rep *solve
 	return r.write(p.Name, files)
 }
 
-// header starts a section on one solve experiment.
-func (r *reproducer) header(b *strings.Builder, title string, p *problems.Problem, sol *solver.Solution, rep *solved) {
+// header is the title and run line of a section on one solve experiment.
+func (r *reproducer) header(title string, p *problems.Problem, sol *solver.Solution, rep *solved) string {
 	tr := sol.Training
-	fmt.Fprintf(b, "## %s\n\nProblem `%s`: K = %d on [0, %.4g], hidden %v, %s, λ = %g; %d Adam epochs in %.1f s (%.3g ms/epoch), best model at epoch %d.\n\n",
+	return fmt.Sprintf("## %s\n\nProblem `%s`: K = %d on [0, %.4g], hidden %v, %s, λ = %g; %d Adam epochs in %.1f s (%.3g ms/epoch), best model at epoch %d.\n\n",
 		title, p.Name, p.K, p.T, sol.Settings.Hidden, sol.Settings.Formulation, sol.Settings.EnergyWeight, tr.Epochs, tr.Seconds, float64(rep.Training.SecondsPerEpoch), tr.BestEpoch)
 }
 
 // claim states whether ours shows what the paper says.
-func claim(b *strings.Builder, paper string, holds bool, detail string) {
+func claim(paper string, holds bool, detail string) string {
 	verdict := "Ours shows the same"
 	if !holds {
 		verdict = "Ours does not show this"
 	}
-	fmt.Fprintf(b, "The paper: %s %s (%s).\n\n", paper, verdict, detail)
+	return fmt.Sprintf("The paper: %s %s (%s).\n\n", paper, verdict, detail)
+}
+
+// solveSection renders the section tmpl of a solve experiment on name,
+// after drawing the named extra charts of paperCharts.
+func (r *reproducer) solveSection(tmpl, name, title string, rows func(*problems.Problem, *solver.Solution, *problems.SolveReport) []paper.Row, factors []int, extra ...string) (*solver.Solution, *solved, error) {
+	p, sol, rep, err := r.solveFigure(name)
+	if err != nil || rep == nil {
+		return sol, rep, err
+	}
+	sec := section{Sub: p.Name, Header: r.header(title, p, sol, rep), Table: r.table(rows(p, sol, rep.SolveReport), r.why()), R: rep}
+	if h := rep.Network.PaperBoundHeld; h != nil {
+		sec.PaperHeld = map[bool]string{true: "held", false: "did not hold"}[*h]
+	}
+	if len(extra) > 0 {
+		if err := r.extra(p, sol, rep, factors, extra...); err != nil {
+			return sol, rep, err
+		}
+	}
+	return sol, rep, r.section(tmpl, sec)
 }
 
 func (r *reproducer) fig3() error {
-	p, sol, rep, err := r.solveFigure("paper_fig3")
-	if err != nil || rep == nil {
-		return err
+	sol, rep, err := r.solveSection("fig3", "paper_fig3", "Mattheakis et al. Fig. 3: the oscillator against symplectic Euler at K and 100·K",
+		func(p *problems.Problem, sol *solver.Solution, rep *problems.SolveReport) []paper.Row {
+			return paper.Fig3Rows(p, sol, rep)
+		}, []int{100}, "error_phase")
+	if rep != nil {
+		r.fig3Sol, r.fig3Err = sol, float64(rep.Network.MaxError)
 	}
-	r.fig3Sol, r.fig3Err = sol, float64(rep.Network.MaxError)
-	var b strings.Builder
-	r.header(&b, "Mattheakis et al. Fig. 3: the oscillator against symplectic Euler at K and 100·K", p, sol, rep)
-	rows := paper.Fig3Rows(p, sol, rep.SolveReport)
-	b.WriteString(r.table(rows, r.why()))
-	if h := rep.Network.PaperBoundHeld; h != nil {
-		fmt.Fprintf(&b, "Our bound ℓmax/σmin %s against the actual error.\n\n", map[bool]string{true: "held", false: "did not hold"}[*h])
-	}
-	e100 := rep.EulerAt(100)
-	if e100 != nil {
-		claim(&b, "the network conserves the energy better than symplectic Euler.", float64(rep.Network.MaxEnergyError) < float64(e100.MaxEnergyError),
-			fmt.Sprintf("max |H − E0| %.3g for the network, %.3g for Euler at 100·K", float64(rep.Network.MaxEnergyError), float64(e100.MaxEnergyError)))
-	}
-	if err := r.extra(p, sol, rep, []int{100}, "error_phase"); err != nil {
-		return err
-	}
-	b.WriteString(r.img(p.Name, "error_phase", "The paper's left panel: the error in phase space, δp(t) against δx(t) over [0, 4π], for the network and for symplectic Euler at 100·K steps; the smaller the curve, the smaller the error. Euler at K steps is left out to keep the scale (its error reaches the value in the table)."))
-	b.WriteString(r.img(p.Name, "overview", "Top left: the phase portrait (x, p) of the network, the reference (DOP853) and symplectic Euler at K and 100·K. Top right: the network's error |δx|, |δp| against the reference on a log axis, the error-propagation estimate (Eq. 18), and the paper's bound ℓmax/σmin and our certified bound as horizontal lines. Bottom left: the energy H along each solution. Bottom right: the training loss with the kept model marked."))
-	r.sections = append(r.sections, b.String())
-	return nil
+	return err
 }
 
 func (r *reproducer) fig4() error {
-	p, sol, rep, err := r.solveFigure("paper_fig4")
-	if err != nil || rep == nil {
-		return err
-	}
-	var b strings.Builder
-	r.header(&b, "Mattheakis et al. Fig. 4: long-time prediction of the oscillator on [0, 20π]", p, sol, rep)
-	b.WriteString(r.table(paper.SolveRows(rep.SolveReport, 100), r.why()))
-	if e := rep.EulerAt(100); e != nil {
-		claim(&b, "the network's error grows much more slowly than that of symplectic Euler with 5·10^4 points, while both conserve the energy comparably.", float64(rep.Network.MaxError) < float64(e.MaxError),
-			fmt.Sprintf("max ‖δz‖ %.3g for the network, %.3g for Euler with %d points; max |H − E0| %.3g and %.3g", float64(rep.Network.MaxError), float64(e.MaxError), e.Steps, float64(rep.Network.MaxEnergyError), float64(e.MaxEnergyError)))
-	}
-	if err := r.extra(p, sol, rep, []int{100}, "error_phase"); err != nil {
-		return err
-	}
-	b.WriteString(r.img(p.Name, "error_phase", "The paper's right panel: the error in phase space, δp(t) against δx(t) over [0, 20π], for the network and for symplectic Euler with 5·10^4 steps."))
-	b.WriteString(r.img(p.Name, "overview", "The oscillator on [0, 20π] with the energy term λ = 1: phase portrait (network, reference, Euler with 100·K = 5·10^4 steps), the network's error against the reference with the paper's bound, the energy along each solution, and the training loss (the paper's upper left panel)."))
-	r.sections = append(r.sections, b.String())
-	return nil
+	_, _, err := r.solveSection("fig4", "paper_fig4", "Mattheakis et al. Fig. 4: long-time prediction of the oscillator on [0, 20π]",
+		func(_ *problems.Problem, _ *solver.Solution, rep *problems.SolveReport) []paper.Row {
+			return paper.SolveRows(rep, 100)
+		}, []int{100}, "error_phase")
+	return err
 }
 
 func (r *reproducer) fig6() error {
-	p, sol, rep, err := r.solveFigure("paper_fig6")
-	if err != nil || rep == nil {
-		return err
-	}
-	var b strings.Builder
-	r.header(&b, "Mattheakis et al. Fig. 6: Hénon–Heiles on [0, 6π] against symplectic Euler at K and 10·K", p, sol, rep)
-	rows := paper.Fig6Rows(p, rep.SolveReport)
-	b.WriteString(r.table(rows, r.why()))
-	if e := rep.EulerAt(10); e != nil {
-		claim(&b, "the network's orbit is indistinguishable from the reference, Euler needs ten times the points to capture it, and the network conserves the energy better than Euler even at 10·K.", float64(rep.Network.MaxEnergyError) < float64(e.MaxEnergyError),
-			fmt.Sprintf("max |H − E0| %.3g for the network, %.3g for Euler at 10·K", float64(rep.Network.MaxEnergyError), float64(e.MaxEnergyError)))
-	}
-	b.WriteString(r.img(p.Name, "orbit", "The orbit in the (x, y) plane: network, reference (DOP853), symplectic Euler at K and 10·K (the paper's left panel)."))
-	b.WriteString(r.img(p.Name, "energy", "The energy H(t) along the network, the reference and symplectic Euler at K and 10·K (the paper's right panel)."))
-	b.WriteString(r.img(p.Name, "errors", "The network's error per component against the reference, with the error-propagation estimate (Eq. 18), and the paper's bound ℓmax/σmin and our certified bound as horizontal lines."))
-	r.sections = append(r.sections, b.String())
-	return nil
+	_, _, err := r.solveSection("fig6", "paper_fig6", "Mattheakis et al. Fig. 6: Hénon–Heiles on [0, 6π] against symplectic Euler at K and 10·K",
+		func(p *problems.Problem, _ *solver.Solution, rep *problems.SolveReport) []paper.Row {
+			return paper.Fig6Rows(p, rep)
+		}, nil)
+	return err
 }
 
 func (r *reproducer) fig7() error {
-	p, sol, rep, err := r.solveFigure("paper_fig7")
-	if err != nil || rep == nil {
-		return err
-	}
-	var b strings.Builder
-	r.header(&b, "Mattheakis et al. Fig. 7: Hénon–Heiles on [0, 12π] (2.6 Lyapunov times)", p, sol, rep)
-	rows := paper.Fig7Rows(p, rep.SolveReport)
-	b.WriteString(r.table(rows, r.why()))
-	if e := rep.EulerAt(10); e != nil {
-		holds := float64(rep.Network.MaxError) < float64(e.MaxError)
-		claim(&b, "the network's positions have a lower error than symplectic Euler with 10× the points, both conserving the energy comparably.", holds,
-			fmt.Sprintf("max ‖δz‖ %.3g for the network, %.3g for Euler with %d points", float64(rep.Network.MaxError), float64(e.MaxError), e.Steps))
-		if !holds {
-			b.WriteString("The paper's code does not train this network from scratch: its Hénon–Heiles script loads the weights of the [0, 6π] run (`loadWeights=True`) and trains on for 5·10⁴ epochs at learning rate 5e-3. Trained from scratch, as here, the network settles on a wrong orbit; training first on [0, 3π], [0, 6π] and [0, 9π] (tried, not shipped) did not bring max ‖δz‖ below 0.6.\n\n")
-		}
-	}
-	b.WriteString(r.img(p.Name, "overview", "Hénon–Heiles on [0, 12π] with λ = 0.5: phase portrait (x, px), the network's error per component with the paper's bound, the energy along network, reference and Euler with 10·K steps, and the training loss."))
-	if err := r.extra(p, sol, rep, []int{10}, "positions"); err != nil {
-		return err
-	}
-	b.WriteString(r.img(p.Name, "positions", "The paper's right panels: the positions x(t) and y(t) of the network, the reference (dashed) and symplectic Euler with 10·K steps; the errors δx, δy are in the overview's error panel."))
-	b.WriteString(r.img(p.Name, "orbit", "The orbit in the (x, y) plane over 2.6 Lyapunov times."))
-	r.sections = append(r.sections, b.String())
-	return nil
+	_, _, err := r.solveSection("fig7", "paper_fig7", "Mattheakis et al. Fig. 7: Hénon–Heiles on [0, 12π] (2.6 Lyapunov times)",
+		func(p *problems.Problem, _ *solver.Solution, rep *problems.SolveReport) []paper.Row {
+			return paper.Fig7Rows(p, rep)
+		}, []int{10}, "positions")
+	return err
 }
 
 // lagrangian trains the Lagrangian network of Eq. 11–12 and compares it
@@ -496,7 +448,6 @@ func (r *reproducer) lagrangian() error {
 	}
 	ham := r.fig3Sol
 	var b strings.Builder
-	r.header(&b, "Mattheakis et al. Eq. 11–12: the Lagrangian network on the oscillator", p, sol, rep)
 	ratio, err := paper.CostRatio(r.ctx, p, r.scale.CostRounds, r.scale.CostEpochs)
 	if err != nil {
 		return err
@@ -512,10 +463,7 @@ func (r *reproducer) lagrangian() error {
 			paper.Row{What: "max ‖δz‖, Lagrangian (Hamiltonian of Fig. 3: " + fmt.Sprintf("%.3g", r.fig3Err) + ")", Paper: nan, Text: "converges to the same solutions", Ours: float64(rep.Network.MaxError)})
 	}
 	rows = append(rows, paper.SolveRows(rep.SolveReport, 100)...)
-	b.WriteString(r.table(rows, "The paper's factor comes from a second back-propagation through automatic differentiation; ours propagates the second derivative forward in the same stacked matrix products (three row blocks instead of two, with half the outputs). Wall times on a shared machine vary by tens of percent; in processor time the Go benchmarks put the factor near 1.8 (go test ./solver -bench 'EpochOscillator$|EpochLagrangianOscillator')."))
-	b.WriteString(r.img(p.Name, "overview", "The Lagrangian network q̂ = q0 + f1·q̇0 + f2·N_L with p̂ = dq̂/dt: phase portrait against the reference and Euler, its error per component with the paper's bound, the energy, and the training loss of Eq. 12."))
-	r.sections = append(r.sections, b.String())
-	return nil
+	return r.section("lagrangian", section{Sub: p.Name, Header: r.header("Mattheakis et al. Eq. 11–12: the Lagrangian network on the oscillator", p, sol, rep), Text: b.String(), Table: r.table(rows, "The paper's factor comes from a second back-propagation through automatic differentiation; ours propagates the second derivative forward in the same stacked matrix products (three row blocks instead of two, with half the outputs). Wall times on a shared machine vary by tens of percent; in processor time the Go benchmarks put the factor near 1.8 (go test ./solver -bench 'EpochOscillator$|EpochLagrangianOscillator').")})
 }
 
 func (r *reproducer) table1() error {
@@ -615,19 +563,54 @@ func (r *reproducer) learnWhy(what string) string {
 // report renders REPORT.md.
 func (r *reproducer) report(elapsed time.Duration, interrupted bool) []byte {
 	var b strings.Builder
-	b.WriteString("# The papers' figures and tables, reproduced by hnn\n\n")
-	b.WriteString("Mattheakis et al., *Hamiltonian neural networks for solving equations of motion* (003), and Greydanus et al., *Hamiltonian Neural Networks* (000). ")
-	b.WriteString("Every number the papers report for these experiments stands beside ours; where they differ by more than 2× a sentence says so. Figures are in the subdirectory of each experiment's catalogue problem (rerun one alone with `hnn solve <problem>` or `hnn learn <problem>`).\n\n")
-	fmt.Fprintf(&b, "- scale: %s\n", r.scale.Describe())
-	fmt.Fprintf(&b, "- total time: %s on %s/%s with %d CPUs\n", elapsed.Round(time.Second), runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
-	fmt.Fprintf(&b, "- experiments finished: %d of %d (%s)\n", len(r.done), r.total, strings.Join(r.done, ", "))
-	b.WriteString("- reference: DOP853 at rtol = atol = 1e-12 (the paper used scipy's odeint); symplectic Euler as the paper's Eq. 4–5\n")
-	if interrupted {
-		b.WriteString("\n**Interrupted**: the experiments after the last one listed were not run.\n")
+	err := reportTemplate.ExecuteTemplate(&b, "head", map[string]any{
+		"Scale": r.scale.Describe(), "Elapsed": elapsed.Round(time.Second), "Done": r.done, "Total": r.total, "Interrupted": interrupted,
+		"Platform": fmt.Sprintf("%s/%s with %d CPUs", runtime.GOOS, runtime.GOARCH, runtime.NumCPU())})
+	if err != nil {
+		panic(err) // the template is the program's own: a test runs it
 	}
-	b.WriteString("\n")
 	for _, s := range r.sections {
 		b.WriteString(s)
 	}
 	return []byte(b.String())
+}
+
+//go:embed report.md.tmpl
+var reportText string
+
+// reportTemplate is the prose of REPORT.md, one named template per kind
+// of section.
+var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
+	"join":  strings.Join,
+	"claim": claim,
+	"img":   func(sub, name, caption string) string { return "" }, // set per run: see section
+}).Parse(reportText))
+
+// section is what a section template of report.md.tmpl is executed with.
+type section struct {
+	Sub, Header, Table, Text string
+	R                        *solved
+	PaperHeld                string // "held", "did not hold", or "" (no paper's bound)
+	Notes                    []string
+	// A loss figure.
+	Fig, System, Stride, Lowest string
+	Epochs                      int
+	Agrees                      bool
+	// The pixel pendulum.
+	Ratio, PaperRatio float64
+}
+
+// section renders the named section template into the report.
+func (r *reproducer) section(name string, sec section) error {
+	t, err := reportTemplate.Clone()
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	t.Funcs(template.FuncMap{"img": r.img})
+	if err := t.ExecuteTemplate(&b, name, sec); err != nil {
+		return fmt.Errorf("REPORT.md section %s: %w", name, err)
+	}
+	r.sections = append(r.sections, b.String())
+	return nil
 }

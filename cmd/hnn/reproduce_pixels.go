@@ -32,8 +32,6 @@ func (r *reproducer) table1Pixels() error {
 	}
 	rep, pp := out.Report, paper.Pixels
 	var b strings.Builder
-	b.WriteString("## Greydanus et al. Table 1, row 5: the pixel pendulum\n\n")
-	b.WriteString("Losses ×10^5 (the caption says ×10^3, but the paper's figures are its code's README losses ×10^5), energy MSE ×10^3, as in the paper. Ours: one run; the energy MSE is the mean ± standard error over the fresh trajectories, and the notebook's column the first trajectory's alone (the analysis notebook scores one).\n\n")
 	b.WriteString("| model | train loss paper | ours | test loss paper | ours | energy MSE paper | ours | notebook's | seconds |\n|---|---|---|---|---|---|---|---|---|\n")
 	var notes []string
 	for i, m := range []struct {
@@ -49,19 +47,10 @@ func (r *reproducer) table1Pixels() error {
 			}
 		}
 	}
-	ratio, paperRatio := float64(rep.Ratio), pp.Vals[4][0]/pp.Vals[5][0]
-	fmt.Fprintf(&b, "\nThe baseline's energy MSE is %.3g× the HNN's (the paper's: %.3g×).\n\n", ratio, paperRatio)
 	l, d := p.Learn.Pixels, p.Learn.Pixels.Data
-	fmt.Fprintf(&b, "Settings (the catalogue problem's): `%s`: %d trials of %d frames of %d × %d pixels (%d training, %d test frame pairs), autoencoder width %d, dynamics network %v, %d Adam steps of batch %d, weight decay %g; %d fresh trajectories of %d frames for the energy metric. The run took %.0f s (%.0f s of processor time; the two trainings run side by side).\n\n",
+	settings := fmt.Sprintf("Settings (the catalogue problem's): `%s`: %d trials of %d frames of %d × %d pixels (%d training, %d test frame pairs), autoencoder width %d, dynamics network %v, %d Adam steps of batch %d, weight decay %g; %d fresh trajectories of %d frames for the energy metric. The run took %.0f s (%.0f s of processor time; the two trainings run side by side).\n\n",
 		p.Name, d.Trials, d.Frames, d.Geometry.Side, d.Geometry.Side, rep.Train, rep.Test, l.Model.Width, l.Model.Hidden, l.Train.Steps, l.Train.Batch, l.Train.WeightDecay, l.Energy.Trajectories, l.Energy.Frames, float64(rep.Seconds), float64(rep.CPUSeconds))
-	for _, n := range notes {
-		b.WriteString(n + "\n\n")
-	}
-	b.WriteString(r.img(p.Name, "frames", "The pixel pendulum (Greydanus et al. Fig. 4): along a fresh trajectory, the true frames (top) and the frames the baseline and the HNN decode from their latent trajectories, integrated from the first frame pair."))
-	b.WriteString(r.img(p.Name, "energy", "The energy of the labels along that trajectory: the truth's, and the baseline's and the HNN's through the least-squares map from latents to labels."))
-	b.WriteString(r.img(p.Name, "latent", "The HNN's latent space (Greydanus et al. Fig. 5 and C.1): encoded training samples, level sets of H_θ, and the fresh trajectory encoded and integrated."))
-	r.sections = append(r.sections, b.String())
-	return nil
+	return r.section("pixels", section{Sub: p.Name, Table: b.String(), Text: settings, Notes: notes, Ratio: float64(rep.Ratio), PaperRatio: pp.Vals[4][0] / pp.Vals[5][0]})
 }
 
 func (r *reproducer) pixelsWhy(what string) string {

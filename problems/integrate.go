@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/hnn-project/hnn/symplectic"
@@ -25,13 +26,26 @@ type IntegrateSettings struct {
 	Steps int
 	// RTol is dop853's relative and absolute tolerance (0: 1e-12).
 	RTol float64
+	// Output caps the states kept and returned: at most Output+1 of them,
+	// at every ⌈Steps/Output⌉-th step and at T (0: DefaultIntegrateOutput).
+	// The maximum energy error of a fixed-step method is still taken over
+	// every step.
+	Output int
+	// Progress, if set, is called now and then during a fixed-step
+	// integration with the steps taken and the steps in all.
+	Progress func(step, steps int)
 }
+
+// DefaultIntegrateOutput is the default of IntegrateSettings.Output: a
+// trajectory of 10⁸ steps keeps 10⁵ states (a few MB), not 10⁸ (GB).
+const DefaultIntegrateOutput = 100_000
 
 // IntegrateReport is report.json of hnn integrate.
 type IntegrateReport struct {
 	Problem        string            `json:"problem"`
 	Method         string            `json:"method"`
 	Steps          int               `json:"steps"`
+	Stride         int               `json:"output_stride"` // the states are those of every Stride-th step, and T's
 	End            Number            `json:"t_end"`
 	Seconds        Number            `json:"seconds"`
 	Energy0        Number            `json:"energy0"`
@@ -44,7 +58,8 @@ type IntegrateReport struct {
 }
 
 // Trajectory is a classical integration of a problem: the states at
-// t_k = k·T/N, k = 0..N, their energies and the report's figures.
+// t_k = k·T/N for k = 0, s, 2s, …, and N (s = Report.Stride), their
+// energies and the report's figures.
 type Trajectory struct {
 	Times  []float64
 	States []float64 // row-major, Dim() per time
@@ -88,6 +103,12 @@ func (p *Problem) Integrate(ctx context.Context, set *IntegrateSettings) (*Traje
 	if s.RTol == 0 {
 		s.RTol = 1e-12
 	}
+	if s.Output == 0 {
+		s.Output = DefaultIntegrateOutput
+	}
+	if s.Output < 1 {
+		return nil, &SettingError{"output", fmt.Errorf("%d must be at least 1", s.Output)}
+	}
 	if s.Steps < 1 || s.Steps > MaxEulerStep {
 		return nil, &SettingError{"steps", fmt.Errorf("%d is out of range [1, %d]", s.Steps, MaxEulerStep)}
 	}
@@ -102,9 +123,9 @@ func (p *Problem) Integrate(ctx context.Context, set *IntegrateSettings) (*Traje
 		}
 	}
 	e0 := p.H.H(p.Z0)
-	rep := IntegrateReport{Problem: p.Name, Method: s.Method, Steps: s.Steps, End: Number(p.T), Energy0: Number(e0)}
+	stride := (s.Steps + s.Output - 1) / s.Output
+	rep := IntegrateReport{Problem: p.Name, Method: s.Method, Steps: s.Steps, Stride: stride, End: Number(p.T), Energy0: Number(e0)}
 	start := time.Now()
-	var at func(dst []float64, t float64) []float64
 	fail := func(err error) error {
 		err = fmt.Errorf("problem %s: %w", p.Name, err)
 		if errors.Is(err, symplectic.ErrNotSeparable) || errors.Is(err, symplectic.ErrNoHessian) {
@@ -112,36 +133,81 @@ func (p *Problem) Integrate(ctx context.Context, set *IntegrateSettings) (*Traje
 		}
 		return err
 	}
+	D := p.Dim()
+	n := s.Steps/stride + 2
+	out := &Trajectory{Times: make([]float64, 0, n), States: make([]float64, 0, n*D), Energy: make([]float64, 0, n)}
+	var maxErr float64
+	energy := func(x []float64) float64 {
+		h := p.H.H(x)
+		if d := math.Abs(h - e0); d > maxErr || math.IsNaN(d) {
+			maxErr = d
+		}
+		return h
+	}
+	keep := func(k int, x []float64, h float64) {
+		out.Times = append(out.Times, p.T*float64(k)/float64(s.Steps))
+		out.States = append(out.States, x...)
+		out.Energy = append(out.Energy, h)
+	}
 	if m == nil {
 		sol, err := (&symplectic.DOP853{RTol: s.RTol, ATol: s.RTol}).Solve(ctx, symplectic.HamiltonianSystem(p.H), p.Z0, 0, p.T)
 		if err != nil {
 			return nil, fail(err)
 		}
-		at = sol.At
 		st := sol.Stats()
 		rep.RTol, rep.Evaluations, rep.AcceptedSteps, rep.RejectedSteps = num(s.RTol), st.Evaluations, st.Accepted, st.Rejected
-	} else {
-		tr, err := symplectic.Integrate(p.H, p.Z0, 0, p.T, s.Steps, m)
-		if err != nil {
-			return nil, fail(err)
+		x := make([]float64, D)
+		for k := 0; k <= s.Steps; k++ {
+			if k%stride == 0 || k == s.Steps {
+				keep(k, x, energy(sol.At(x, p.T*float64(k)/float64(s.Steps))))
+			}
 		}
-		at = tr.At
-	}
-	D := p.Dim()
-	out := &Trajectory{Times: make([]float64, s.Steps+1), States: make([]float64, (s.Steps+1)*D), Energy: make([]float64, s.Steps+1)}
-	var maxErr float64
-	for k := 0; k <= s.Steps; k++ {
-		t := p.T * float64(k) / float64(s.Steps)
-		x := at(out.States[k*D:(k+1)*D], t)
-		h := p.H.H(x)
-		if d := math.Abs(h - e0); d > maxErr || math.IsNaN(d) {
-			maxErr = d
+	} else if err := p.step(ctx, m, s.Steps, s.Progress, func(k int, x []float64) {
+		if h := energy(x); k%stride == 0 || k == s.Steps {
+			keep(k, x, h)
 		}
-		out.Times[k], out.Energy[k] = t, h
+	}); err != nil {
+		return nil, fail(err)
 	}
 	rep.Seconds = Number(time.Since(start).Seconds())
 	rep.MaxEnergyError = Number(maxErr)
-	rep.FinalState = Named(p.Names(), out.States[s.Steps*D:])
+	rep.FinalState = Named(p.Names(), out.States[len(out.States)-D:])
 	out.Report = rep
 	return out, nil
+}
+
+// step takes steps fixed steps of m over [0, T] from z0 and calls visit
+// with every state (k = 0..steps), keeping none; step times are k·T/steps,
+// never accumulated, as in symplectic.Integrate, so the states are the
+// same bits. It stops when ctx is done (checked every 4096 steps, when
+// progress, if not nil, is told too).
+func (p *Problem) step(ctx context.Context, m symplectic.Method, steps int, progress func(int, int), visit func(k int, x []float64)) error {
+	st, err := symplectic.NewStepper(m, p.H)
+	if err != nil {
+		return err
+	}
+	cur, next := slices.Clone(p.Z0), make([]float64, len(p.Z0))
+	visit(0, cur)
+	for k := 0; k < steps; k++ {
+		if k%4096 == 0 {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if progress != nil {
+				progress(k, steps)
+			}
+		}
+		ta, tb := p.T*float64(k)/float64(steps), p.T*float64(k+1)/float64(steps)
+		if err := st.Step(next, cur, tb-ta); err != nil {
+			return fmt.Errorf("at t=%g: %w", ta, err)
+		}
+		for _, v := range next {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("symplectic: %s: the state became non-finite at t=%g", m.Name(), tb)
+			}
+		}
+		cur, next = next, cur
+		visit(k+1, cur)
+	}
+	return nil
 }

@@ -277,6 +277,8 @@ func TestSignalsInEveryPhase(t *testing.T) {
 		{"SIGINT late in the assessment", []string{"solve", "assess.yaml"}, 2500 * time.Millisecond, os.Interrupt, "interrupted in the assessment", true},
 		{"SIGTERM in the assessment", []string{"solve", "assess.yaml"}, time.Second, syscall.SIGTERM, "interrupted in the assessment", true},
 		{"SIGINT in integrate", []string{"integrate", "int.yaml"}, 200 * time.Millisecond, os.Interrupt, "interrupted", false},
+		// 10^8 Verlet steps take about 15 s and keep 10^5 states.
+		{"SIGTERM in a fixed-step integrate", []string{"integrate", "int.yaml", "--method", "verlet", "--steps", "100000000"}, 500 * time.Millisecond, syscall.SIGTERM, "interrupted", false},
 	}
 	for i, c := range cases {
 		out := filepath.Join(dir, "o"+strconv.Itoa(i))

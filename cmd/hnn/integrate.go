@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/hnn-project/hnn/problems"
 )
@@ -28,6 +29,7 @@ func init() {
 			fs.StringVar(&o.method, "method", problems.MethodDOP853, "integration method `M`: "+strings.Join(methodNames, ", "))
 			fs.IntVar(&o.steps, "steps", 0, "`N` steps (output intervals for dop853); 0 means the problem's time.points")
 			fs.Float64Var(&o.rtol, "rtol", 1e-12, "relative and absolute tolerance `R` of dop853")
+			fs.IntVar(&o.output, "output", 0, fmt.Sprintf("write at most `N`+1 states, every ⌈steps/N⌉-th and the last (0: %d)", problems.DefaultIntegrateOutput))
 			return o.run
 		},
 	})
@@ -38,6 +40,7 @@ type integrateOpts struct {
 	method string
 	steps  int
 	rtol   float64
+	output int
 }
 
 func (o *integrateOpts) run(ctx context.Context, e *env, args []string) error {
@@ -53,7 +56,10 @@ func (o *integrateOpts) run(ctx context.Context, e *env, args []string) error {
 	defer out.Release()
 	prog := o.progress(e)
 	prog.show(0, 1, 0, "integrating: "+o.method)
-	tr, err := p.Integrate(ctx, &problems.IntegrateSettings{Method: o.method, Steps: o.steps, RTol: o.rtol})
+	start := time.Now()
+	tr, err := p.Integrate(ctx, &problems.IntegrateSettings{Method: o.method, Steps: o.steps, RTol: o.rtol, Output: o.output, Progress: func(k, n int) {
+		prog.show(k, n, time.Since(start), fmt.Sprintf("integrating: %s step %d/%d", o.method, k, n))
+	}})
 	prog.done()
 	var se *problems.SettingError
 	switch {
@@ -99,9 +105,12 @@ func (o *integrateOpts) run(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(w, "  max |H - H(z0)| = %.3g (H(z0) = %.10g)\n", float64(rep.MaxEnergyError), float64(rep.Energy0))
 		fmt.Fprintf(w, "  final state:")
 		for i, n := range p.Names() {
-			fmt.Fprintf(w, " %s=%.10g", n, tr.States[rep.Steps*D+i])
+			fmt.Fprintf(w, " %s=%.10g", n, tr.States[len(tr.States)-D+i])
 		}
 		fmt.Fprintln(w)
+		if rep.Stride > 1 {
+			fmt.Fprintf(w, "  trajectory.csv: every %d-th step and the last (%d states; --output sets how many)\n", rep.Stride, len(tr.Times))
+		}
 		if dropped > 0 {
 			fmt.Fprintf(w, "  plots: %d non-finite points left out\n", dropped)
 		}

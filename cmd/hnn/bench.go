@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"github.com/hnn-project/hnn/internal/outdir"
 	"io"
 	"path/filepath"
 
@@ -38,6 +37,11 @@ func (o *benchOpts) run(ctx context.Context, e *env, args []string) error {
 		return usageError("", "bench: --budget %v must be positive", o.budget)
 	}
 	dir := outDir(o.dir, "bench")
+	out, err := claimDir(dir)
+	if err != nil {
+		return err
+	}
+	defer out.Release()
 	prog := o.progress(e)
 	rep, err := problems.Bench(ctx, &problems.BenchSettings{Budget: o.budget, Stage: func(what string) { prog.show(0, 1, 0, what) }})
 	prog.done()
@@ -48,7 +52,7 @@ func (o *benchOpts) run(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := outdir.WriteFiles(dir, map[string][]byte{"bench.json": js}); err != nil {
+	if err := out.Write(map[string][]byte{"bench.json": js}); err != nil {
 		return err
 	}
 	return o.print(e, js, func(w io.Writer) {

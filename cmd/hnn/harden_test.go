@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"github.com/hnn-project/hnn/internal/outdir"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -305,5 +306,22 @@ func TestHelpHelp(t *testing.T) {
 	code, out, stderr := hnn(t, "help", "help")
 	if code != 0 || !strings.Contains(out, "Usage: hnn help [COMMAND]") || stderr != "" {
 		t.Errorf("code %d, stdout %q, stderr %q", code, out, stderr)
+	}
+}
+
+// bench and reproduce claim their output folder like the others: a held
+// folder is exit 2 before any work.
+func TestBenchReproduceLockFolder(t *testing.T) {
+	t.Chdir(t.TempDir())
+	held, err := outdir.Claim("o")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Release()
+	for _, args := range [][]string{{"bench", "-o", "o"}, {"reproduce", "--quick", "-o", "o"}} {
+		code, _, stderr := hnn(t, args...)
+		if code != exitUsage || !strings.Contains(stderr, "in use by another hnn run") {
+			t.Errorf("%v: code %d, stderr %q", args, code, stderr)
+		}
 	}
 }

@@ -52,6 +52,12 @@ func claimFor(e *env, p *problems.Problem, dir string) (*outdir.Folder, error) {
 	for _, w := range p.Warnings {
 		fmt.Fprintf(e.stderr, "hnn: warning: %s: %s\n", p.Source, w)
 	}
+	return claimDir(dir)
+}
+
+// claimDir claims the output folder dir (outdir.Claim) before any work; a
+// folder that cannot be used is bad input.
+func claimDir(dir string) (*outdir.Folder, error) {
 	f, err := outdir.Claim(dir)
 	var bad *outdir.UnusableError
 	if errors.As(err, &bad) {

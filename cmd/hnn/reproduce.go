@@ -54,7 +54,13 @@ func (o *reproduceOpts) run(ctx context.Context, e *env, args []string) error {
 	if o.quick {
 		sc = paper.Quick
 	}
-	r := &reproducer{ctx: ctx, dir: outDir(o.dir, "reproduce"), plots: o.plots, seed: o.seed, scale: sc, prog: o.progress(e), cache: map[string]*solver.Solution{}, start: time.Now()}
+	dir := outDir(o.dir, "reproduce")
+	out, err := claimDir(dir)
+	if err != nil {
+		return err
+	}
+	defer out.Release()
+	r := &reproducer{ctx: ctx, dir: dir, out: out, plots: o.plots, seed: o.seed, scale: sc, prog: o.progress(e), cache: map[string]*solver.Solution{}, start: time.Now()}
 	steps := []struct {
 		name string
 		f    func() error
@@ -90,7 +96,7 @@ func (o *reproduceOpts) run(ctx context.Context, e *env, args []string) error {
 	}
 	elapsed := time.Since(r.start)
 	report := r.report(elapsed, ctx.Err() != nil)
-	if err := outdir.WriteFiles(r.dir, map[string][]byte{"REPORT.md": report}); err != nil {
+	if err := out.Write(map[string][]byte{"REPORT.md": report}); err != nil {
 		return err
 	}
 	if failure != nil {
@@ -127,6 +133,7 @@ type reproduceSummary struct {
 type reproducer struct {
 	ctx      context.Context
 	dir      string
+	out      *outdir.Folder
 	plots    string
 	seed     *uint64 // --seed: every experiment's networks (nil: each problem's)
 	scale    paper.Scale
@@ -202,12 +209,12 @@ type solved struct {
 func (r *reproducer) write(sub string, files map[string][]byte) error {
 	tree := make(map[string][]byte, len(files))
 	for n, b := range files {
-		tree[filepath.Join(sub, n)] = b
+		tree[sub+"/"+n] = b
 		if strings.HasSuffix(n, "."+r.plots) {
 			r.figures++
 		}
 	}
-	return outdir.WriteFiles(r.dir, tree)
+	return r.out.Write(tree)
 }
 
 // img is the Markdown of a figure in DIR/sub/name.<format>, with a caption.

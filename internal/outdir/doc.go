@@ -11,7 +11,8 @@
 //     following lines list the outputs of the run that wrote last.
 //   - The first Write of a run removes the previous run's outputs (except
 //     those marked with Keep), so a folder never mixes two runs.
-//   - Names written into a folder are plain file names (ValidName): nothing
+//   - Names written into a folder are plain file names (ValidName), or
+//     slash-separated paths of them for outputs in subdirectories: nothing
 //     built from them leaves it.
 //   - A reader never sees half a file: WriteFile writes a temporary file
 //     and renames it into place.

@@ -126,16 +126,28 @@ func ValidName(name string) bool {
 	return name != "" && filepath.IsLocal(name) && filepath.Base(name) == name && !strings.ContainsAny(name, `/\`) && name[0] != '.'
 }
 
+// validPath reports whether name may be written into an output folder as
+// a path below it: slash-separated ValidName elements.
+func validPath(name string) bool {
+	for _, e := range strings.Split(name, "/") {
+		if !ValidName(e) {
+			return false
+		}
+	}
+	return true
+}
+
 // Keep marks name, a file already in the folder, as an output of this
 // run: the first write does not remove it.
 func (o *Folder) Keep(name string) { o.written[name] = true }
 
-// Write writes files into the folder atomically. The first write of a run
-// first removes the previous run's outputs, so the folder never mixes two
-// runs.
+// Write writes files into the folder atomically. Names are plain file
+// names or slash-separated paths of them ("paper_fig3/report.json"), whose
+// directories are created. The first write of a run first removes the
+// previous run's outputs, so the folder never mixes two runs.
 func (o *Folder) Write(files map[string][]byte) error {
 	for name := range files {
-		if !ValidName(name) {
+		if !validPath(name) {
 			return fmt.Errorf("refusing to write %q: not a plain file name inside %s", name, o.dir)
 		}
 	}
@@ -147,11 +159,20 @@ func (o *Folder) Write(files map[string][]byte) error {
 			if err := os.Remove(filepath.Join(o.dir, old)); err != nil && !errors.Is(err, os.ErrNotExist) {
 				return fmt.Errorf("remove the previous run's %s: %w", filepath.Join(o.dir, old), err)
 			}
+			for d := filepath.Dir(old); d != "."; d = filepath.Dir(d) {
+				if os.Remove(filepath.Join(o.dir, d)) != nil { // not empty
+					break
+				}
+			}
 		}
 		o.started = true
 	}
 	for _, name := range sortedKeys(files) {
-		if err := WriteFile(filepath.Join(o.dir, name), files[name]); err != nil {
+		path := filepath.Join(o.dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return fmt.Errorf("output directory: %w", err)
+		}
+		if err := WriteFile(path, files[name]); err != nil {
 			return err
 		}
 		o.written[name] = true
@@ -168,7 +189,7 @@ func (o *Folder) previous() []string {
 	var names []string
 	sc := bufio.NewScanner(io.LimitReader(o.state, 1<<20))
 	for first := true; sc.Scan(); first = false {
-		if n := sc.Text(); !first && ValidName(n) {
+		if n := sc.Text(); !first && validPath(n) {
 			names = append(names, n)
 		}
 	}

@@ -18,13 +18,35 @@ func TestValidName(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer out.Release()
-	for _, name := range []string{"../x", "a/b", "/etc/x", "..", ".hnn", ""} {
+	for _, name := range []string{"../x", "a/../../b", "a/.b", "/etc/x", "..", ".hnn", "", "a//b", `a\b`} {
 		if err := out.Write(map[string][]byte{name: nil}); err == nil {
 			t.Errorf("wrote %q", name)
 		}
 	}
-	if err := out.Write(map[string][]byte{"report.json": []byte("{}")}); err != nil {
+	if err := out.Write(map[string][]byte{"report.json": []byte("{}"), "sub/dir/x.csv": nil}); err != nil {
 		t.Error(err)
+	}
+}
+
+// Outputs in subdirectories are replaced as a whole too, and directories
+// left empty are removed.
+func TestReplaceTree(t *testing.T) {
+	dir := t.TempDir()
+	for i, files := range []map[string][]byte{{"REPORT.md": nil, "a/x.png": nil, "b/y.png": nil}, {"REPORT.md": nil, "a/z.png": nil}} {
+		out, err := Claim(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := out.Write(files); err != nil {
+			t.Fatalf("run %d: %v", i, err)
+		}
+		out.Release()
+	}
+	if got := files(t, dir); fmt.Sprint(got) != "[REPORT.md a]" {
+		t.Errorf("after the second run: %v, want REPORT.md and a/ (b/ held the first run's only)", got)
+	}
+	if got := files(t, filepath.Join(dir, "a")); fmt.Sprint(got) != "[z.png]" {
+		t.Errorf("a/ holds %v", got)
 	}
 }
 

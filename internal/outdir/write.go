@@ -8,21 +8,6 @@ import (
 	"strconv"
 )
 
-// WriteFiles creates dir and writes each file into it atomically. Names
-// may contain subdirectories (relative to dir), which are created.
-func WriteFiles(dir string, files map[string][]byte) error {
-	for _, n := range sortedKeys(files) {
-		path := filepath.Join(dir, n)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return fmt.Errorf("output directory: %w", err)
-		}
-		if err := WriteFile(path, files[n]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // WriteFile writes data to path atomically: a temporary file in path's
 // directory, then a rename, so a reader never sees half a file and an
 // interrupted run leaves the whole file or none.

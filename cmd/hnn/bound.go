@@ -60,5 +60,5 @@ func (o *boundOpts) run(ctx context.Context, e *env, args []string) error {
 	if a.Interrupted != "" {
 		return interrupted(dir, a)
 	}
-	return certifiedVerdict(rep)
+	return verdict(rep)
 }

@@ -36,15 +36,6 @@ func interrupted(dir string, a *errorbound.Assessment) error {
 	return &exitError{code: exitInterrupted, err: fmt.Errorf("interrupted in the assessment (%s): %s", a.Interrupted, what)}
 }
 
-// trainingVerdict is the exit of a finished solve: a check failed (exit
-// 3) when training missed its solver.target_error, else success.
-func trainingVerdict(sol *solver.Solution) error {
-	if st := sol.Training.Stopped; st == solver.StoppedTargetMissed || st == solver.StoppedDiverged {
-		return &exitError{code: exitCheck, err: fmt.Errorf("training %s: %s", st, sol.Training.Reason)}
-	}
-	return nil
-}
-
 // claimFor prints the problem's warnings on stderr and claims the output
 // folder dir for it (outdir.Claim), before any work; a folder that
 // cannot be used is bad input.

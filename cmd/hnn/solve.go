@@ -143,13 +143,7 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 	if a.Interrupted != "" {
 		return interrupted(dir, a)
 	}
-	if t := rep.Tolerance; t != nil && (!t.Met || t.Held != nil && !*t.Held) {
-		return &exitError{code: exitCheck, err: errors.New(toleranceMissed(t))}
-	}
-	if err := trainingVerdict(sol); err != nil {
-		return err
-	}
-	return certifiedVerdict(rep)
+	return verdict(rep)
 }
 
 // deliver writes a solve's files into the claimed folder and prints its
@@ -165,16 +159,12 @@ func (o *shared) deliver(e *env, out *outdir.Folder, dir string, p *problems.Pro
 	return o.print(e, files["report.json"], func(w io.Writer) { printSolveReport(w, p, rep) })
 }
 
-// certifiedVerdict is exit 3 with one line when the certified bound is
-// missing or did not hold: the figures were written, but nothing proves
-// how far the answer is from the truth.
-func certifiedVerdict(rep *problems.SolveReport) error {
-	c := rep.Bounds.Certified
-	switch {
-	case !c.Certified:
-		return &exitError{code: exitCheck, err: fmt.Errorf("not certified (%s): the results were written, but no bound on their error is proven", c.Reason)}
-	case c.Held != nil && !*c.Held:
-		return &exitError{code: exitCheck, err: errors.New("the certified bound did not hold against the reference: the results were written; please report this as a bug")}
+// verdict is exit 3 with one line when the answer cannot be trusted
+// (problems.SolveReport.Trusted): the figures were written, but nothing
+// proves how far the answer is from the truth.
+func verdict(rep *problems.SolveReport) error {
+	if err := rep.Trusted(); err != nil {
+		return &exitError{code: exitCheck, err: err}
 	}
 	return nil
 }
@@ -191,18 +181,6 @@ func showWindow(prog *progress, pr solver.Progress) {
 	default:
 		prog.show(int(scale*pr.Reached/pr.End), scale, pr.Elapsed, fmt.Sprintf("t %.4g/%.4g  window %d [%.4g, %.4g]  %s  best ℓmax %.2e", pr.Reached, pr.End, pr.Window, pr.WindowStart, pr.WindowEnd, pr.Phase, pr.BestLMax))
 	}
-}
-
-// toleranceMissed is the one line of a run whose tolerance was not met.
-func toleranceMissed(t *problems.ToleranceReport) string {
-	if t.Met {
-		return fmt.Sprintf("tolerance %.3g: the certified bound did not hold against the reference; wrote the results", float64(t.Requested))
-	}
-	reached := "nothing certified"
-	if t.Bound != nil {
-		reached = fmt.Sprintf("certified max‖δz‖ ≤ %.3g on [0, %.4g]", float64(*t.Bound), float64(t.CertifiedUntil))
-	}
-	return fmt.Sprintf("tolerance %.3g not met (%s): wrote the results for the best chain", float64(t.Requested), reached)
 }
 
 // analyseSolution assesses the trained network (errorbound.Assess) and

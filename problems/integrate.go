@@ -211,3 +211,19 @@ func (p *Problem) step(ctx context.Context, m symplectic.Method, steps int, prog
 	}
 	return nil
 }
+
+// TableHeader is the header of a trajectory table: t, the coordinates and
+// momenta, H (solution.csv, trajectory.csv).
+func (p *Problem) TableHeader() []string { return append(append([]string{"t"}, p.Names()...), "H") }
+
+// Table returns a trajectory as rows (t, z…, H(z)), one per time, from
+// row-major states with Dim() values per time.
+func (p *Problem) Table(times, states []float64) [][]float64 {
+	D := p.Dim()
+	rows := make([][]float64, len(times))
+	for k, t := range times {
+		z := states[k*D : (k+1)*D]
+		rows[k] = append(append(append(make([]float64, 0, D+2), t), z...), p.H.H(z))
+	}
+	return rows
+}

@@ -75,17 +75,12 @@ func (o *integrateOpts) run(ctx context.Context, e *env, args []string) error {
 	}
 	rep := &tr.Report
 	D, d := p.Dim(), len(p.Coordinates)
-	header := append(append([]string{"t"}, p.Names()...), "H")
-	rows := make([][]float64, len(tr.Times))
-	dE := make([]float64, len(tr.Times))
-	x, px := make([]float64, len(tr.Times)), make([]float64, len(tr.Times))
-	for k, t := range tr.Times {
-		z := tr.States[k*D : (k+1)*D]
-		rows[k] = append(append([]float64{t}, z...), tr.Energy[k])
-		dE[k] = math.Abs(tr.Energy[k] - float64(rep.Energy0))
-		x[k], px[k] = z[0], z[d]
+	dE := make([]float64, len(tr.Energy))
+	for k, h := range tr.Energy {
+		dE[k] = math.Abs(h - float64(rep.Energy0))
 	}
-	files := map[string][]byte{"trajectory.csv": outdir.CSV(header, rows)}
+	x, px := chart.Column(tr.States, D, 0), chart.Column(tr.States, D, d)
+	files := map[string][]byte{"trajectory.csv": outdir.CSV(p.TableHeader(), p.Table(tr.Times, tr.States))}
 	title := p.Name + ", " + rep.Method + ": "
 	dropped, err := chart.Figures(o.plots, map[string]chart.Chart{
 		"phase":  {Title: title + "phase space", XLabel: p.Coordinates[0], YLabel: p.Momenta[0], Series: []chart.Series{{Name: rep.Method, X: x, Y: px}}},

@@ -188,7 +188,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 && name == "help" {
 			if args[1] == "help" {
-				fmt.Fprint(stdout, helpHelp)
+				text, _ := helpTexts.ReadFile("help/help.txt")
+				fmt.Fprint(stdout, string(text))
 				return nil
 			}
 			c := lookup(args[1])
@@ -248,39 +249,17 @@ func parseFlags(c *command, e *env, fs *flag.FlagSet, args []string) ([]string, 
 	return pos, nil
 }
 
+// mainHelp is the help of hnn without a command (help/hnn.txt, with the
+// commands listed where it says {{commands}}).
 func mainHelp() string {
-	var b strings.Builder
-	b.WriteString(`hnn solves Hamilton's equations of motion with a data-free neural network,
-compares the answer with symplectic integrators and a high-accuracy reference,
-and reports how far it can be from the truth.
-
-Usage:
-  hnn <command> [arguments]
-
-Commands:
-`)
+	text, _ := helpTexts.ReadFile("help/hnn.txt")
 	cs := append([]*command(nil), commands...)
 	sort.SliceStable(cs, func(i, j int) bool { return order(cs[i].name) < order(cs[j].name) })
+	var b strings.Builder
 	for _, c := range cs {
 		fmt.Fprintf(&b, "  %-10s  %s\n", c.name, c.summary)
 	}
-	b.WriteString(`  help        show help for a command
-
-A problem is a YAML file (see 'hnn problems show henon_heiles') or the name
-of a problem in the built-in catalogue ('hnn problems').
-
-Examples:
-  hnn solve henon_heiles
-  hnn bound out/henon_heiles/model.json
-  hnn learn learn_pendulum
-  hnn integrate henon_heiles --method yoshida4 --steps 1000
-  hnn problems
-  hnn help solve
-
-Run 'hnn help <command>' for details and examples of each command, and
-'hnn --version' for the version and revision of this binary.
-`)
-	return b.String()
+	return strings.Replace(string(text), "{{commands}}", b.String(), 1)
 }
 
 // order fixes the order of commands in the help text.
@@ -363,14 +342,3 @@ func outDir(dir, name string) string {
 	}
 	return dir
 }
-
-// helpHelp is the help of 'hnn help help'.
-const helpHelp = `Usage: hnn help [COMMAND]
-
-Without a command, lists the commands; with one, shows its usage, what it
-does, its flags and examples. 'hnn COMMAND -h' shows the same.
-
-Examples:
-  hnn help
-  hnn help solve
-`

@@ -209,21 +209,13 @@ func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solut
 	rep := p.SolveReport(sol, a)
 	rep.Provenance.Version, rep.Provenance.Command = prov.Version, prov.Command
 	rep.Training.Saved = saved
-	h, D := p.H, p.Dim()
-	header := append(append([]string{"t"}, p.Names()...), "H")
-	rows := make([][]float64, len(a.Grid))
-	refRows := make([][]float64, len(a.Grid))
-	for k, t := range a.Grid {
-		z, r := a.States[k*D:(k+1)*D], a.RefStates[k*D:(k+1)*D]
-		rows[k] = append(append([]float64{t}, z...), h.H(z))
-		refRows[k] = append(append([]float64{t}, r...), h.H(r))
-	}
+	rows, refRows := p.Table(a.Grid, a.States), p.Table(a.Grid, a.RefStates)
 	var model bytes.Buffer
 	if err := sol.Save(&model); err != nil {
 		return nil, nil, nil, err
 	}
 	files := map[string][]byte{
-		"solution.csv": outdir.CSV(header, rows),
+		"solution.csv": outdir.CSV(p.TableHeader(), rows),
 		"model.json":   model.Bytes(),
 	}
 	if plots != "none" {
@@ -266,12 +258,7 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assess
 		if i != 0 && i != len(a.Euler)-1 || e.NonFinite > 0 {
 			continue // the table has the figures of a run that blew up
 		}
-		var rs [][]float64
-		D := p.Dim()
-		for k, t := range e.Path.Times {
-			x := e.Path.States[k*D : (k+1)*D]
-			rs = append(rs, append(append([]float64{t}, x...), p.H.H(x)))
-		}
+		rs := p.Table(e.Path.Times, e.Path.States)
 		eulers = append(eulers, run{fmt.Sprintf("%s, %d steps", rep.EulerMethod, e.Steps), rs})
 	}
 	title := func(what string) string { return p.Name + ": " + what }

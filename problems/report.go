@@ -473,3 +473,19 @@ func (p *Problem) PixelReport(r *pixels.Result) *PixelReport {
 		Provenance: p.provenance(p.Learn.Settings.Seed, &p.Learn.DataSeed),
 	}
 }
+
+// NamedModel is one model's figures with the name reports print it under.
+type NamedModel[M any] struct {
+	Name   string
+	Report M
+}
+
+// Models lists the baseline's figures, then the HNN's.
+func (r *LearnReport) Models() []NamedModel[ModelReport] {
+	return []NamedModel[ModelReport]{{"baseline", r.Baseline}, {"HNN", r.HNN}}
+}
+
+// Models lists the baseline's figures, then the HNN's.
+func (r *PixelReport) Models() []NamedModel[PixelModelReport] {
+	return []NamedModel[PixelModelReport]{{"baseline", r.Baseline}, {"HNN", r.HNN}}
+}

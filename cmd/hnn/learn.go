@@ -119,11 +119,8 @@ func (o *learnOpts) run(ctx context.Context, e *env, args []string) error {
 	err = o.print(e, out.Files["report.json"], func(w io.Writer) {
 		fmt.Fprintf(w, "%s: %d training and %d test states (values ×1e3)\n", p.Name, rep.Train, rep.Test)
 		fmt.Fprintf(w, "  %-10s %12s %12s %22s %9s %9s\n", "model", "train loss", "test loss", "energy MSE", "seconds", "CPU s")
-		for _, r := range []struct {
-			name string
-			m    problems.ModelReport
-		}{{"baseline", rep.Baseline}, {"HNN", rep.HNN}} {
-			fmt.Fprintf(w, "  %-10s %12.4g %12.4g %12.4g ± %-7.2g %9.3g %9.3g\n", r.name, 1e3*float64(r.m.TrainLoss), 1e3*float64(r.m.TestLoss), 1e3*float64(r.m.EnergyMSE), 1e3*float64(r.m.EnergyMSEStd), float64(r.m.Seconds), float64(r.m.CPUSeconds))
+		for _, r := range rep.Models() {
+			fmt.Fprintf(w, "  %-10s %12.4g %12.4g %12.4g ± %-7.2g %9.3g %9.3g\n", r.Name, 1e3*float64(r.Report.TrainLoss), 1e3*float64(r.Report.TestLoss), 1e3*float64(r.Report.EnergyMSE), 1e3*float64(r.Report.EnergyMSEStd), float64(r.Report.Seconds), float64(r.Report.CPUSeconds))
 		}
 		if sm := rep.SeedSummary; sm != nil {
 			fmt.Fprintf(w, "%d runs (energy MSE ×1e3; ratio: baseline/HNN):\n", sm.Runs)

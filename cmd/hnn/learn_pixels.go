@@ -88,21 +88,15 @@ func printPixelReport(w io.Writer, name string, rep *problems.PixelReport) {
 	fmt.Fprintf(w, "%s: %d training and %d test frame pairs\n", name, rep.Train, rep.Test)
 	fmt.Fprintf(w, "  %-10s %12s %12s %24s %12s %9s\n", "model", "train loss", "test loss", "energy MSE", "notebook's", "seconds")
 	fmt.Fprintf(w, "  %-10s %12s %12s %24s %12s\n", "", "(×1e5)", "(×1e5)", "(×1e3, mean ± s.e.)", "(×1e3)")
-	for _, r := range []struct {
-		name string
-		m    problems.PixelModelReport
-	}{{"baseline", rep.Baseline}, {"HNN", rep.HNN}} {
-		fmt.Fprintf(w, "  %-10s %12.4g %12.4g %14.4g ± %-7.2g %12.4g %9.0f\n", r.name, 1e5*float64(r.m.TrainLoss), 1e5*float64(r.m.TestLoss),
-			1e3*float64(r.m.EnergyMSE), 1e3*float64(r.m.EnergyMSEStd), 1e3*float64(r.m.EnergyMSENotebook), float64(r.m.Seconds))
+	for _, r := range rep.Models() {
+		fmt.Fprintf(w, "  %-10s %12.4g %12.4g %14.4g ± %-7.2g %12.4g %9.0f\n", r.Name, 1e5*float64(r.Report.TrainLoss), 1e5*float64(r.Report.TestLoss),
+			1e3*float64(r.Report.EnergyMSE), 1e3*float64(r.Report.EnergyMSEStd), 1e3*float64(r.Report.EnergyMSENotebook), float64(r.Report.Seconds))
 	}
 	fmt.Fprintf(w, "  energy MSE, baseline/HNN: %.3g over %d fresh trajectories, %.3g on the notebook's\n",
 		float64(rep.Ratio), len(rep.HNN.EnergyScores), float64(rep.Baseline.EnergyMSENotebook/rep.HNN.EnergyMSENotebook))
-	for _, r := range []struct {
-		name string
-		m    problems.PixelModelReport
-	}{{"baseline", rep.Baseline}, {"HNN", rep.HNN}} {
-		if r.m.RolloutFailed {
-			fmt.Fprintf(w, "  the %s's latent trajectory blew up on the first fresh trajectory\n", r.name)
+	for _, r := range rep.Models() {
+		if r.Report.RolloutFailed {
+			fmt.Fprintf(w, "  the %s's latent trajectory blew up on the first fresh trajectory\n", r.Name)
 		}
 	}
 	fmt.Fprintf(w, "  run: %.0f s wall clock, %.0f s processor time (the two trainings side by side)\n", float64(rep.Seconds), float64(rep.CPUSeconds))

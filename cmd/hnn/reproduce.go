@@ -54,13 +54,14 @@ func (o *reproduceOpts) run(ctx context.Context, e *env, args []string) error {
 	if o.quick {
 		sc = paper.Quick
 	}
+	sc.Seed = o.seed
 	dir := outDir(o.dir, "reproduce")
 	out, err := claimDir(dir)
 	if err != nil {
 		return err
 	}
 	defer out.Release()
-	r := &reproducer{ctx: ctx, dir: dir, out: out, plots: o.plots, seed: o.seed, scale: sc, prog: o.progress(e), cache: map[string]*solver.Solution{}, start: time.Now()}
+	r := &reproducer{ctx: ctx, dir: dir, out: out, plots: o.plots, scale: sc, prog: o.progress(e), cache: map[string]*solver.Solution{}, start: time.Now()}
 	steps := []struct {
 		name string
 		f    func() error
@@ -135,7 +136,6 @@ type reproducer struct {
 	dir      string
 	out      *outdir.Folder
 	plots    string
-	seed     *uint64 // --seed: every experiment's networks (nil: each problem's)
 	scale    paper.Scale
 	prog     *progress
 	start    time.Time
@@ -156,19 +156,7 @@ func (r *reproducer) load(name string) (*problems.Problem, error) {
 	if err != nil {
 		return nil, inputError(err)
 	}
-	if r.seed != nil && p.Learn != nil {
-		p.Learn.Settings.Seed = *r.seed
-	}
 	return p, nil
-}
-
-// settings returns the problem's solver settings at the run's scale.
-func (r *reproducer) settings(p *problems.Problem) *solver.Settings {
-	set := r.scale.Solver(p)
-	if r.seed != nil {
-		set.Seed = *r.seed
-	}
-	return set
 }
 
 // train solves p with set, reusing an earlier identical run.
@@ -249,7 +237,7 @@ func (r *reproducer) lossFigure(s lossSpec) error {
 	var res []result
 	for _, act := range []solver.Activation{solver.ActivationSin, solver.ActivationSigmoid} {
 		for _, trial := range []solver.Trial{solver.TrialExp, solver.TrialLinear} {
-			set := r.settings(p)
+			set := r.scale.Solver(p)
 			set.Activation, set.Trial = act, trial
 			fname := "1 − e^−t"
 			if trial == solver.TrialLinear {
@@ -279,8 +267,8 @@ func (r *reproducer) lossFigure(s lossSpec) error {
 		return err
 	}
 	sort.SliceStable(res, func(i, j int) bool { return res[i].loss < res[j].loss })
-	return r.section("loss", section{Sub: p.Name, Table: b.String(), Fig: s.fig, System: s.system, Epochs: r.settings(p).Epochs,
-		Stride: strideNote(r.settings(p).Epochs, 4000), Lowest: res[0].name, Agrees: res[0].name == "sin, f = 1 − e^−t"})
+	return r.section("loss", section{Sub: p.Name, Table: b.String(), Fig: s.fig, System: s.system, Epochs: r.scale.Solver(p).Epochs,
+		Stride: strideNote(r.scale.Solver(p).Epochs, 4000), Lowest: res[0].name, Agrees: res[0].name == "sin, f = 1 − e^−t"})
 }
 
 // strideNote says which epochs a thinned loss curve shows.
@@ -351,7 +339,7 @@ func (r *reproducer) solveFigure(name string) (*problems.Problem, *solver.Soluti
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	sol, err := r.train(p, r.settings(p), "sin, f = 1 − e^−t")
+	sol, err := r.train(p, r.scale.Solver(p), "sin, f = 1 − e^−t")
 	if err != nil || r.ctx.Err() != nil {
 		return p, sol, nil, err
 	}
@@ -484,10 +472,8 @@ func (r *reproducer) table2() error {
 // learnTable runs hnn learn's pipeline on each task and writes the table.
 func (r *reproducer) learnTable(title, units string, tasks []paper.LearnTask) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "## %s\n\n%s\n\n", title, units)
 	b.WriteString("| task | model | train loss paper | ours | test loss paper | ours | energy MSE paper | ours | seconds |\n|---|---|---|---|---|---|---|---|---|\n")
-	var notes, settings []string
-	var imgs strings.Builder
+	var notes, settings, imgs []string
 	for _, t := range tasks {
 		p, err := r.load(t.Problem)
 		if err != nil {
@@ -515,15 +501,12 @@ func (r *reproducer) learnTable(title, units string, tasks []paper.LearnTask) er
 		}
 		settings = append(settings, fmt.Sprintf("`%s`: %s (%d training, %d test states), hidden %v, %d Adam steps, batch %d (0: all)",
 			p.Name, data, rep.Train, rep.Test, l.Settings.Hidden, l.Settings.Steps, l.Settings.Batch))
-		for i, m := range []struct {
-			name string
-			rep  problems.ModelReport
-		}{{"baseline", rep.Baseline}, {"HNN", rep.HNN}} {
-			ours := [3]float64{float64(m.rep.TrainLoss) * t.Unit, float64(m.rep.TestLoss) * t.Unit, float64(m.rep.EnergyMSE) * t.Unit}
-			fmt.Fprintf(&b, "| %s | %s | %s | %.3g | %s | %.3g | %s | %.3g ± %.2g | %.1f |\n", t.Task, m.name,
-				t.Texts[i], ours[0], t.Texts[2+i], ours[1], t.Texts[4+i], ours[2], float64(m.rep.EnergyMSEStd)*t.Unit, float64(m.rep.Seconds))
+		for i, m := range rep.Models() {
+			ours := [3]float64{float64(m.Report.TrainLoss) * t.Unit, float64(m.Report.TestLoss) * t.Unit, float64(m.Report.EnergyMSE) * t.Unit}
+			fmt.Fprintf(&b, "| %s | %s | %s | %.3g | %s | %.3g | %s | %.3g ± %.2g | %.1f |\n", t.Task, m.Name,
+				t.Texts[i], ours[0], t.Texts[2+i], ours[1], t.Texts[4+i], ours[2], float64(m.Report.EnergyMSEStd)*t.Unit, float64(m.Report.Seconds))
 			for k, what := range paper.Measures {
-				if s := differs(fmt.Sprintf("%s, %s, %s", t.Task, m.name, what), t.Vals[2*k+i][0], ours[k], r.learnWhy(what)); s != "" {
+				if s := differs(fmt.Sprintf("%s, %s, %s", t.Task, m.Name, what), t.Vals[2*k+i][0], ours[k], r.learnWhy(what)); s != "" {
 					notes = append(notes, s)
 				}
 			}
@@ -540,20 +523,10 @@ func (r *reproducer) learnTable(title, units string, tasks []paper.LearnTask) er
 			fig = "Fig. 2 and 3"
 		}
 		if _, ok := files["overview."+r.plots]; ok {
-			imgs.WriteString(r.img(p.Name, "overview", fmt.Sprintf("%s (%s), for one held-out initial state: %s; their coordinate error against the truth; the true energy along each; and the quantity H_θ the HNN conserves (Greydanus et al. %s).", t.Task, p.Name, what, fig)))
+			imgs = append(imgs, r.img(p.Name, "overview", fmt.Sprintf("%s (%s), for one held-out initial state: %s; their coordinate error against the truth; the true energy along each; and the quantity H_θ the HNN conserves (Greydanus et al. %s).", t.Task, p.Name, what, fig)))
 		}
 	}
-	b.WriteString("\nSettings (the catalogue problems'):\n\n")
-	for _, s := range settings {
-		b.WriteString("- " + s + "\n")
-	}
-	b.WriteString("\n")
-	for _, n := range notes {
-		b.WriteString(n + "\n\n")
-	}
-	b.WriteString(imgs.String())
-	r.sections = append(r.sections, b.String())
-	return nil
+	return r.section("learn", section{Title: title, Text: units, Table: b.String(), Settings: settings, Notes: notes, Images: imgs})
 }
 
 func (r *reproducer) learnWhy(what string) string {
@@ -595,10 +568,11 @@ var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap
 
 // section is what a section template of report.md.tmpl is executed with.
 type section struct {
-	Sub, Header, Table, Text string
-	R                        *solved
-	PaperHeld                string // "held", "did not hold", or "" (no paper's bound)
-	Notes                    []string
+	Sub, Title, Header, Table, Text string
+	Settings, Images                []string
+	R                               *solved
+	PaperHeld                       string // "held", "did not hold", or "" (no paper's bound)
+	Notes                           []string
 	// A loss figure.
 	Fig, System, Stride, Lowest string
 	Epochs                      int

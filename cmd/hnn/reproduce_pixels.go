@@ -34,15 +34,12 @@ func (r *reproducer) table1Pixels() error {
 	var b strings.Builder
 	b.WriteString("| model | train loss paper | ours | test loss paper | ours | energy MSE paper | ours | notebook's | seconds |\n|---|---|---|---|---|---|---|---|---|\n")
 	var notes []string
-	for i, m := range []struct {
-		name string
-		rep  problems.PixelModelReport
-	}{{"baseline", rep.Baseline}, {"HNN", rep.HNN}} {
-		ours := [3]float64{1e5 * float64(m.rep.TrainLoss), 1e5 * float64(m.rep.TestLoss), 1e3 * float64(m.rep.EnergyMSE)}
-		fmt.Fprintf(&b, "| %s | %s | %.3g | %s | %.3g | %s | %.3g ± %.2g | %.3g | %.0f |\n", m.name,
-			pp.Texts[i], ours[0], pp.Texts[2+i], ours[1], pp.Texts[4+i], ours[2], 1e3*float64(m.rep.EnergyMSEStd), 1e3*float64(m.rep.EnergyMSENotebook), float64(m.rep.Seconds))
+	for i, m := range rep.Models() {
+		ours := [3]float64{1e5 * float64(m.Report.TrainLoss), 1e5 * float64(m.Report.TestLoss), 1e3 * float64(m.Report.EnergyMSE)}
+		fmt.Fprintf(&b, "| %s | %s | %.3g | %s | %.3g | %s | %.3g ± %.2g | %.3g | %.0f |\n", m.Name,
+			pp.Texts[i], ours[0], pp.Texts[2+i], ours[1], pp.Texts[4+i], ours[2], 1e3*float64(m.Report.EnergyMSEStd), 1e3*float64(m.Report.EnergyMSENotebook), float64(m.Report.Seconds))
 		for k, what := range paper.Measures {
-			if s := differs(fmt.Sprintf("%s, %s, %s", pp.Task, m.name, what), pp.Vals[2*k+i][0], ours[k], r.pixelsWhy(what)); s != "" {
+			if s := differs(fmt.Sprintf("%s, %s, %s", pp.Task, m.Name, what), pp.Vals[2*k+i][0], ours[k], r.pixelsWhy(what)); s != "" {
 				notes = append(notes, s)
 			}
 		}

@@ -21,6 +21,9 @@ type Scale struct {
 	// CostRounds rounds of CostEpochs epochs of each formulation time the
 	// Lagrangian network against the Hamiltonian one.
 	CostRounds, CostEpochs int
+	// Seed, if set, replaces the seed of every experiment's networks
+	// (hnn reproduce --seed).
+	Seed *uint64
 }
 
 var (
@@ -54,11 +57,17 @@ func (s Scale) Solver(p *problems.Problem) *solver.Settings {
 		ep = max(s.MinEpochs, ep/s.Epochs)
 	}
 	set.Epochs = ep
+	if s.Seed != nil {
+		set.Seed = *s.Seed
+	}
 	return &set
 }
 
 // Learn shrinks p's learn task (a plain or a pixels task) to the scale.
 func (s Scale) Learn(p *problems.Problem) {
+	if s.Seed != nil {
+		p.Learn.Settings.Seed = *s.Seed
+	}
 	l := *p.Learn
 	if px := l.Pixels; px != nil {
 		c := *px

@@ -46,7 +46,7 @@ func (o *boundOpts) run(ctx context.Context, e *env, args []string) error {
 	if o.dir == "" {
 		out.Keep(filepath.Base(args[0])) // the model read is there already
 	}
-	rep, a, files, err := analyseSolution(ctx, p, sol, o.plots, o.progress(e), provenance(e), true)
+	rep, a, files, err := analyseSolution(ctx, p, sol, o.plots, o.progress(e), commandLine(e), true)
 	if err != nil {
 		return fmt.Errorf("problem %s: %w", p.Name, err)
 	}

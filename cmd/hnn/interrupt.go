@@ -57,8 +57,5 @@ func claimDir(dir string) (*outdir.Folder, error) {
 	return f, err
 }
 
-// provenance is what report.json records of this run besides the seed
-// and the problem's hash: the version and the command line.
-func provenance(e *env) problems.Provenance {
-	return problems.Provenance{Version: problems.Version(), Command: append([]string{"hnn"}, e.args...)}
-}
+// commandLine is what report.json records of how this run was started.
+func commandLine(e *env) []string { return append([]string{"hnn"}, e.args...) }

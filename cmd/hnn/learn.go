@@ -44,7 +44,7 @@ type learnOutcome struct {
 // report, model file and, unless plots is "none", the charts in that
 // format. mon may be nil. If ctx is cancelled during the first run it
 // returns ctx's error.
-func learnTask(ctx context.Context, p *problems.Problem, plots string, prov problems.Provenance, mon solver.LearnMonitor) (*learnOutcome, error) {
+func learnTask(ctx context.Context, p *problems.Problem, plots string, command []string, mon solver.LearnMonitor) (*learnOutcome, error) {
 	lo, err := p.RunLearn(ctx, mon)
 	var pe *problems.Error
 	if errors.Is(err, problems.ErrNoLearn) || errors.As(err, &pe) {
@@ -55,7 +55,7 @@ func learnTask(ctx context.Context, p *problems.Problem, plots string, prov prob
 	}
 	first := &lo.Runs[0]
 	out := &learnOutcome{LearnOutcome: lo, Result: first.Result, Report: p.LearnReport(lo)}
-	out.Report.Provenance.Version, out.Report.Provenance.Command = prov.Version, prov.Command
+	out.Report.Provenance.Command = command
 	c := first.Cases[0]
 	model, err := problems.SaveLearned(p, first.Result.HNN, c.X0, c.T, p.Learn.EnergyPoints)
 	if err != nil {
@@ -102,7 +102,7 @@ func (o *learnOpts) run(ctx context.Context, e *env, args []string) error {
 		return o.runPixels(ctx, e, p, dir, folder)
 	}
 	prog := o.progress(e)
-	out, err := learnTask(ctx, p, o.plots, provenance(e), func(model string, step, steps int, loss float64) {
+	out, err := learnTask(ctx, p, o.plots, commandLine(e), func(model string, step, steps int, loss float64) {
 		prog.show(step, steps, 0, fmt.Sprintf("%s step %d/%d  loss %.3g", model, step, steps, loss))
 	})
 	prog.done()

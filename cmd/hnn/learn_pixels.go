@@ -26,7 +26,7 @@ type pixelOutcome struct {
 // pixelTask runs p's pixels task (problems.RunPixels) and renders its
 // report and, unless plots is "none", its pictures: frames.png (Greydanus
 // et al. Fig. 4), latent.png (Fig. 5 and C.1), energy and loss.
-func pixelTask(ctx context.Context, p *problems.Problem, plots string, prov problems.Provenance, mon solver.LearnMonitor) (*pixelOutcome, error) {
+func pixelTask(ctx context.Context, p *problems.Problem, plots string, command []string, mon solver.LearnMonitor) (*pixelOutcome, error) {
 	r, err := p.RunPixels(ctx, mon)
 	var pe *problems.Error
 	if errors.As(err, &pe) {
@@ -36,7 +36,7 @@ func pixelTask(ctx context.Context, p *problems.Problem, plots string, prov prob
 		return nil, err
 	}
 	out := &pixelOutcome{Result: r, Files: map[string][]byte{}, Report: p.PixelReport(r)}
-	out.Report.Provenance.Version, out.Report.Provenance.Command = prov.Version, prov.Command
+	out.Report.Provenance.Command = command
 	if plots != "none" {
 		latent, err := latentPlot(p.Name, r)
 		if err != nil {
@@ -62,7 +62,7 @@ func pixelTask(ctx context.Context, p *problems.Problem, plots string, prov prob
 // runPixels is hnn learn on a pixels task.
 func (o *learnOpts) runPixels(ctx context.Context, e *env, p *problems.Problem, dir string, folder *outdir.Folder) error {
 	prog := o.progress(e)
-	out, err := pixelTask(ctx, p, o.plots, provenance(e), func(model string, step, steps int, loss float64) {
+	out, err := pixelTask(ctx, p, o.plots, commandLine(e), func(model string, step, steps int, loss float64) {
 		prog.show(step, steps, 0, fmt.Sprintf("%s step %d/%d  loss %.3g", model, step, steps, loss))
 	})
 	prog.done()

@@ -31,7 +31,7 @@ learn: {init: orbits, orbit_position: box, radius: [0.5, 1.5], velocity_noise: 0
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, err := learnTask(context.Background(), p, "svg", problems.Provenance{}, nil)
+		out, err := learnTask(context.Background(), p, "svg", nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

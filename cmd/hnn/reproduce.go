@@ -180,7 +180,7 @@ func (r *reproducer) train(p *problems.Problem, set *solver.Settings, label stri
 // DIR/<name>/; it returns the report.
 func (r *reproducer) analyse(p *problems.Problem, sol *solver.Solution) (*solved, error) {
 	r.prog.show(0, 1, 0, fmt.Sprintf("[%d/%d] %s: comparing with the reference and symplectic Euler", r.step, r.total, r.stepName))
-	rep, a, files, err := analyseSolution(context.WithoutCancel(r.ctx), p, sol, r.plots, r.prog, problems.Provenance{Version: problems.Version()}, false)
+	rep, a, files, err := analyseSolution(context.WithoutCancel(r.ctx), p, sol, r.plots, r.prog, nil, false)
 	if err != nil {
 		return nil, fmt.Errorf("problem %s: %w", p.Name, err)
 	}
@@ -469,31 +469,40 @@ func (r *reproducer) table2() error {
 	return r.learnTable("Greydanus et al. appendix B: the three-body table", "All values ×10^2, as in the paper.", paper.Table2)
 }
 
+// runLearn loads the learn problem name at the run's scale, runs task on
+// it (learnTask or pixelTask) with progress and writes its files under
+// DIR/name/. It returns a nil problem, and no error, when interrupted.
+func runLearn[O any](r *reproducer, name string, task func(context.Context, *problems.Problem, string, []string, solver.LearnMonitor) (O, error), files func(O) map[string][]byte) (*problems.Problem, O, error) {
+	var out O
+	p, err := r.load(name)
+	if err != nil {
+		return nil, out, err
+	}
+	r.scale.Learn(p)
+	out, err = task(r.ctx, p, r.plots, nil, func(model string, step, steps int, loss float64) {
+		r.prog.show(step, steps, 0, fmt.Sprintf("[%d/%d] %s: %s %s step %d/%d  loss %.3g", r.step, r.total, r.stepName, name, model, step, steps, loss))
+	})
+	r.prog.done()
+	if err != nil && r.ctx.Err() != nil {
+		return nil, out, nil
+	}
+	if err != nil {
+		return nil, out, err
+	}
+	return p, out, r.write(p.Name, files(out))
+}
+
 // learnTable runs hnn learn's pipeline on each task and writes the table.
 func (r *reproducer) learnTable(title, units string, tasks []paper.LearnTask) error {
 	var b strings.Builder
 	b.WriteString("| task | model | train loss paper | ours | test loss paper | ours | energy MSE paper | ours | seconds |\n|---|---|---|---|---|---|---|---|---|\n")
 	var notes, settings, imgs []string
 	for _, t := range tasks {
-		p, err := r.load(t.Problem)
-		if err != nil {
-			return err
-		}
-		r.scale.Learn(p)
-		out, err := learnTask(r.ctx, p, r.plots, problems.Provenance{Version: problems.Version()}, func(model string, step, steps int, loss float64) {
-			r.prog.show(step, steps, 0, fmt.Sprintf("[%d/%d] %s: %s %s step %d/%d  loss %.3g", r.step, r.total, r.stepName, t.Problem, model, step, steps, loss))
-		})
-		r.prog.done()
-		if err != nil {
-			if r.ctx.Err() != nil {
-				return nil
-			}
+		p, out, err := runLearn(r, t.Problem, learnTask, func(o *learnOutcome) map[string][]byte { return o.Files })
+		if err != nil || p == nil {
 			return err
 		}
 		rep, files := out.Report, out.Files
-		if err := r.write(p.Name, files); err != nil {
-			return err
-		}
 		l := p.Learn
 		data := fmt.Sprintf("%d trajectories of %d points", l.Trajectories, l.Points)
 		if l.File != "" {

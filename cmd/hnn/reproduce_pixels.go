@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hnn-project/hnn/problems"
 	"github.com/hnn-project/hnn/problems/paper"
 )
 
@@ -12,22 +11,8 @@ import (
 // Table 1's row 5 with the strip of frames (Fig. 4) and the latent
 // portrait (Fig. 5).
 func (r *reproducer) table1Pixels() error {
-	p, err := r.load("learn_pixel_pendulum")
-	if err != nil {
-		return err
-	}
-	r.scale.Learn(p)
-	out, err := pixelTask(r.ctx, p, r.plots, problems.Provenance{Version: problems.Version()}, func(model string, step, steps int, loss float64) {
-		r.prog.show(step, steps, 0, fmt.Sprintf("[%d/%d] %s: %s %s step %d/%d  loss %.3g", r.step, r.total, r.stepName, p.Name, model, step, steps, loss))
-	})
-	r.prog.done()
-	if err != nil {
-		if r.ctx.Err() != nil {
-			return nil
-		}
-		return err
-	}
-	if err := r.write(p.Name, out.Files); err != nil {
+	p, out, err := runLearn(r, "learn_pixel_pendulum", pixelTask, func(o *pixelOutcome) map[string][]byte { return o.Files })
+	if err != nil || p == nil {
 		return err
 	}
 	rep, pp := out.Report, paper.Pixels

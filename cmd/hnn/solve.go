@@ -122,7 +122,7 @@ func (o *solveOpts) run(ctx context.Context, e *env, args []string) error {
 		actx, cancel = context.WithTimeout(context.WithoutCancel(ctx), interruptGrace)
 		defer cancel()
 	}
-	rep, a, files, err := analyseSolution(actx, p, sol, o.plots, prog, provenance(e), false)
+	rep, a, files, err := analyseSolution(actx, p, sol, o.plots, prog, commandLine(e), false)
 	if err != nil {
 		return fmt.Errorf("problem %s: %w", p.Name, err)
 	}
@@ -185,7 +185,7 @@ func showWindow(prog *progress, pr solver.Progress) {
 
 // analyseSolution assesses the trained network (errorbound.Assess) and
 // renders the output files; prog shows the assessment's stages.
-func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solution, plots string, prog *progress, prov problems.Provenance, saved bool) (*problems.SolveReport, *errorbound.Assessment, map[string][]byte, error) {
+func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solution, plots string, prog *progress, command []string, saved bool) (*problems.SolveReport, *errorbound.Assessment, map[string][]byte, error) {
 	set := p.Compare
 	set.Stage = func(stage string) { prog.show(0, 1, 0, "assessing: "+stage) }
 	var cs errorbound.CertifySettings
@@ -207,7 +207,7 @@ func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solut
 		return nil, a, nil, nil
 	}
 	rep := p.SolveReport(sol, a)
-	rep.Provenance.Version, rep.Provenance.Command = prov.Version, prov.Command
+	rep.Provenance.Command = command
 	rep.Training.Saved = saved
 	rows, refRows := p.Table(a.Grid, a.States), p.Table(a.Grid, a.RefStates)
 	var model bytes.Buffer

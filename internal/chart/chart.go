@@ -173,7 +173,8 @@ func (c Chart) build() (*plot.Plot, int) {
 	return p, dropped
 }
 
-// decades marks a log axis at the powers of ten, labelled "1e-05", with
+// decades marks a log axis at the powers of ten, labelled in one form
+// ("0.01" … "1000" when all labels fit it, else "1e-05" … "1e+02"), with
 // unlabelled minor marks at 2..9 times them. (plot.LogTicks accumulates
 // its marks by repeated multiplication and prints 9.999999999999999e-05.)
 type decades struct{}
@@ -181,12 +182,17 @@ type decades struct{}
 func (decades) Ticks(min, max float64) []plot.Tick {
 	var ticks []plot.Tick
 	lo, hi := int(math.Floor(math.Log10(min))), int(math.Ceil(math.Log10(max)))
+	// One form for every label: "0.01" to "1000" when all fit, else "1e-06".
+	format, prec := byte('g'), -1
+	if lo < -3 || hi > 4 {
+		format, prec = 'e', 0
+	}
 	for k := lo; k <= hi; k++ {
 		v := math.Pow10(k)
 		if v >= min && v <= max {
 			t := plot.Tick{Value: v}
 			if step := (hi-lo)/10 + 1; k%step == 0 { // at most about ten labels
-				t.Label = strconv.FormatFloat(v, 'g', -1, 64)
+				t.Label = strconv.FormatFloat(v, format, prec, 64)
 			}
 			ticks = append(ticks, t)
 		}

@@ -113,3 +113,21 @@ func TestRoundTicks(t *testing.T) {
 		}
 	}
 }
+
+// Decade labels share one form: no "0.01" beside "1e-06".
+func TestDecadeLabels(t *testing.T) {
+	for _, c := range []struct {
+		lo, hi float64
+		want   string
+	}{{1e-9, 1e-1, "1e-09 1e-08 1e-07 1e-06 1e-05 1e-04 1e-03 1e-02 1e-01"}, {0.01, 100, "0.01 0.1 1 10 100"}} {
+		var labels []string
+		for _, tk := range (decades{}).Ticks(c.lo, c.hi) {
+			if tk.Label != "" {
+				labels = append(labels, tk.Label)
+			}
+		}
+		if got := strings.Join(labels, " "); got != c.want {
+			t.Errorf("[%g, %g]: %q, want %q", c.lo, c.hi, got, c.want)
+		}
+	}
+}

@@ -355,6 +355,7 @@ func (a *auto) pass(ctx context.Context, target float64, prev *pass) (*pass, err
 		train.Epochs += s.Training.Epochs
 		train.Polish += s.Training.Polish
 		train.BestLMax = math.Max(train.BestLMax, s.Training.BestLMax)
+		train.Loss = append(train.Loss, s.Training.Loss...)
 	}
 	train.Stopped = StoppedCompleted
 	if ctx.Err() != nil {

@@ -228,6 +228,7 @@ func SolveWindows(ctx context.Context, p Problem, s *Settings, ends []float64, m
 		train.Polish += sol.Training.Polish
 		train.Seconds += sol.Training.Seconds
 		train.BestLMax = math.Max(train.BestLMax, sol.Training.BestLMax)
+		train.Loss = append(train.Loss, sol.Training.Loss...)
 		train.Stopped = sol.Training.Stopped
 		if ctx.Err() != nil {
 			break

@@ -60,6 +60,7 @@ type Training struct {
 	AdamSeconds, PolishSeconds float64
 	// Loss is the training loss of every Adam epoch, then the polish loss
 	// of every polish iteration, for loss curves: entry i is epoch i+1.
+	// A chain's is its windows' one after another.
 	Loss []float64 `json:"-"`
 	// Tolerance is the automatic mode's outcome; nil for fixed settings.
 	Tolerance *ToleranceResult `json:",omitempty"`

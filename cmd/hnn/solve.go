@@ -349,6 +349,11 @@ func solveCharts(p *problems.Problem, sol *solver.Solution, a *errorbound.Assess
 	// Adam's epochs, then the polish's iterations (epochs Epochs+1, …), so
 	// that the kept model's marker lies on the curve.
 	loss := sol.Training.Loss
+	if n := len(sol.Windows()); n > 1 { // a chain: Adam and the polish of each window in turn
+		x, y := chart.Thin(loss, 5000)
+		charts["loss"] = chart.Chart{Title: title(fmt.Sprintf("training loss of the %d windows, one after another", n)), XLabel: "iteration (Adam, then polish, window by window)", YLabel: "loss", LogY: true, Series: []chart.Series{{Name: "loss", X: x, Y: y}}}
+		return charts, nil
+	}
 	adam := loss[:min(len(loss), sol.Training.Epochs)]
 	ex, ey := chart.Thin(adam, 5000)
 	lc := chart.Chart{Title: title("training loss"), XLabel: "epoch (then polish iteration)", YLabel: "loss", LogY: true, Series: []chart.Series{{Name: "Adam", X: ex, Y: ey}}}

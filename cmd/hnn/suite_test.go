@@ -67,3 +67,21 @@ func TestUserSuite(t *testing.T) {
 	}
 	t.Logf("hnn solve FILE --tol %s:\n%s", tol, table.String())
 }
+
+// The automatic mode draws the training of its windows, one after another
+// (about 7 s: the double well of the tolerance issue, defaults).
+func TestAutomaticLossChart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("solves a double well in the automatic mode")
+	}
+	dir := t.TempDir()
+	f := filepath.Join(dir, "dw.yaml")
+	os.WriteFile(f, []byte("coordinates: [x]\nhamiltonian: px^2/2 + x^4/4 - x^2/2\ninitial: {x: 0.1, px: 0.3}\ntime: {end: 15, points: 200}\n"), 0o644)
+	if code, _, stderr := hnn(t, "solve", f, "--plots", "svg", "--quiet", "-o", filepath.Join(dir, "o")); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "o", "loss.svg"))
+	if err != nil || !strings.Contains(string(b), "windows, one after another") {
+		t.Errorf("loss.svg: %v", err)
+	}
+}

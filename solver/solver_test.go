@@ -386,3 +386,45 @@ func TestMaxParameters(t *testing.T) {
 		t.Error("learn hidden [2000 2000] accepted")
 	}
 }
+
+// Solves running at once in one process (hnn sweep local) share the
+// package's worker pool: each must give the bits it gives alone. The
+// network is wide enough (50×50, K = 200) for the split matrix products
+// that once raced on the shared split.
+func TestConcurrentSolvesSameBits(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("needs two processors to run in parallel")
+	}
+	p := oscillator(t)
+	p.K = 200
+	set := &Settings{Hidden: []int{50, 50}, Epochs: 40, Seed: 2, ValidateEvery: 10, PolishIterations: 40}
+	alone, err := Solve(context.Background(), p, set, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := alone.Params()
+	const runs = 4
+	got := make([][]float64, runs)
+	done := make(chan error, runs)
+	for i := range runs {
+		go func() {
+			sol, err := Solve(context.Background(), p, set, nil)
+			if err == nil {
+				got[i] = sol.Params()
+			}
+			done <- err
+		}()
+	}
+	for range runs {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	for r := range runs {
+		for i := range want {
+			if got[r][i] != want[i] {
+				t.Fatalf("concurrent run %d differs from the run alone at parameter %d: %g, %g", r, i, got[r][i], want[i])
+			}
+		}
+	}
+}

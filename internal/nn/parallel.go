@@ -77,6 +77,7 @@ func ParallelFor(n int, f func(i int)) {
 		return
 	}
 	thePool.run(n, f)
+	thePool.mu.Unlock()
 }
 
 // begin takes the pool for one loop; it reports false when the loop should
@@ -93,7 +94,9 @@ func (p *pool) begin() bool {
 const closed = 0xffffffff
 
 // run executes a loop of n indices with the helpers; the pool must have
-// been taken by begin. It releases the pool.
+// been taken by begin, and the caller releases it (p.mu.Unlock) once it
+// has cleared what it shared with the loop, so that a loop started by
+// another goroutine cannot see that cleared.
 //
 // A helper may still be about to claim from the previous loop when run
 // starts. So run first closes the state word under the new sequence
@@ -129,7 +132,6 @@ func (p *pool) run(n int, f func(int)) {
 	p.work(seq)
 	p.wait(seq, int64(n))
 	p.fn = nil
-	p.mu.Unlock()
 }
 
 // wait returns when the n indices of loop seq are done: it spins for a
@@ -231,4 +233,5 @@ func pgemm(m, n, k int, a []float64, ar, ak int, b, c []float64) {
 	t.m, t.n, t.k, t.half, t.a, t.ar, t.ak, t.b, t.c = m, n, k, (m/2)&^3, a, ar, ak, b, c
 	thePool.run(2, gemmHalf)
 	t.a, t.b, t.c = nil, nil, nil
+	thePool.mu.Unlock()
 }

@@ -1,6 +1,7 @@
 package problems
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/hnn-project/hnn/errorbound"
+	"github.com/hnn-project/hnn/internal/outdir"
 	"github.com/hnn-project/hnn/solver"
 	"github.com/hnn-project/hnn/solver/pixels"
 )
@@ -155,8 +157,33 @@ type Provenance struct {
 
 // provenance is the seeds and the problem file's hash.
 func (p *Problem) provenance(seed uint64, dataSeed *uint64) Provenance {
-	sum := sha256.Sum256(p.Text)
-	return Provenance{Seed: seed, DataSeed: dataSeed, ProblemSHA256: hex.EncodeToString(sum[:]), Version: Version()}
+	return Provenance{Seed: seed, DataSeed: dataSeed, ProblemSHA256: TextHash(p.Text), Version: Version()}
+}
+
+// TextHash is the SHA-256 of a problem file's text in hex, as reports
+// record it (provenance.problem_sha256).
+func TextHash(text []byte) string {
+	sum := sha256.Sum256(text)
+	return hex.EncodeToString(sum[:])
+}
+
+// SolveFiles adds a solve's output files to files: solution.csv (the
+// network on the assessment's grid: t, the state, H), model.json and
+// report.json. It encodes the report last, so plots drawn before it can
+// set rep.PlotDropped.
+func (p *Problem) SolveFiles(sol *solver.Solution, a *errorbound.Assessment, rep *SolveReport, files map[string][]byte) error {
+	var model bytes.Buffer
+	if err := sol.Save(&model); err != nil {
+		return err
+	}
+	files["model.json"] = model.Bytes()
+	files["solution.csv"] = outdir.CSV(p.TableHeader(), p.Table(a.Grid, a.States))
+	b, err := MarshalReport(rep)
+	if err != nil {
+		return err
+	}
+	files["report.json"] = b
+	return nil
 }
 
 // NetworkReport is the network's residual and its errors against the

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -209,16 +208,9 @@ func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solut
 	rep := p.SolveReport(sol, a)
 	rep.Provenance.Command = command
 	rep.Training.Saved = saved
-	rows, refRows := p.Table(a.Grid, a.States), p.Table(a.Grid, a.RefStates)
-	var model bytes.Buffer
-	if err := sol.Save(&model); err != nil {
-		return nil, nil, nil, err
-	}
-	files := map[string][]byte{
-		"solution.csv": outdir.CSV(p.TableHeader(), rows),
-		"model.json":   model.Bytes(),
-	}
+	files := map[string][]byte{}
 	if plots != "none" {
+		rows, refRows := p.Table(a.Grid, a.States), p.Table(a.Grid, a.RefStates)
 		charts, err := solveCharts(p, sol, a, rep, rows, refRows)
 		if err != nil {
 			return nil, nil, nil, err
@@ -227,7 +219,7 @@ func analyseSolution(ctx context.Context, p *problems.Problem, sol *solver.Solut
 			return nil, nil, nil, err
 		}
 	}
-	if files["report.json"], err = problems.MarshalReport(rep); err != nil {
+	if err := p.SolveFiles(sol, a, rep, files); err != nil {
 		return nil, nil, nil, err
 	}
 	return rep, a, files, nil

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"math"
+	"strconv"
 
 	"github.com/hnn-project/hnn/internal/stats"
 	"gonum.org/v1/plot"
@@ -143,5 +145,87 @@ func (c Contour) Plot() (*plot.Plot, error) {
 		p.X.Min, p.X.Max = c.Xs[0], c.Xs[n-1]
 		p.Y.Min, p.Y.Max = lo, hi+LegendRoomFraction(1+len(c.Lines))*(hi-lo)
 	}
+	return p, nil
+}
+
+// HeatMap is a value on a grid of two axes, each cell coloured from blue
+// (low) to red (high), on a log scale when Log; NaN cells stay white. The
+// legend gives the colours of five values.
+type HeatMap struct {
+	Title, XLabel, YLabel string
+	Xs, Ys                []float64 // the grid, increasing
+	Z                     []float64 // row-major: Z[r*len(Xs)+c] at (Xs[c], Ys[r])
+	Log                   bool
+}
+
+type heatGrid struct{ h *HeatMap }
+
+func (g heatGrid) Dims() (c, r int) { return len(g.h.Xs), len(g.h.Ys) }
+func (g heatGrid) X(c int) float64  { return g.h.Xs[c] }
+func (g heatGrid) Y(r int) float64  { return g.h.Ys[r] }
+func (g heatGrid) Z(c, r int) float64 {
+	z := g.h.Z[r*len(g.h.Xs)+c]
+	if g.h.Log {
+		return math.Log10(z)
+	}
+	return z
+}
+
+// swatch is a legend sample of one colour.
+type swatch struct{ c color.Color }
+
+func (s swatch) Thumbnail(c *draw.Canvas) {
+	c.FillPolygon(s.c, []vg.Point{c.Min, {X: c.Max.X, Y: c.Min.Y}, c.Max, {X: c.Min.X, Y: c.Max.Y}})
+}
+
+// Plot draws the heat map, its legend beside the grid.
+func (h HeatMap) Plot() (*plot.Plot, error) {
+	if len(h.Z) != len(h.Xs)*len(h.Ys) || len(h.Xs) < 2 || len(h.Ys) < 2 {
+		return nil, fmt.Errorf("heat map %q: %d values on a %d×%d grid", h.Title, len(h.Z), len(h.Xs), len(h.Ys))
+	}
+	g := heatGrid{&h}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for c := range h.Xs {
+		for r := range h.Ys {
+			if z := g.Z(c, r); stats.Finite(z) {
+				lo, hi = math.Min(lo, z), math.Max(hi, z)
+			}
+		}
+	}
+	if !(hi >= lo) {
+		return nil, fmt.Errorf("heat map %q: no finite values", h.Title)
+	}
+	if hi == lo {
+		lo, hi = lo-0.5, hi+0.5
+	}
+	const colours = 64
+	pal := moreland.SmoothBlueRed()
+	pal.SetMin(lo)
+	pal.SetMax(hi)
+	hm := plotter.NewHeatMap(g, pal.Palette(colours))
+	hm.Min, hm.Max = lo, hi
+	hm.NaN = color.White
+	p := plot.New()
+	p.Title.Text = h.Title
+	p.X.Label.Text, p.Y.Label.Text = h.XLabel, h.YLabel
+	p.Add(hm)
+	for k := 4; k >= 0; k-- {
+		v := lo + (hi-lo)*float64(k)/4
+		c, err := pal.At(v)
+		if err != nil {
+			continue
+		}
+		label := v
+		if h.Log {
+			label = math.Pow(10, v)
+		}
+		p.Legend.Add(strconv.FormatFloat(label, 'g', 3, 64), swatch{c})
+	}
+	// The legend in an empty strip right of the grid, off the cells.
+	p.Legend.Top = true
+	x0, x1, _, _ := hm.DataRange()
+	p.X.Min, p.X.Max = x0, x1+0.3*(x1-x0)
+	p.X.Tick.Marker = roundTicks{}
+	p.Y.Tick.Marker = roundTicks{}
 	return p, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"image/color"
 	"io"
 	"math"
 	"os"
@@ -374,9 +375,13 @@ func sweepCharts(s *sweep.Summary, format string, files map[string][]byte) error
 			for i, v := range al.Values {
 				lo[i], mid[i], hi[i] = spread(v)
 			}
-			c.Series = []chart.Series{{Name: "median", X: al.X, Y: mid}}
+			c.Series = []chart.Series{{X: al.X, Y: mid}}
+			if len(s.Axes) > 1 {
+				c.Series[0].Name = "median over " + others(s.Axes, a)
+			}
 			if !slices.Equal(lo, hi) {
-				c.Series = append(c.Series, chart.Series{Name: "least and largest over the other axes", X: al.X, Y: lo, Dashed: true}, chart.Series{X: al.X, Y: hi, Dashed: true})
+				grey := color.Gray{Y: 120}
+				c.Series = append(c.Series, chart.Series{Name: "least and largest over " + others(s.Axes, a), X: al.X, Y: lo, Dashed: true, Color: grey}, chart.Series{X: al.X, Y: hi, Dashed: true, Color: grey})
 			}
 			if _, err := chart.Figures(format, map[string]chart.Chart{plotName(field, axis): c}, nil, files); err != nil {
 				return err
@@ -387,7 +392,7 @@ func sweepCharts(s *sweep.Summary, format string, files map[string][]byte) error
 		xs, ys, z, ok := s.Grid(0, 0, 1)
 		if ok && len(xs) > 1 && len(ys) > 1 {
 			al, _ := s.Along(0, 0)
-			p, err := chart.HeatMap{Title: s.Fields[0] + " (median over other axes)", XLabel: s.Axes[0], YLabel: s.Axes[1], Xs: xs, Ys: ys, Z: z, Log: positive(al)}.Plot()
+			p, err := chart.HeatMap{Title: s.Fields[0] + heatNote(s.Axes), XLabel: s.Axes[0], YLabel: s.Axes[1], Xs: xs, Ys: ys, Z: z, Log: positive(al)}.Plot()
 			if err == nil {
 				files[plotName(s.Fields[0], "heatmap")+"."+format], err = chart.Render(p, format)
 			}
@@ -397,6 +402,20 @@ func sweepCharts(s *sweep.Summary, format string, files map[string][]byte) error
 		}
 	}
 	return nil
+}
+
+// others names the axes other than a.
+func others(axes []string, a int) string {
+	return strings.Join(slices.Delete(slices.Clone(axes), a, a+1), ", ")
+}
+
+// heatNote says what a heat map's cell shows when more than two axes
+// meet in it.
+func heatNote(axes []string) string {
+	if len(axes) > 2 {
+		return " (median over " + strings.Join(axes[2:], ", ") + ")"
+	}
+	return ""
 }
 
 // positive reports whether every value is positive and they span more

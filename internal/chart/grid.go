@@ -171,6 +171,11 @@ func (g heatGrid) Z(c, r int) float64 {
 	return z
 }
 
+// palColours is a palette.Palette of given colours.
+type palColours []color.Color
+
+func (p palColours) Colors() []color.Color { return p }
+
 // swatch is a legend sample of one colour.
 type swatch struct{ c color.Color }
 
@@ -202,7 +207,18 @@ func (h HeatMap) Plot() (*plot.Plot, error) {
 	pal := moreland.SmoothBlueRed()
 	pal.SetMin(lo)
 	pal.SetMax(hi)
-	hm := plotter.NewHeatMap(g, pal.Palette(colours))
+	// The colours at evenly spaced values, each kept within [lo, hi]
+	// (moreland's own Palette steps by additions that can round past the
+	// maximum, and then panics).
+	cs := make(palColours, colours)
+	for i := range cs {
+		c, err := pal.At(min(hi, lo+(hi-lo)*float64(i)/(colours-1)))
+		if err != nil {
+			return nil, err
+		}
+		cs[i] = c
+	}
+	hm := plotter.NewHeatMap(g, cs)
 	hm.Min, hm.Max = lo, hi
 	hm.NaN = color.White
 	p := plot.New()
@@ -211,7 +227,7 @@ func (h HeatMap) Plot() (*plot.Plot, error) {
 	p.Add(hm)
 	for k := 4; k >= 0; k-- {
 		v := lo + (hi-lo)*float64(k)/4
-		c, err := pal.At(v)
+		c, err := pal.At(min(hi, max(lo, v)))
 		if err != nil {
 			continue
 		}

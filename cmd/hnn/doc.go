@@ -20,6 +20,7 @@
 //	  reproduce   rerun the papers' figures and tables and write REPORT.md beside their numbers
 //	  bench       measure training speed and time to accuracy on this machine
 //	  problems    list the built-in problems, or show one as YAML
+//	  sweep       plan many runs, run them on Slurm, Kubernetes or here, and collect one table
 //	  help        show help for a command
 //
 //	A problem is a YAML file (see 'hnn problems show henon_heiles') or the name

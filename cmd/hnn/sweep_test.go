@@ -95,4 +95,3 @@ func TestSweepLocalInterrupt(t *testing.T) {
 		t.Errorf("rerun says %q, want %q", out.String(), want)
 	}
 }
-

@@ -3,7 +3,6 @@ package problems
 import (
 	"fmt"
 	"reflect"
-	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -161,23 +160,11 @@ func checkKeys(n *yaml.Node, t reflect.Type, path string) error {
 		}
 		return &Error{Key: path, Line: n.Line, Msg: fmt.Sprintf("%s must be a mapping of keys to values, got a %s", where, kindName(n.Kind))}
 	}
-	fields := map[string]reflect.Type{}
-	var names []string
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		tag, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if tag == "" || tag == "-" {
-			continue
-		}
-		fields[tag] = f.Type
-		names = append(names, tag)
-	}
-	sort.Strings(names)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		key := join(path, k.Value)
-		ft, ok := fields[k.Value]
-		if !ok {
+		ft, names := fieldType(t, k.Value)
+		if ft == nil {
 			return &Error{Key: key, Line: k.Line, Msg: fmt.Sprintf("unknown key %q; known keys here: %s", k.Value, strings.Join(names, ", "))}
 		}
 		if err := checkKeys(v, ft, key); err != nil {

@@ -133,14 +133,7 @@ func (d *Dir) Slurm(set *SlurmSettings) (string, error) {
 	if set.MaxParallel > 0 {
 		array += "%" + strconv.Itoa(set.MaxParallel)
 	}
-	hnn := set.Hnn
-	if hnn == "" {
-		hnn = "hnn"
-	}
-	name := set.JobName
-	if name == "" {
-		name = "hnn-sweep"
-	}
+	hnn, name := set.names()
 	var b strings.Builder
 	fmt.Fprintf(&b, "#!/bin/bash\n")
 	fmt.Fprintf(&b, "# %d tasks of the sweep in %s, %d per array task, as a Slurm job array.\n", d.Tasks(), abs, chunk)
@@ -155,16 +148,33 @@ func (d *Dir) Slurm(set *SlurmSettings) (string, error) {
 	if set.Time != "" {
 		fmt.Fprintf(&b, "#SBATCH --time=%s\n", shellQuote(set.Time))
 	}
-	if set.Partition != "" {
-		fmt.Fprintf(&b, "#SBATCH --partition=%s\n", shellQuote(set.Partition))
-	}
-	if set.Account != "" {
-		fmt.Fprintf(&b, "#SBATCH --account=%s\n", shellQuote(set.Account))
-	}
+	set.where(&b)
 	fmt.Fprintf(&b, "#SBATCH --output=%s\n", shellQuote(filepath.Join(abs, LogsDir, "%A_%a.log")))
 	fmt.Fprintf(&b, "#SBATCH --requeue\n")
 	fmt.Fprintf(&b, "exec %s sweep run %s --chunk %d\n", shellQuote(hnn), shellQuote(abs), chunk)
 	return b.String(), nil
+}
+
+// names are the hnn command and the job name, defaults filled in.
+func (set *SlurmSettings) names() (hnn, job string) {
+	hnn, job = set.Hnn, set.JobName
+	if hnn == "" {
+		hnn = "hnn"
+	}
+	if job == "" {
+		job = "hnn-sweep"
+	}
+	return hnn, job
+}
+
+// where writes the partition and account lines, when given.
+func (set *SlurmSettings) where(b *strings.Builder) {
+	if set.Partition != "" {
+		fmt.Fprintf(b, "#SBATCH --partition=%s\n", shellQuote(set.Partition))
+	}
+	if set.Account != "" {
+		fmt.Fprintf(b, "#SBATCH --account=%s\n", shellQuote(set.Account))
+	}
 }
 
 // SlurmCollect returns the sbatch script of the collect job, to submit
@@ -174,14 +184,7 @@ func (d *Dir) SlurmCollect(set *SlurmSettings) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	hnn := set.Hnn
-	if hnn == "" {
-		hnn = "hnn"
-	}
-	name := set.JobName
-	if name == "" {
-		name = "hnn-sweep"
-	}
+	hnn, name := set.names()
 	var b strings.Builder
 	fmt.Fprintf(&b, "#!/bin/bash\n")
 	fmt.Fprintf(&b, "# The summary of the sweep in %s; submit with\n", abs)
@@ -189,12 +192,7 @@ func (d *Dir) SlurmCollect(set *SlurmSettings) (string, error) {
 	fmt.Fprintf(&b, "# where JOBID is the array job's. It fails, naming them, when tasks have no result.\n")
 	fmt.Fprintf(&b, "#SBATCH --job-name=%s\n", shellQuote(name+"-collect"))
 	fmt.Fprintf(&b, "#SBATCH --ntasks=1\n#SBATCH --cpus-per-task=1\n#SBATCH --mem=1024M\n")
-	if set.Partition != "" {
-		fmt.Fprintf(&b, "#SBATCH --partition=%s\n", shellQuote(set.Partition))
-	}
-	if set.Account != "" {
-		fmt.Fprintf(&b, "#SBATCH --account=%s\n", shellQuote(set.Account))
-	}
+	set.where(&b)
 	fmt.Fprintf(&b, "#SBATCH --output=%s\n", shellQuote(filepath.Join(abs, LogsDir, "collect_%j.log")))
 	fmt.Fprintf(&b, "exec %s sweep collect %s\n", shellQuote(hnn), shellQuote(abs))
 	return b.String(), nil

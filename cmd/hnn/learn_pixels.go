@@ -4,12 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/hnn-project/hnn/internal/chart"
+	"github.com/hnn-project/hnn/internal/figures"
 	"github.com/hnn-project/hnn/internal/outdir"
-	"image/color"
 	"io"
-
-	"gonum.org/v1/plot"
 
 	"github.com/hnn-project/hnn/problems"
 	"github.com/hnn-project/hnn/solver"
@@ -38,18 +35,7 @@ func pixelTask(ctx context.Context, p *problems.Problem, plots string, command [
 	out := &pixelOutcome{Result: r, Files: map[string][]byte{}, Report: p.PixelReport(r)}
 	out.Report.Provenance.Command = command
 	if plots != "none" {
-		latent, err := latentPlot(p.Name, r)
-		if err != nil {
-			return nil, err
-		}
-		for name, pl := range map[string]*plot.Plot{"frames": framesPlot(p.Name, r), "latent": latent} {
-			b, err := chart.Render(pl, plots)
-			if err != nil {
-				return nil, fmt.Errorf("plot %s: %w", name, err)
-			}
-			out.Files[name+"."+plots] = b
-		}
-		if _, err := chart.Figures(plots, pixelCharts(p.Name, r), nil, out.Files); err != nil {
+		if err := figures.PixelFiles(plots, p.Name, r, out.Files); err != nil {
 			return nil, err
 		}
 	}
@@ -100,61 +86,4 @@ func printPixelReport(w io.Writer, name string, rep *problems.PixelReport) {
 		}
 	}
 	fmt.Fprintf(w, "  run: %.0f s wall clock, %.0f s processor time (the two trainings side by side)\n", float64(rep.Seconds), float64(rep.CPUSeconds))
-}
-
-// framesPlot draws Greydanus et al. Fig. 4: the true frames of the first
-// fresh trajectory at the strip's steps (top row) and the frames the
-// baseline and the HNN decode from their integrated latents (below). The
-// gray levels are stretched so that the true bar is white.
-func framesPlot(name string, r *pixels.Result) *plot.Plot {
-	f := chart.Frames{Title: name + ": decoded frames against the truth", XLabel: "frame", Peak: 2, Rows: []chart.FrameRow{
-		{Label: "HNN", Images: r.HNN.Rollout.Frames}, {Label: "baseline", Images: r.Baseline.Rollout.Frames}, {Label: "ground truth", Images: r.Truth}}}
-	for _, s := range r.StripSteps {
-		f.Columns = append(f.Columns, fmt.Sprint(s))
-	}
-	return f.Plot()
-}
-
-// latentPlot draws Greydanus et al. Fig. 5 and C.1: the latents of
-// training samples, level sets of the HNN's H_θ, and along the first fresh
-// trajectory its frames encoded (the truth) and the HNN's integrated
-// latent.
-func latentPlot(name string, r *pixels.Result) (*plot.Plot, error) {
-	pt := &r.Portrait
-	pairs := func(label string, xy []float64, c color.Color, dashed bool) chart.Series {
-		return chart.Series{Name: label, X: chart.Column(xy, 2, 0), Y: chart.Column(xy, 2, 1), Color: c, Dashed: dashed}
-	}
-	return chart.Contour{Title: name + ": the HNN's latent space", XLabel: "z_q", YLabel: "z_p",
-		Xs: pt.Xs, Ys: pt.Ys, Z: pt.H, Levels: pt.Levels, Points: pt.Points, PointsName: "training samples, encoded",
-		Lines: []chart.Series{
-			pairs("a fresh trajectory, encoded", pt.Encoded, learnModels[0].color, true),
-			pairs("the HNN's latent, integrated", r.HNN.Rollout.Latent, learnModels[2].color, false),
-		}}.Plot()
-}
-
-// pixelCharts are the loss curves and the energy along the first fresh
-// trajectory (the bottom of Greydanus et al. Fig. 4).
-func pixelCharts(name string, r *pixels.Result) map[string]chart.Chart {
-	frames := chart.Counting(len(r.TrueEnergy))
-	for i := range frames {
-		frames[i]-- // samples from 0
-	}
-	en := chart.Chart{Title: name + ": energy along a fresh trajectory", XLabel: "frame", YLabel: "energy of the labels (learn.energy)", LegendRoom: true}
-	for _, m := range []struct {
-		key string
-		e   []float64
-	}{{"true", r.TrueEnergy}, {"baseline", r.Baseline.Rollout.Energy}, {"HNN", r.HNN.Rollout.Energy}} {
-		for _, lm := range learnModels {
-			if lm.key == m.key && len(m.e) > 0 {
-				en.Series = append(en.Series, chart.Series{Name: lm.label, X: frames[:len(m.e)], Y: m.e, Color: lm.color, Dashed: m.key == "true"})
-			}
-		}
-	}
-	return map[string]chart.Chart{
-		"energy": en,
-		"loss": {Title: name + ": training loss", XLabel: "step", YLabel: "ae + cc + w·dynamics", LogY: true, LegendRoom: true, Series: []chart.Series{
-			{Name: learnModels[1].label, X: chart.Counting(len(r.Baseline.Curve)), Y: r.Baseline.Curve, Color: learnModels[1].color},
-			{Name: learnModels[2].label, X: chart.Counting(len(r.HNN.Curve)), Y: r.HNN.Curve, Color: learnModels[2].color},
-		}},
-	}
 }

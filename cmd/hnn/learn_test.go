@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"github.com/hnn-project/hnn/internal/chart"
+	"github.com/hnn-project/hnn/internal/figures"
 	"math"
 	"strings"
 	"testing"
@@ -57,7 +58,7 @@ learn: {init: orbits, orbit_position: box, radius: [0.5, 1.5], velocity_noise: 0
 		if err != nil {
 			t.Fatal(err)
 		}
-		charts, err := learnCharts(context.Background(), p, out.Result, cases[0])
+		charts, err := figures.Learn(context.Background(), p, out.Result, cases[0])
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,22 +6,19 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"image/color"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hnn-project/hnn/errorbound"
 	"github.com/hnn-project/hnn/internal/chart"
+	"github.com/hnn-project/hnn/internal/figures"
 	"github.com/hnn-project/hnn/internal/outdir"
-	"github.com/hnn-project/hnn/internal/stats"
 	"github.com/hnn-project/hnn/problems"
 	"github.com/hnn-project/hnn/problems/sweep"
 	"github.com/hnn-project/hnn/solver"
@@ -160,11 +157,7 @@ func (o *sweepOpts) runSettings(e *env, d *sweep.Dir) *sweep.RunSettings {
 	set := &sweep.RunSettings{Command: commandLine(e)}
 	if o.plots != "" && o.plots != "none" {
 		set.Draw = func(p *problems.Problem, sol *solver.Solution, a *errorbound.Assessment, rep *problems.SolveReport, files map[string][]byte) error {
-			charts, err := solveCharts(p, sol, a, rep, p.Table(a.Grid, a.States), p.Table(a.Grid, a.RefStates))
-			if err == nil {
-				rep.PlotDropped, err = chart.Figures(o.plots, charts, []string{"phase", "errors", "energy", "loss"}, files)
-			}
-			return err
+			return figures.SolveFiles(o.plots, p, sol, a, rep, files)
 		}
 	}
 	return set
@@ -173,19 +166,13 @@ func (o *sweepOpts) runSettings(e *env, d *sweep.Dir) *sweep.RunSettings {
 // runTasks is hnn sweep run: the tasks of one engine task, in turn.
 func (o *sweepOpts) runTasks(ctx context.Context, e *env, d *sweep.Dir) error {
 	if o.task < 0 {
-		for _, v := range []string{"SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"} {
-			if s := os.Getenv(v); s != "" {
-				n, err := strconv.Atoi(s)
-				if err != nil {
-					return usageError("", "sweep run: $%s = %q is not a task index", v, s)
-				}
-				o.task = n
-				break
-			}
-		}
-		if o.task < 0 {
+		n, ok, err := sweep.EngineTask()
+		if err != nil {
+			return usageError("", "sweep run: %v", err)
+		} else if !ok {
 			return usageError("give --task I, or run it as a Slurm array or a Kubernetes Indexed Job", "sweep run: no task index")
 		}
+		o.task = n
 	}
 	if n, err := strconv.Atoi(os.Getenv("SLURM_CPUS_PER_TASK")); err == nil && n > 0 {
 		runtime.GOMAXPROCS(n) // Slurm without cgroups does not limit the cores; elsewhere Go reads the cgroup limit
@@ -226,61 +213,23 @@ func outcome(r *sweep.Result, skipped bool) string {
 
 // local is hnn sweep local: the run code on N workers of this machine.
 func (o *sweepOpts) local(ctx context.Context, e *env, d *sweep.Dir) error {
-	jobs := o.jobs
-	if jobs <= 0 {
-		jobs = runtime.NumCPU()
-	}
-	var (
-		mu                           sync.Mutex
-		ran, skipped, untrusted, bad int
-		next                         int
-		wg                           sync.WaitGroup
-		start                        = time.Now()
-	)
-	prog, set := o.progress(e), o.runSettings(e, d)
-	n := d.Tasks()
-	for range min(jobs, n) {
-		wg.Go(func() {
-			for {
-				mu.Lock()
-				id := next
-				next++
-				mu.Unlock()
-				if id >= n || ctx.Err() != nil {
-					return
-				}
-				r, skip, err := d.Run(ctx, id, set)
-				mu.Lock()
-				switch {
-				case ctx.Err() != nil:
-				case err != nil:
-					bad++
-					prog.done()
-					fmt.Fprintf(e.stderr, "hnn: task %d failed: %v\n", id, err)
-				case skip:
-					skipped++
-				default:
-					ran++
-				}
-				if err == nil && !r.Trusted {
-					untrusted++
-				}
-				done := ran + skipped + bad
-				prog.show(done, n, time.Since(start), fmt.Sprintf("%d/%d tasks (%d skipped, %d failed)", done, n, skipped, bad))
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
+	prog, start := o.progress(e), time.Now()
+	c, err := d.Local(ctx, &sweep.LocalSettings{Workers: o.jobs, Run: o.runSettings(e, d), Done: func(t sweep.Outcome, c sweep.Counts) {
+		if t.Err != nil {
+			prog.done()
+			fmt.Fprintf(e.stderr, "hnn: task %d failed: %v\n", t.ID, t.Err)
+		}
+		prog.show(c.Finished(), c.Tasks, time.Since(start), fmt.Sprintf("%d/%d tasks (%d skipped, %d failed)", c.Finished(), c.Tasks, c.Skipped, c.Failed))
+	}})
 	prog.done()
-	o.say(e, "%d tasks: %d run, %d skipped, %d failed, %d untrusted, in %.1f s\n", n, ran, skipped, bad, untrusted, time.Since(start).Seconds())
+	o.say(e, "%d tasks: %d run, %d skipped, %d failed, %d untrusted, in %.1f s\n", c.Tasks, c.Ran, c.Skipped, c.Failed, c.Untrusted, time.Since(start).Seconds())
 	switch {
-	case ctx.Err() != nil:
-		return &exitError{code: exitInterrupted, err: fmt.Errorf("stopped: %d tasks finished and are kept; rerun to do the rest", ran+skipped)}
-	case bad > 0:
-		return fmt.Errorf("%d tasks failed (hnn sweep status %s)", bad, d.Path)
-	case untrusted > 0:
-		return &exitError{code: exitCheck, err: fmt.Errorf("%d tasks are untrusted (hnn sweep status %s)", untrusted, d.Path)}
+	case err != nil:
+		return &exitError{code: exitInterrupted, err: fmt.Errorf("stopped: %d tasks finished and are kept; rerun to do the rest", c.Ran+c.Skipped)}
+	case c.Failed > 0:
+		return fmt.Errorf("%d tasks failed (hnn sweep status %s)", c.Failed, d.Path)
+	case c.Untrusted > 0:
+		return &exitError{code: exitCheck, err: fmt.Errorf("%d tasks are untrusted (hnn sweep status %s)", c.Untrusted, d.Path)}
 	}
 	return nil
 }
@@ -336,7 +285,7 @@ func (o *sweepOpts) collectTable(e *env, d *sweep.Dir) error {
 		format = "png"
 	}
 	if format != "none" {
-		if err := sweepCharts(s, format, files); err != nil {
+		if err := figures.Sweep(s, format, files); err != nil {
 			return err
 		}
 	}
@@ -356,94 +305,6 @@ func (o *sweepOpts) collectTable(e *env, d *sweep.Dir) error {
 		return &exitError{code: exitCheck, err: fmt.Errorf("%d of %d rows are done and trusted; see the status column", st.Count(sweep.Done), st.Tasks)}
 	}
 	return nil
-}
-
-// sweepCharts draws each numeric field against each numeric axis (each
-// value of the other axes a curve, or their median and range when there
-// are many) and, with two or more axes, the first field as a heat map
-// over the first two.
-func sweepCharts(s *sweep.Summary, format string, files map[string][]byte) error {
-	plotName := func(parts ...string) string { return strings.ReplaceAll(strings.Join(parts, "-"), ".", "_") }
-	for f, field := range s.Fields {
-		for a, axis := range s.Axes {
-			al, ok := s.Along(f, a)
-			if !ok {
-				continue
-			}
-			c := chart.Chart{Title: field + " against " + axis, XLabel: axis, YLabel: field, LegendRoom: true, LogY: positive(al)}
-			lo, mid, hi := make([]float64, len(al.X)), make([]float64, len(al.X)), make([]float64, len(al.X))
-			for i, v := range al.Values {
-				lo[i], mid[i], hi[i] = spread(v)
-			}
-			c.Series = []chart.Series{{X: al.X, Y: mid}}
-			if len(s.Axes) > 1 {
-				c.Series[0].Name = "median over " + others(s.Axes, a)
-			}
-			if !slices.Equal(lo, hi) {
-				grey := color.Gray{Y: 120}
-				c.Series = append(c.Series, chart.Series{Name: "least and largest over " + others(s.Axes, a), X: al.X, Y: lo, Dashed: true, Color: grey}, chart.Series{X: al.X, Y: hi, Dashed: true, Color: grey})
-			}
-			if _, err := chart.Figures(format, map[string]chart.Chart{plotName(field, axis): c}, nil, files); err != nil {
-				return err
-			}
-		}
-	}
-	if len(s.Axes) >= 2 && len(s.Fields) > 0 {
-		xs, ys, z, ok := s.Grid(0, 0, 1)
-		if ok && len(xs) > 1 && len(ys) > 1 {
-			al, _ := s.Along(0, 0)
-			p, err := chart.HeatMap{Title: s.Fields[0] + heatNote(s.Axes), XLabel: s.Axes[0], YLabel: s.Axes[1], Xs: xs, Ys: ys, Z: z, Log: positive(al)}.Plot()
-			if err == nil {
-				files[plotName(s.Fields[0], "heatmap")+"."+format], err = chart.Render(p, format)
-			}
-			if err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// others names the axes other than a.
-func others(axes []string, a int) string {
-	return strings.Join(slices.Delete(slices.Clone(axes), a, a+1), ", ")
-}
-
-// heatNote says what a heat map's cell shows when more than two axes
-// meet in it.
-func heatNote(axes []string) string {
-	if len(axes) > 2 {
-		return " (median over " + strings.Join(axes[2:], ", ") + ")"
-	}
-	return ""
-}
-
-// positive reports whether every value is positive and they span more
-// than two decades: a log axis then reads better.
-func positive(al sweep.Along) bool {
-	lo, hi := 0.0, 0.0
-	for _, v := range al.Values {
-		for _, y := range v {
-			if y <= 0 {
-				return false
-			}
-			if lo == 0 || y < lo {
-				lo = y
-			}
-			hi = max(hi, y)
-		}
-	}
-	return lo > 0 && hi/lo > 100
-}
-
-// spread is the least, the median and the largest of v (NaN when empty).
-func spread(v []float64) (lo, mid, hi float64) {
-	if len(v) == 0 {
-		return math.NaN(), math.NaN(), math.NaN()
-	}
-	w := slices.Clone(v)
-	slices.Sort(w)
-	return w[0], stats.Median(w), w[len(w)-1]
 }
 
 // engine is hnn sweep slurm and hnn sweep k8s: print the job.

@@ -12,7 +12,7 @@ import (
 )
 
 // Plan a sweep of the mass-spring oscillator over two seeds, run its
-// tasks here and collect the table.
+// tasks here one by one and collect the table.
 func ExampleDir_Run() {
 	s, err := sweep.Parse([]byte(`
 base: mass_spring
@@ -54,6 +54,39 @@ collect: [training.epochs, bounds.certified.certified]
 	// 0 [1] [50 true]
 	// 1 [2] [50 true]
 	// 0-3,17
+}
+
+// Run a sweep's tasks on two workers of this machine, as hnn sweep local
+// does; a second Local finds every result there and skips it.
+func ExampleDir_Local() {
+	s, err := sweep.Parse([]byte(`
+base: mass_spring
+set: {solver.epochs: 50, solver.polish_iterations: 20, solver.hidden: [8], time.points: 40}
+axes: {initial.q: [0.5, 1, 1.5]}
+`), "example.yaml", "")
+	if err != nil {
+		log.Fatal(err)
+	}
+	pl, err := s.Plan(nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	dir, _ := os.MkdirTemp("", "sweep")
+	defer os.RemoveAll(dir)
+	if _, err := pl.Write(dir); err != nil {
+		log.Fatal(err)
+	}
+	d, _ := sweep.Open(dir)
+	for range 2 {
+		c, err := d.Local(context.Background(), &sweep.LocalSettings{Workers: 2})
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("%d tasks: %d run, %d skipped, %d failed\n", c.Tasks, c.Ran, c.Skipped, c.Failed)
+	}
+	// Output:
+	// 3 tasks: 3 run, 0 skipped, 0 failed
+	// 3 tasks: 0 run, 3 skipped, 0 failed
 }
 
 // The sbatch script of a sweep folder.

@@ -218,3 +218,74 @@ func TestRunPublishSkipCancel(t *testing.T) {
 		t.Errorf("summary.csv:\n%s", csv)
 	}
 }
+
+// Local runs every task once across its workers, reports each to Done one
+// at a time, skips them all the second time, and a cancelled Local runs
+// nothing and returns the context's error.
+func TestLocal(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Parse([]byte("base: mass_spring\nset: {solver.epochs: 30, solver.polish_iterations: 10, solver.hidden: [8], time.points: 30}\naxes: {solver.seed: [1, 2, 3, 4, 5]}\n"), "s.yaml", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := s.Plan(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pl.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	d, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if c, err := d.Local(ctx, nil); !errors.Is(err, context.Canceled) || c.Finished() != 0 {
+		t.Fatalf("cancelled Local: %+v, %v", c, err)
+	}
+	for _, tc := range []struct {
+		name    string
+		workers int
+		want    Counts
+	}{
+		{"first", 3, Counts{Tasks: 5, Ran: 5}},
+		{"again", 2, Counts{Tasks: 5, Skipped: 5}},
+	} {
+		seen := map[int]bool{}
+		last := Counts{}
+		c, err := d.Local(context.Background(), &LocalSettings{Workers: tc.workers, Done: func(o Outcome, c Counts) {
+			if seen[o.ID] || o.Err != nil || c.Finished() != last.Finished()+1 {
+				t.Errorf("%s: task %d: seen %v, %v, counts %+v after %+v", tc.name, o.ID, seen[o.ID], o.Err, c, last)
+			}
+			seen[o.ID], last = true, c
+		}})
+		if err != nil || c != tc.want || len(seen) != 5 {
+			t.Errorf("%s: %+v, %v, %d tasks seen; want %+v", tc.name, c, err, len(seen), tc.want)
+		}
+	}
+}
+
+// EngineTask reads Slurm's array index before Kubernetes' completion
+// index, and rejects what is not an index.
+func TestEngineTask(t *testing.T) {
+	for _, tc := range []struct {
+		slurm, k8s string
+		want       int
+		ok, bad    bool
+	}{
+		{"", "", 0, false, false},
+		{"7", "", 7, true, false},
+		{"", "3", 3, true, false},
+		{"2", "5", 2, true, false},
+		{"x", "", 0, false, true},
+		{"-1", "", 0, false, true},
+	} {
+		t.Setenv("SLURM_ARRAY_TASK_ID", tc.slurm)
+		t.Setenv("JOB_COMPLETION_INDEX", tc.k8s)
+		n, ok, err := EngineTask()
+		if n != tc.want || ok != tc.ok || (err != nil) != tc.bad {
+			t.Errorf("SLURM_ARRAY_TASK_ID=%q JOB_COMPLETION_INDEX=%q: %d, %v, %v", tc.slurm, tc.k8s, n, ok, err)
+		}
+	}
+}

@@ -167,22 +167,7 @@ func TestRanges(t *testing.T) {
 // Run publishes a task whole (result.json last), skips it the second
 // time, and a cancelled run publishes nothing and records no error.
 func TestRunPublishSkipCancel(t *testing.T) {
-	dir := t.TempDir()
-	s, err := Parse([]byte("base: mass_spring\nset: {solver.epochs: 50, solver.polish_iterations: 20, solver.hidden: [8], time.points: 40}\naxes: {solver.seed: [1, 2]}\n"), "s.yaml", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pl, err := s.Plan(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := pl.Write(dir); err != nil {
-		t.Fatal(err)
-	}
-	d, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, pl := planned(t, "base: mass_spring\nset: {solver.epochs: 50, solver.polish_iterations: 20, solver.hidden: [8], time.points: 40}\naxes: {solver.seed: [1, 2]}\n")
 	r, skipped, err := d.Run(context.Background(), 0, nil)
 	if err != nil || skipped || r.Hash != pl.Tasks[0].Hash {
 		t.Fatalf("run: %+v %v %v", r, skipped, err)
@@ -223,22 +208,7 @@ func TestRunPublishSkipCancel(t *testing.T) {
 // at a time, skips them all the second time, and a cancelled Local runs
 // nothing and returns the context's error.
 func TestLocal(t *testing.T) {
-	dir := t.TempDir()
-	s, err := Parse([]byte("base: mass_spring\nset: {solver.epochs: 30, solver.polish_iterations: 10, solver.hidden: [8], time.points: 30}\naxes: {solver.seed: [1, 2, 3, 4, 5]}\n"), "s.yaml", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pl, err := s.Plan(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := pl.Write(dir); err != nil {
-		t.Fatal(err)
-	}
-	d, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, _ := planned(t, "base: mass_spring\nset: {solver.epochs: 30, solver.polish_iterations: 10, solver.hidden: [8], time.points: 30}\naxes: {solver.seed: [1, 2, 3, 4, 5]}\n")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if c, err := d.Local(ctx, nil); !errors.Is(err, context.Canceled) || c.Finished() != 0 {
@@ -288,4 +258,26 @@ func TestEngineTask(t *testing.T) {
 			t.Errorf("SLURM_ARRAY_TASK_ID=%q JOB_COMPLETION_INDEX=%q: %d, %v, %v", tc.slurm, tc.k8s, n, ok, err)
 		}
 	}
+}
+
+// planned plans the sweep text into a temporary folder and opens it.
+func planned(t *testing.T, text string) (*Dir, *Plan) {
+	t.Helper()
+	s, err := Parse([]byte(text), "s.yaml", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := s.Plan(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := pl.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	d, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, pl
 }

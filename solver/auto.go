@@ -246,8 +246,9 @@ func (a *auto) windowSettings(cold bool, target float64) Settings {
 }
 
 // pass trains windows over [0, T] on the residual target. With prev, the
-// windows are prev's (same starts and ends), each warm-started from its
-// own earlier weights; without, the window lengths are chosen as it goes.
+// windows are prev's, each warm-started from its own earlier weights,
+// with those that missed the target split (refine); without, the window
+// lengths are chosen as it goes.
 func (a *auto) pass(ctx context.Context, target float64, prev *pass) (*pass, error) {
 	p := a.p
 	T := p.T
@@ -264,6 +265,7 @@ func (a *auto) pass(ctx context.Context, target float64, prev *pass) (*pass, err
 	var warm []float64
 	t := 0.0
 	trainEnd := a.trainEnd()
+	plan := a.refine(prev, target, hmin)
 	for k := 0; t < T; k++ {
 		if ctx.Err() != nil || time.Now().After(trainEnd) {
 			break
@@ -273,14 +275,13 @@ func (a *auto) pass(ctx context.Context, target float64, prev *pass) (*pass, err
 			end = T
 		}
 		if prev != nil {
-			if k >= len(prev.sols) {
+			if k >= len(plan) {
 				break
 			}
-			end = T
-			if k+1 < len(prev.starts) {
-				end = prev.starts[k+1]
+			end = plan[k].end
+			if plan[k].warm != nil {
+				warm = plan[k].warm
 			}
-			warm = prev.sols[k].net.Params
 		}
 		var sol *Solution
 		var trial *errorbound.Tracker
@@ -363,6 +364,40 @@ func (a *auto) pass(ctx context.Context, target float64, prev *pass) (*pass, err
 	}
 	ps.chain = newChain(p, a.set, train, ps.starts, ps.sols)
 	return ps, nil
+}
+
+// span is a window of a later pass: its end and the weights it starts
+// from (nil: the previous window's in this pass, as in the first pass).
+type span struct {
+	end  float64
+	warm []float64
+}
+
+// refine returns the windows of the pass after prev: prev's, each warm
+// from its own weights, except that a window whose ℓmax is above the new
+// target is split in two (no shorter than hmin). The network of a smaller
+// window reaches a smaller residual, where more iterations on the same
+// window stall (Kepler's perihelion, say).
+func (a *auto) refine(prev *pass, target, hmin float64) []span {
+	if prev == nil {
+		return nil
+	}
+	var plan []span
+	for k, s := range prev.sols {
+		end := a.p.T
+		if k+1 < len(prev.starts) {
+			end = prev.starts[k+1]
+		}
+		if mid := (prev.starts[k] + end) / 2; s.Training.BestLMax > target && end-mid >= hmin {
+			plan = append(plan, span{mid, s.net.Params})
+		} else {
+			plan = append(plan, span{end, s.net.Params})
+		}
+		if plan[len(plan)-1].end != end {
+			plan = append(plan, span{end: end})
+		}
+	}
+	return plan
 }
 
 // firstWindow returns the first window's length: the time scale

@@ -77,7 +77,8 @@ type ToleranceResult struct {
 // that misses its target is kept when the estimate stays within half the
 // budget, else halved (at most twice); the next one grows after one that
 // reached its target. When the certificate of the whole chain is above ε, the
-// windows are retrained, warm, on targets scaled by ε over the bound,
+// windows are retrained, warm, on targets scaled by ε over the bound (a
+// window that misses its new target split in two),
 // while the time lasts. The best chain is returned (certified on the
 // longest span, then the smallest bound) with Training.Tolerance saying
 // whether ε was met; the error is non-nil only for invalid input.

@@ -113,17 +113,7 @@ func TestPlanOrder(t *testing.T) {
 // *ConflictError.
 func TestPlanWriteOnce(t *testing.T) {
 	dir := t.TempDir()
-	plan := func(text string) *Plan {
-		s, err := Parse([]byte(text), "s.yaml", "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		pl, err := s.Plan(nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return pl
-	}
+	plan := func(text string) *Plan { return planOf(t, text) }
 	a := plan("base: mass_spring\naxes: {solver.seed: [1, 2]}\n")
 	if existed, err := a.Write(dir); err != nil || existed {
 		t.Fatalf("first write: %v %v", existed, err)
@@ -263,14 +253,7 @@ func TestEngineTask(t *testing.T) {
 // planned plans the sweep text into a temporary folder and opens it.
 func planned(t *testing.T, text string) (*Dir, *Plan) {
 	t.Helper()
-	s, err := Parse([]byte(text), "s.yaml", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pl, err := s.Plan(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pl := planOf(t, text)
 	dir := t.TempDir()
 	if _, err := pl.Write(dir); err != nil {
 		t.Fatal(err)
@@ -280,4 +263,18 @@ func planned(t *testing.T, text string) (*Dir, *Plan) {
 		t.Fatal(err)
 	}
 	return d, pl
+}
+
+// planOf parses the sweep text and plans it.
+func planOf(t *testing.T, text string) *Plan {
+	t.Helper()
+	s, err := Parse([]byte(text), "s.yaml", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := s.Plan(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pl
 }

@@ -44,7 +44,9 @@
 // when given, hidden. A file without a solver section runs in this mode
 // at solver.DefaultTolerance (1e-4) with the budget
 // solver.DefaultMaxSeconds (600 s). time.points is then not used for
-// training: each window has its own points.
+// training (each window has its own points) and may be left out
+// (AutoPoints, 200, then sizes the cost estimate); with fixed settings it
+// is required.
 //
 // A learn task (for hnn learn) adds a learn section and may omit initial
 // and time; its hamiltonian generates the data and measures the energy:

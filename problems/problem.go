@@ -233,6 +233,9 @@ func (d *decoder) parse(data []byte, defaultName string) (*Problem, error) {
 	if err := d.solver(p, doc.Solver); err != nil {
 		return nil, err
 	}
+	if err := autoPoints(p, doc.Time, top); err != nil {
+		return nil, err
+	}
 	if err := d.compare(p, doc.Compare); err != nil {
 		return nil, err
 	}
@@ -267,7 +270,8 @@ func (p *Problem) checkWork(timeLine, solverLine, learnLine int) error {
 	if err := cost.Err(p.Dim()); err != nil {
 		return &Error{File: p.Source, Key: "time.end", Line: timeLine, Msg: err.Error(), Err: err}
 	}
-	if w := cost.Warning(p.K, p.T); w != "" {
+	// In the automatic mode the windows choose their own points.
+	if w := cost.Warning(p.K, p.T); w != "" && !(p.Solver.Tolerance > 0) {
 		p.Warnings = append(p.Warnings, "time.points: "+w)
 	}
 	return nil
@@ -423,10 +427,29 @@ func (d *decoder) time(p *Problem, t *fileTime, top *yaml.Node) error {
 	}
 	p.T = end
 	if t.Points == nil {
-		return &Error{Key: "time.points", Line: keyLine(top, "time"), Msg: "missing: give the number of training points K, e.g. points: 200"}
+		return nil // optional in the automatic mode: see autoPoints
 	}
 	p.K, err = d.integer(t.Points, "time.points", 2, MaxPoints)
 	return err
+}
+
+// AutoPoints is K of a problem in the automatic mode whose file gives no
+// time.points: its windows choose their own training points, and the
+// comparison's K is their total, so K only sizes the cost estimate.
+const AutoPoints = 200
+
+// autoPoints sets K = AutoPoints when the time section has no points and
+// the problem runs in the automatic mode; with fixed settings the points
+// are required.
+func autoPoints(p *Problem, t *fileTime, top *yaml.Node) error {
+	if t == nil || t.Points != nil {
+		return nil
+	}
+	if !(p.Solver.Tolerance > 0) {
+		return &Error{Key: "time.points", Line: keyLine(top, "time"), Msg: "missing: give the number of training points K, e.g. points: 200 (only the automatic mode, solver.tolerance, chooses its own)"}
+	}
+	p.K = AutoPoints
+	return nil
 }
 
 func (d *decoder) solver(p *Problem, s *fileSolver) error {

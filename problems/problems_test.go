@@ -118,6 +118,21 @@ func TestDefaultIsAutomatic(t *testing.T) {
 	if _, err = Parse([]byte(src+"solver: {tolerance: -1}\n"), "bad.yaml", "bad"); err == nil || !strings.Contains(err.Error(), "solver.tolerance") {
 		t.Errorf("negative tolerance: %v", err)
 	}
+	// time.points is optional in the automatic mode only.
+	nopts := strings.Replace(src, ", points: 10", "", 1)
+	p, err = Parse([]byte(nopts), "auto.yaml", "auto")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.K != AutoPoints {
+		t.Errorf("K = %d without time.points in the automatic mode, want %d", p.K, AutoPoints)
+	}
+	if p, err = Parse([]byte(nopts+"solver: {tolerance: 1e-6}\n"), "auto.yaml", "auto"); err != nil || p.K != AutoPoints {
+		t.Errorf("solver.tolerance without time.points: K %v, %v", p, err)
+	}
+	if _, err = Parse([]byte(nopts+"solver: {seed: 2}\n"), "fixed.yaml", "fixed"); err == nil || !strings.Contains(err.Error(), "time.points") {
+		t.Errorf("fixed settings without time.points: %v, want an error naming time.points", err)
+	}
 }
 
 func TestPaperSettings(t *testing.T) {

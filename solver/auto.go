@@ -43,6 +43,8 @@ const (
 	autoTrainShare  = 0.85 // share of MaxSeconds for training before the certificate
 	autoGrow        = 1.5  // growth of the window after an easy one
 	autoMinFraction = 1e-4 // shortest window, as a fraction of T
+	autoStalls      = 2    // passes in a row without a gain before giving up
+	autoGain        = 0.8  // a pass gains when it lowers the best bound by 20 %
 )
 
 // ToleranceResult is the outcome of the automatic mode, as report.json's
@@ -79,7 +81,10 @@ type ToleranceResult struct {
 // reached its target. When the certificate of the whole chain is above ε, the
 // windows are retrained, warm, on targets scaled by ε over the bound (a
 // window that misses its new target split in two),
-// while the time lasts. The best chain is returned (certified on the
+// while the time lasts and until two passes in a row fail to lower the
+// best bound by a fifth. Every window's network is trained on the scaled
+// time (t − tₖ)/(tₖ₊₁ − tₖ) ∈ [0, 1] (the Solution holds the equivalent
+// network of t − tₖ). The best chain is returned (certified on the
 // longest span, then the smallest bound) with Training.Tolerance saying
 // whether ε was met; the error is non-nil only for invalid input.
 //
@@ -115,6 +120,7 @@ type auto struct {
 	mon      Monitor
 	start    time.Time
 	deadline time.Time
+	stalled  bool // passes stopped gaining before the time ran out
 }
 
 // trainEnd is when training stops, leaving the rest of the budget for
@@ -137,7 +143,7 @@ func (a *auto) run(ctx context.Context) (*Solution, error) {
 	target := tol / T
 	var best *pass
 	var prev *pass
-	passes := 0
+	passes, stalls := 0, 0
 	for {
 		passes++
 		passStart := time.Now()
@@ -146,10 +152,19 @@ func (a *auto) run(ctx context.Context) (*Solution, error) {
 			return nil, err
 		}
 		a.certify(ctx, ps)
+		if best != nil && !gained(ps, best) {
+			stalls++
+		} else {
+			stalls = 0
+		}
 		if best == nil || better(ps, best) {
 			best = ps
 		}
 		if ps.cert.Certified && ps.cert.Until == a.p.T && ps.cert.Bound <= tol {
+			break
+		}
+		if stalls == autoStalls {
+			a.stalled = true
 			break
 		}
 		// Another pass costs about as much as the last: stop when it
@@ -166,6 +181,15 @@ func (a *auto) run(ctx context.Context) (*Solution, error) {
 		prev = ps
 	}
 	return a.finish(best, passes), nil
+}
+
+// gained reports whether pass a is a real gain on the best pass b: it is
+// certified further, or its bound is at least autoGain times smaller.
+func gained(a, b *pass) bool {
+	if a.cert.Until != b.cert.Until {
+		return a.cert.Until > b.cert.Until
+	}
+	return a.cert.BoundUntil() <= autoGain*b.cert.BoundUntil()
 }
 
 // better orders passes: met first, then certified over a longer span,
@@ -185,6 +209,8 @@ func (a *auto) finish(best *pass, passes int) *Solution {
 	switch {
 	case c.Certified && c.Until == a.p.T && c.Bound <= tol:
 		res.Met = true
+	case c.Certified && c.Until == a.p.T && a.stalled:
+		res.Reason = fmt.Sprintf("the certified bound %.3g is above the tolerance %.3g, and the last %d passes did not lower it (the windows' networks cannot reach a smaller residual)", c.Bound, tol, autoStalls)
 	case c.Certified && c.Until == a.p.T:
 		res.Reason = fmt.Sprintf("the certified bound %.3g is above the tolerance %.3g", c.Bound, tol)
 	case c.Until == sol.lastEnd():
@@ -221,10 +247,11 @@ func (a *auto) report(pr Progress) {
 	}
 }
 
-// windowSettings returns the settings of one window: cold (the first
-// window: Adam from random weights) or warm (Levenberg–Marquardt from the
-// previous window's weights, Adam reduced to one tiny step).
-func (a *auto) windowSettings(cold bool, target float64) Settings {
+// windowSettings returns the settings of one window of length h: cold
+// (the first window: Adam from random weights) or warm
+// (Levenberg–Marquardt from the previous window's weights, Adam reduced
+// to one tiny step), with the network's input scaled to [0, 1].
+func (a *auto) windowSettings(cold bool, target, h float64) Settings {
 	b := a.set
 	w := Settings{
 		Hidden: b.Hidden, Activation: b.Activation, Init: b.Init, Trial: b.Trial, Formulation: b.Formulation,
@@ -232,6 +259,10 @@ func (a *auto) windowSettings(cold bool, target float64) Settings {
 		Beta1: 0.9, Beta2: 0.999,
 		PolishIterations: autoPolish, PolishMethod: PolishLM,
 	}
+	// The network sees (t − tₖ)/h ∈ [0, 1]: on a short window the raw
+	// time barely moves the first layer, whose units are then nearly
+	// linear in it and can only slowly be pushed to a small residual.
+	w.timeScale = 1 / h
 	if cold {
 		w.Epochs, w.LearningRate = autoColdEpochs, autoColdLR
 	} else {
@@ -289,7 +320,7 @@ func (a *auto) pass(ctx context.Context, target float64, prev *pass) (*pass, err
 		n := 4 * autoPoints
 		for shrink := 0; ; shrink++ {
 			wp := Problem{H: p.H, Z0: z0, T: end - t, K: autoPoints}
-			set := a.windowSettings(warm == nil, target)
+			set := a.windowSettings(warm == nil, target, end-t)
 			mon := func(pr Progress) {
 				pr.Window, pr.WindowStart, pr.WindowEnd = k+1, t, end
 				pr.Reached, pr.End = t, T
@@ -344,7 +375,7 @@ func (a *auto) pass(ctx context.Context, target float64, prev *pass) (*pass, err
 	if len(ps.sols) == 0 {
 		// Interrupted or out of time before the first window: one cold
 		// window over the whole interval with the Adam budget cut short.
-		set := a.windowSettings(true, target)
+		set := a.windowSettings(true, target, T)
 		set.Epochs, set.PolishIterations = 1, 0
 		sol, err := solveNetwork(context.WithoutCancel(ctx), Problem{H: p.H, Z0: p.Z0, T: T, K: autoPoints}, &set, nil, nil)
 		if err != nil {

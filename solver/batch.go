@@ -48,6 +48,7 @@ type batchPart struct {
 	lo, hi             int // the chunk's share of the times
 	ws                 *nn.Workspace
 	ones, gY, gdY, grd []float64
+	xs                 []float64 // the network's inputs with a time scale
 	buf                *lossBuffers
 	lag                *lagLoss // the Lagrangian formulation's loss, nil otherwise
 	loss               float64
@@ -64,13 +65,13 @@ func newBatch(tr *trainer, n int) *batch {
 		*pt = batchPart{
 			lo: lo, hi: hi,
 			ws:   nn.NewWorkspace(tr.net.Arch, m, 1),
-			ones: make([]float64, m),
-			gY:   make([]float64, m*D), gdY: make([]float64, m*D),
+			ones: make([]float64, m), xs: make([]float64, m),
+			gY: make([]float64, m*D), gdY: make([]float64, m*D),
 			grd: make([]float64, len(tr.net.Params)),
 			buf: newLossBuffers(D),
 		}
 		for j := range pt.ones {
-			pt.ones[j] = 1
+			pt.ones[j] = tr.set.inputRate()
 		}
 		if tr.set.Formulation == FormulationLagrangian {
 			pt.lag = newLagLoss(tr.p, &tr.set, tr.net.Arch, m)
@@ -93,7 +94,7 @@ func (b *batch) part(i int) {
 		pt.loss = pt.lag.lossGrad(tr.net, ts, b.total, grad)
 		return
 	}
-	y, dy := pt.ws.Forward(tr.net, ts, pt.ones)
+	y, dy := pt.ws.Forward(tr.net, tr.set.inputs(pt.xs, ts), pt.ones)
 	pt.loss = residuals(pt.buf, tr.p, tr.hess, &tr.set, tr.e0, ts, b.total, y, dy, pt.gY, pt.gdY)
 	if b.wantGrad {
 		pt.ws.Backward(tr.net, pt.gY, pt.gdY, pt.grd, nil, nil)
@@ -150,7 +151,7 @@ type forwardParts struct {
 type forwardPart struct {
 	lo, hi   int
 	ws       *nn.Workspace
-	ones     []float64
+	ones, xs []float64
 	z, dz, g []float64 // state, derivative and gradient scratch of lmax
 	worst    float64
 }
@@ -162,9 +163,9 @@ func newForwardParts(ev *evaluator, n int) *forwardParts {
 	for i := range f.parts {
 		lo, hi := i*n/c, (i+1)*n/c
 		pt := &f.parts[i]
-		*pt = forwardPart{lo: lo, hi: hi, ws: nn.NewWorkspace(ev.arch, hi-lo, 1), ones: make([]float64, hi-lo), z: make([]float64, D), dz: make([]float64, D), g: make([]float64, 2*D)}
+		*pt = forwardPart{lo: lo, hi: hi, ws: nn.NewWorkspace(ev.arch, hi-lo, 1), ones: make([]float64, hi-lo), xs: make([]float64, hi-lo), z: make([]float64, D), dz: make([]float64, D), g: make([]float64, 2*D)}
 		for j := range pt.ones {
-			pt.ones[j] = 1
+			pt.ones[j] = ev.set.inputRate()
 		}
 	}
 	f.run = f.lmaxPart
@@ -204,7 +205,7 @@ func (f *forwardParts) lmaxPart(i int) {
 	pt := &f.parts[i]
 	ev := f.ev
 	ts := ev.times[pt.lo:pt.hi]
-	y, dy := pt.ws.Forward(f.net, ts, pt.ones)
+	y, dy := pt.ws.Forward(f.net, ev.set.inputs(pt.xs, ts), pt.ones)
 	D := ev.p.H.Dim()
 	z, dz := pt.z, pt.dz
 	var worst float64

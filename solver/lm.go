@@ -46,7 +46,7 @@ type jacobian struct {
 type jacPart struct {
 	lo, hi      int
 	ws          *nn.Workspace // one time
-	t, one      []float64
+	t, x, one   []float64
 	gY, gdY     []float64
 	z, dz, g, r []float64
 	buf         *lossBuffers
@@ -67,7 +67,7 @@ func newJacobian(tr *trainer, times []float64) *jacobian {
 		j.parts[i] = jacPart{
 			lo: i * n / c, hi: (i + 1) * n / c,
 			ws: nn.NewWorkspace(tr.net.Arch, 1, 1),
-			t:  make([]float64, 1), one: []float64{1},
+			t:  make([]float64, 1), x: make([]float64, 1), one: []float64{tr.set.inputRate()},
 			gY: make([]float64, D), gdY: make([]float64, D),
 			z: make([]float64, D), dz: make([]float64, D), g: make([]float64, D), r: make([]float64, D),
 			buf: newLossBuffers(D),
@@ -100,7 +100,7 @@ func (j *jacobian) part(c int) {
 	for n := pt.lo; n < pt.hi; n++ {
 		t := j.times[n]
 		pt.t[0] = t
-		y, dy := pt.ws.Forward(tr.net, pt.t, pt.one)
+		y, dy := pt.ws.Forward(tr.net, tr.set.inputs(pt.x, pt.t), pt.one)
 		f, df := tr.set.Trial.f(t)
 		for i := 0; i < D; i++ {
 			pt.z[i] = p.Z0[i] + f*y[i]

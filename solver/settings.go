@@ -136,6 +136,14 @@ type Settings struct {
 	// best model whether training may stop (besides TargetError); it
 	// returns a reason when it may.
 	StopWhen func(s *Solution) (stop bool, reason string) `json:"-"`
+
+	// timeScale, when not 0 or 1, is the factor s of the network's input
+	// during training: N is trained as a function of s·t (the automatic
+	// mode uses s = 1/window length, so every window's network sees
+	// inputs in [0, 1]), and the trained Solution holds the equivalent
+	// network of t, with s multiplied into the first layer's weights.
+	// Hamiltonian formulation only.
+	timeScale float64
 }
 
 // Check reports what Solve would reject in s for p (settings out of
@@ -156,6 +164,9 @@ func (s *Settings) resolved(p Problem) (Settings, error) {
 		r.Hidden = []int{50, 50}
 	}
 	r.Hidden = append([]int(nil), r.Hidden...)
+	if r.timeScale == 1 || r.Formulation == FormulationLagrangian {
+		r.timeScale = 0
+	}
 	for _, err := range []error{
 		oneOf("activation", r.Activation, Activations),
 		oneOf("init", r.Init, Inits),
@@ -276,3 +287,24 @@ func workspaceBytes(n int, hidden []int, out int) int64 {
 
 // DefaultEpochs is the number of Adam epochs when Settings.Epochs is 0.
 const DefaultEpochs = 20000
+
+// inputs returns the network's inputs for the times ts: ts itself without
+// a time scale, else s·ts stored in buf (of at least len(ts)).
+func (s *Settings) inputs(buf, ts []float64) []float64 {
+	if s.timeScale == 0 {
+		return ts
+	}
+	buf = buf[:len(ts)]
+	for i, t := range ts {
+		buf[i] = s.timeScale * t
+	}
+	return buf
+}
+
+// inputRate returns d(input)/dt: the time scale, 1 without one.
+func (s *Settings) inputRate() float64 {
+	if s.timeScale == 0 {
+		return 1
+	}
+	return s.timeScale
+}

@@ -32,6 +32,7 @@ type Solution struct {
 
 func newSolution(p Problem, set Settings, net *nn.Net, t Training) *Solution {
 	set.StopWhen = nil
+	set.timeScale = 0 // the network is of t (see trainer.solution)
 	return &Solution{Problem: p, Settings: set, Training: t, net: net}
 }
 
@@ -185,6 +186,7 @@ type evaluator struct {
 	set   Settings
 	times []float64
 	ones  []float64
+	xs    []float64 // the network's inputs with a time scale
 	arch  nn.Arch
 	ws    *nn.Workspace
 	fw    *forwardParts // chunked evaluation for lmax, made on first use
@@ -195,12 +197,12 @@ type evaluator struct {
 // newEvaluator makes an evaluator on n equally spaced times of [0, T]
 // (endpoints included; n = 1 gives a single-point evaluator).
 func newEvaluator(p Problem, set Settings, arch nn.Arch, n int) *evaluator {
-	ev := &evaluator{p: p, set: set, times: make([]float64, n), ones: make([]float64, n), arch: arch, e0: p.H.H(p.Z0)}
+	ev := &evaluator{p: p, set: set, times: make([]float64, n), ones: make([]float64, n), xs: make([]float64, n), arch: arch, e0: p.H.H(p.Z0)}
 	for i := range ev.times {
 		if n > 1 {
 			ev.times[i] = p.T * float64(i) / float64(n-1)
 		}
-		ev.ones[i] = 1
+		ev.ones[i] = set.inputRate()
 	}
 	return ev
 }
@@ -210,7 +212,7 @@ func (ev *evaluator) forward(net *nn.Net) (y, dy []float64) {
 	if ev.ws == nil {
 		ev.ws = nn.NewWorkspace(ev.arch, len(ev.times), 1)
 	}
-	return ev.ws.Forward(net, ev.times, ev.ones)
+	return ev.ws.Forward(net, ev.set.inputs(ev.xs, ev.times), ev.ones)
 }
 
 // state evaluates ẑ(t) into z and dẑ/dt into dz (either may be nil) with a

@@ -111,6 +111,12 @@ func solveNetwork(ctx context.Context, p Problem, s *Settings, mon Monitor, warm
 	}
 	if len(warm) == len(net.Params) {
 		copy(net.Params, warm)
+		if ts := set.timeScale; ts != 0 {
+			// warm is a network of t; training works on s·t.
+			for i := range firstLayer(net) {
+				net.Params[i] /= ts
+			}
+		}
 	}
 
 	tr := newTrainer(p, set, net, rng)
@@ -118,6 +124,10 @@ func solveNetwork(ctx context.Context, p Problem, s *Settings, mon Monitor, warm
 	sol := tr.run(ctx, mon)
 	return sol, nil
 }
+
+// firstLayer returns the first layer's weights (one input: one per unit
+// of the first hidden layer), the parameters a time scale multiplies.
+func firstLayer(net *nn.Net) []float64 { return net.Params[:net.Arch.Hidden[0]] }
 
 // targetReached asks the stop rule about the model just validated as the
 // best, and records the reason when training may stop.
@@ -275,6 +285,12 @@ func (tr *trainer) solution(elapsed time.Duration) *Solution {
 	t.Seconds = elapsed.Seconds()
 	t.Loss = append([]float64(nil), tr.train.Loss...)
 	net := &nn.Net{Arch: tr.net.Arch, Params: append([]float64(nil), tr.best...)}
+	if ts := tr.set.timeScale; ts != 0 {
+		// The network of t: N(s·t) = σ((s·W₁)·t + b₁)… .
+		for i := range firstLayer(net) {
+			net.Params[i] *= ts
+		}
+	}
 	return newSolution(tr.p, tr.set, net, t)
 }
 

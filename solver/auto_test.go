@@ -100,3 +100,46 @@ func TestToleranceUnreachable(t *testing.T) {
 		t.Errorf("took %.1f s on a budget of 4", sol.Training.Seconds)
 	}
 }
+
+// A window trained on the scaled time s·t is returned as the equivalent
+// network of t: its ℓmax on the validation grid, evaluated unscaled, is
+// the one training judged, and a warm start from it (no iterations)
+// gives back the same network.
+func TestTimeScale(t *testing.T) {
+	p := autoCases[0].problem(t)
+	p.T = 0.3
+	set := Settings{Hidden: []int{8, 8}, Seed: 1, Epochs: 200, LearningRate: 1e-2, PolishIterations: 50, PolishMethod: PolishLM, timeScale: 1 / p.T}
+	sol, err := solveNetwork(context.Background(), p, &set, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sol.Settings.timeScale != 0 {
+		t.Fatalf("the solution keeps the time scale %v", sol.Settings.timeScale)
+	}
+	// The fold s·W₁ and the scaled input s·t round differently, by an ulp
+	// of the first layer's inputs; ℓ is a difference of O(1) terms, so
+	// ℓmax (here 2.6e-4) moves by about 5e-12 of itself. 1e-9 leaves room
+	// and still catches a wrong fold (off by s, or on the wrong weights).
+	got, want := sol.LMax(sol.Settings.ValidationPoints-1), sol.Training.BestLMax
+	t.Logf("ℓmax %.17g unscaled, %.17g in training", got, want)
+	if math.Abs(got-want) > 1e-9*want {
+		t.Errorf("ℓmax of the unscaled network %.17g, training's %.17g", got, want)
+	}
+	again := set
+	again.Epochs, again.LearningRate, again.PolishIterations = 1, 0, 0
+	warm, err := solveNetwork(context.Background(), p, &again, nil, sol.Params())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := make([]float64, 2), make([]float64, 2)
+	for _, tt := range []float64{0, 0.1, 0.3} {
+		sol.At(a, tt)
+		warm.At(b, tt)
+		for i := range a {
+			// Dividing by s and multiplying back changes W₁ by an ulp.
+			if d := math.Abs(a[i] - b[i]); d > 1e-14 {
+				t.Errorf("t = %g: warm start moved z[%d] by %g", tt, i, d)
+			}
+		}
+	}
+}

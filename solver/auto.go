@@ -263,6 +263,7 @@ func (a *auto) windowSettings(cold bool, target, h float64) Settings {
 	// time barely moves the first layer, whose units are then nearly
 	// linear in it and can only slowly be pushed to a small residual.
 	w.timeScale = 1 / h
+	w.fastLM = true
 	if cold {
 		w.Epochs, w.LearningRate = autoColdEpochs, autoColdLR
 	} else {
@@ -330,6 +331,13 @@ func (a *auto) pass(ctx context.Context, target float64, prev *pass) (*pass, err
 			if err != nil {
 				return nil, fmt.Errorf("solver: window %d on [%g, %g]: %w", k+1, t, end, err)
 			}
+			if sol.Training.BestLMax > target && prev == nil && (end-t)/2 >= hmin {
+				// Missed: the same network may reach the target on the
+				// first half of its window, with no retraining.
+				if c := firstHalf(sol, target); c != nil {
+					sol, end = c, t+c.Problem.T
+				}
+			}
 			// The estimate with this window: a window that missed its
 			// target is still kept when the estimate stays within half
 			// the budget ε·t/T (the residual's errors partly cancel).
@@ -396,6 +404,22 @@ func (a *auto) pass(ctx context.Context, target float64, prev *pass) (*pass, err
 	}
 	ps.chain = newChain(p, a.set, train, ps.starts, ps.sols)
 	return ps, nil
+}
+
+// firstHalf returns sol cut to the first half of its window when its ℓmax
+// there, on the validation grid's density, is at most target; else nil.
+// Half of the training points lie in the kept half.
+func firstHalf(sol *Solution, target float64) *Solution {
+	p := sol.Problem
+	p.T /= 2
+	p.K = max(2, p.K/2)
+	c := newSolution(p, sol.Settings, sol.net, sol.Training)
+	l := c.LMax(max(2, (c.Settings.ValidationPoints-1)/2))
+	if !(l <= target) {
+		return nil
+	}
+	c.Training.BestLMax = l
+	return c
 }
 
 // span is a window of a later pass: its end and the weights it starts

@@ -4,6 +4,9 @@ import (
 	"context"
 	"math"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/hnn-project/hnn/hamiltonians"
@@ -219,7 +222,7 @@ func (tr *trainer) polishLM(ctx context.Context, report func(epoch int, loss, lm
 			if dual {
 				rhs = rho
 			}
-			if !chol.Factorize(a) || chol.SolveVecTo(sol, rhs) != nil {
+			if !tr.solveDamped(&chol, a, sol, rhs) {
 				reject()
 				continue
 			}
@@ -273,4 +276,28 @@ func dotSelf(v []float64) float64 {
 		s += x * x
 	}
 	return s
+}
+
+// solveDamped solves a·x = rhs into x by Cholesky, reporting false when a
+// is not numerically positive definite. With fixed settings a step is
+// also refused when gonum's estimate of a's condition number exceeds
+// mat.ConditionTolerance; the automatic mode (Settings.fastLM) skips that
+// estimate, a quarter of its time: a step spoilt by rounding raises the
+// loss and is rejected like any other.
+func (tr *trainer) solveDamped(chol *mat.Cholesky, a *mat.SymDense, x *mat.VecDense, rhs *mat.VecDense) bool {
+	if !tr.set.fastLM {
+		return chol.Factorize(a) && chol.SolveVecTo(x, rhs) == nil
+	}
+	sym := a.RawSymmetric()
+	t, ok := lapack64.Potrf(sym)
+	if !ok {
+		return false
+	}
+	// a = UᵀU: two triangular solves (Potrs would go through the
+	// matrix routine Dtrsm, slow for one right-hand side).
+	x.CopyVec(rhs)
+	v := x.RawVector()
+	blas64.Trsv(blas.Trans, t, v)
+	blas64.Trsv(blas.NoTrans, t, v)
+	return true
 }

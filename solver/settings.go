@@ -144,6 +144,9 @@ type Settings struct {
 	// network of t, with s multiplied into the first layer's weights.
 	// Hamiltonian formulation only.
 	timeScale float64
+	// fastLM skips the condition estimate of Levenberg–Marquardt's
+	// factorisations (see trainer.solveDamped); the automatic mode sets it.
+	fastLM bool
 }
 
 // Check reports what Solve would reject in s for p (settings out of

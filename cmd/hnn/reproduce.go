@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"github.com/hnn-project/hnn/internal/chart"
 	"github.com/hnn-project/hnn/internal/outdir"
-	"github.com/hnn-project/hnn/internal/stats"
 	"io"
 	"math"
 	"path/filepath"
@@ -166,6 +165,10 @@ func (r *reproducer) train(p *problems.Problem, set *solver.Settings, label stri
 		return s, nil
 	}
 	mon := func(pr solver.Progress) {
+		if pr.End > 0 { // the automatic mode: the time reached
+			r.prog.show(int(1000*pr.Reached/pr.End), 1000, pr.Elapsed, fmt.Sprintf("[%d/%d] %s: windowed, t %.4g/%.4g, window %d", r.step, r.total, r.stepName, pr.Reached, pr.End, pr.Window))
+			return
+		}
 		r.prog.show(min(pr.Epoch, pr.Epochs), pr.Epochs, pr.Elapsed, fmt.Sprintf("[%d/%d] %s: %s epoch %d/%d  loss %.2e", r.step, r.total, r.stepName, label, pr.Epoch, pr.Epochs, pr.Loss))
 	}
 	sol, err := solver.Solve(r.ctx, p.Problem, set, mon)
@@ -297,8 +300,8 @@ func (r *reproducer) table(rows []paper.Row, why string) string {
 		if w.Note != "" {
 			ours += " " + w.Note
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s |\n", cell(w.What), cell(theirs), cell(ours))
-		if s := differs(w.What, w.Paper, w.Ours, why); s != "" {
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", paper.Cell(w.What), paper.Cell(theirs), paper.Cell(ours))
+		if s := paper.Differs(w.What, w.Paper, w.Ours, why); s != "" {
 			notes = append(notes, s)
 		}
 	}
@@ -307,22 +310,6 @@ func (r *reproducer) table(rows []paper.Row, why string) string {
 		b.WriteString(n + "\n\n")
 	}
 	return b.String()
-}
-
-// cell escapes the pipes of a Markdown table cell (|δx| would end it).
-func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
-
-// differs returns a sentence when ours and the paper's differ by more than
-// a factor of two (or one of them is not finite), and "" otherwise.
-func differs(what string, theirs, ours float64, why string) string {
-	ratio, ok := paper.Agrees(theirs, ours)
-	switch {
-	case ok:
-		return ""
-	case !stats.Finite(ours):
-		return fmt.Sprintf("**%s**: ours is not finite (%v) where the paper reports %.3g. %s", what, ours, theirs, why)
-	}
-	return fmt.Sprintf("**%s** differs by more than 2×: ours is %.3g, %.2g× the paper's %.3g. %s", what, ours, ratio, theirs, why)
 }
 
 // why is the usual explanation for a difference at this scale.
@@ -334,12 +321,12 @@ func (r *reproducer) why() string {
 }
 
 // solveFigure trains and analyses one problem and returns its report.
-func (r *reproducer) solveFigure(name string) (*problems.Problem, *solver.Solution, *solved, error) {
+func (r *reproducer) solveFigure(name string, settings func(*problems.Problem) *solver.Settings) (*problems.Problem, *solver.Solution, *solved, error) {
 	p, err := r.load(name)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	sol, err := r.train(p, r.scale.Solver(p), "sin, f = 1 − e^−t")
+	sol, err := r.train(p, settings(p), "sin, f = 1 − e^−t")
 	if err != nil || r.ctx.Err() != nil {
 		return p, sol, nil, err
 	}
@@ -383,7 +370,7 @@ func claim(paper string, holds bool, detail string) string {
 // solveSection renders the section tmpl of a solve experiment on name,
 // after drawing the named extra charts of paperCharts.
 func (r *reproducer) solveSection(tmpl, name, title string, rows func(*problems.Problem, *solver.Solution, *problems.SolveReport) []paper.Row, factors []int, extra ...string) (*solver.Solution, *solved, error) {
-	p, sol, rep, err := r.solveFigure(name)
+	p, sol, rep, err := r.solveFigure(name, r.scale.Solver)
 	if err != nil || rep == nil {
 		return sol, rep, err
 	}
@@ -411,11 +398,26 @@ func (r *reproducer) fig3() error {
 }
 
 func (r *reproducer) fig4() error {
-	_, _, err := r.solveSection("fig4", "paper_fig4", "Mattheakis et al. Fig. 4: long-time prediction of the oscillator on [0, 20π]",
+	_, rep, err := r.solveSection("fig4", "paper_fig4", "Mattheakis et al. Fig. 4: long-time prediction of the oscillator on [0, 20π]",
 		func(_ *problems.Problem, _ *solver.Solution, rep *problems.SolveReport) []paper.Row {
 			return paper.SolveRows(rep, 100)
 		}, []int{100}, "error_phase")
-	return err
+	return r.windowed(err, rep, "paper_fig4", "oscillator_long", 100)
+}
+
+// windowed sets the automatic mode's run of the problem name beside the
+// paper's single network (its report rep) unless err.
+func (r *reproducer) windowed(err error, rep *solved, single, name string, factor int) error {
+	if err != nil || rep == nil || r.ctx.Err() != nil {
+		return err
+	}
+	_, _, w, err := r.solveFigure(name, r.scale.Windowed)
+	if err != nil || w == nil {
+		return err
+	}
+	r.sections = append(r.sections, paper.SideTable(single, name, w.Tolerance, paper.SideBySide(rep.SolveReport, w.SolveReport, factor))+
+		r.img(name, "errors", fmt.Sprintf("The windowed solver's error per component against the reference, with the certified bound β(t) block by block (%d windows).", len(w.Windows))))
+	return nil
 }
 
 func (r *reproducer) fig6() error {
@@ -427,17 +429,17 @@ func (r *reproducer) fig6() error {
 }
 
 func (r *reproducer) fig7() error {
-	_, _, err := r.solveSection("fig7", "paper_fig7", "Mattheakis et al. Fig. 7: Hénon–Heiles on [0, 12π] (2.6 Lyapunov times)",
+	_, rep, err := r.solveSection("fig7", "paper_fig7", "Mattheakis et al. Fig. 7: Hénon–Heiles on [0, 12π] (2.6 Lyapunov times)",
 		func(p *problems.Problem, _ *solver.Solution, rep *problems.SolveReport) []paper.Row {
 			return paper.Fig7Rows(p, rep)
 		}, []int{10}, "positions")
-	return err
+	return r.windowed(err, rep, "paper_fig7", "henon_heiles_long", 10)
 }
 
 // lagrangian trains the Lagrangian network of Eq. 11–12 and compares it
 // with the Hamiltonian network of Fig. 3, in accuracy and in cost.
 func (r *reproducer) lagrangian() error {
-	p, sol, rep, err := r.solveFigure("paper_eq12_lagrangian")
+	p, sol, rep, err := r.solveFigure("paper_eq12_lagrangian", r.scale.Solver)
 	if err != nil || rep == nil {
 		return err
 	}
@@ -515,7 +517,7 @@ func (r *reproducer) learnTable(title, units string, tasks []paper.LearnTask) er
 			fmt.Fprintf(&b, "| %s | %s | %s | %.3g | %s | %.3g | %s | %.3g ± %.2g | %.1f |\n", t.Task, m.Name,
 				t.Texts[i], ours[0], t.Texts[2+i], ours[1], t.Texts[4+i], ours[2], float64(m.Report.EnergyMSEStd)*t.Unit, float64(m.Report.Seconds))
 			for k, what := range paper.Measures {
-				if s := differs(fmt.Sprintf("%s, %s, %s", t.Task, m.Name, what), t.Vals[2*k+i][0], ours[k], r.learnWhy(what)); s != "" {
+				if s := paper.Differs(fmt.Sprintf("%s, %s, %s", t.Task, m.Name, what), t.Vals[2*k+i][0], ours[k], r.learnWhy(what)); s != "" {
 					notes = append(notes, s)
 				}
 			}

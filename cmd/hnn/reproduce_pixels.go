@@ -24,7 +24,7 @@ func (r *reproducer) table1Pixels() error {
 		fmt.Fprintf(&b, "| %s | %s | %.3g | %s | %.3g | %s | %.3g ± %.2g | %.3g | %.0f |\n", m.Name,
 			pp.Texts[i], ours[0], pp.Texts[2+i], ours[1], pp.Texts[4+i], ours[2], 1e3*float64(m.Report.EnergyMSEStd), 1e3*float64(m.Report.EnergyMSENotebook), float64(m.Report.Seconds))
 		for k, what := range paper.Measures {
-			if s := differs(fmt.Sprintf("%s, %s, %s", pp.Task, m.Name, what), pp.Vals[2*k+i][0], ours[k], r.pixelsWhy(what)); s != "" {
+			if s := paper.Differs(fmt.Sprintf("%s, %s, %s", pp.Task, m.Name, what), pp.Vals[2*k+i][0], ours[k], r.pixelsWhy(what)); s != "" {
 				notes = append(notes, s)
 			}
 		}

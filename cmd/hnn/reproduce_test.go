@@ -38,11 +38,13 @@ func TestReproduce(t *testing.T) {
 	}
 	report := string(md)
 	imgs := regexp.MustCompile(`!\[[^\]]*\]\(([^)]+)\)`).FindAllStringSubmatch(report, -1)
-	// Fig. 2, 5 (one each), 3, 4 (two each), 6 (three), 7 (three), the
-	// Lagrangian (one), four Table 1 tasks and the three-body task (an
-	// overview each), the pixel pendulum (frames, energy, latent).
-	if len(imgs) != 21 {
-		t.Errorf("REPORT.md embeds %d figures, want 21", len(imgs))
+	// Fig. 2, 5 (one each), 3, 4 (two each, and the windowed solver's
+	// errors beside Fig. 4), 6 (three), 7 (three, and the windowed
+	// solver's errors), the Lagrangian (one), four Table 1 tasks and the
+	// three-body task (an overview each), the pixel pendulum (frames,
+	// energy, latent).
+	if len(imgs) != 23 {
+		t.Errorf("REPORT.md embeds %d figures, want 23", len(imgs))
 	}
 	for _, m := range imgs {
 		if filepath.IsAbs(m[1]) {
@@ -58,13 +60,16 @@ func TestReproduce(t *testing.T) {
 		"| ℓmax | 3.3e-3 |", `| bound ℓmax/σmin on \|δx\|, \|δp\| | 3.3e-3 |`, "| E0 = H(z0) | 2.06 | 2.06 |", "| E0 = H(z0) | 0.13 |",
 		"about 2", "170 ± 20", "6.3e4 ± 3e4", "1.1e4 ± 8e3",
 		"differs by more than 2×", "experiments finished: 10 of 10",
-		"Table 1, row 5: the pixel pendulum", "| HNN | 19 ± .2 |", "9.3 ± 1", "pixel pendulum steps ÷ 25",
+		"Table 1, row 5: the pixel pendulum",
+		"| | paper's single network (`paper_fig4`) | windowed solver (`oscillator_long`) |",
+		"| | paper's single network (`paper_fig7`) | windowed solver (`henon_heiles_long`) |",
+		"| windows | 1 |", "| HNN | 19 ± .2 |", "9.3 ± 1", "pixel pendulum steps ÷ 25",
 	} {
 		if !strings.Contains(report, want) {
 			t.Errorf("REPORT.md lacks %q", want)
 		}
 	}
-	for _, sub := range []string{"paper_fig3", "paper_eq12_lagrangian", "learn_two_body", "learn_pixel_pendulum"} {
+	for _, sub := range []string{"paper_fig3", "oscillator_long", "henon_heiles_long", "paper_eq12_lagrangian", "learn_two_body", "learn_pixel_pendulum"} {
 		if _, err := os.Stat(filepath.Join(dir, sub, "report.json")); err != nil {
 			t.Errorf("%s/report.json: %v", sub, err)
 		}

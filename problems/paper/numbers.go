@@ -3,7 +3,9 @@ package paper
 import (
 	"fmt"
 	"math"
+	"strings"
 
+	"github.com/hnn-project/hnn/internal/stats"
 	"github.com/hnn-project/hnn/problems"
 	"github.com/hnn-project/hnn/solver"
 )
@@ -113,6 +115,45 @@ func Fig7Rows(p *problems.Problem, rep *problems.SolveReport) []Row {
 	return append(rows, SolveRows(rep, 10)...)
 }
 
+// Side is a row of the tables beside Fig. 4 and Fig. 7: one figure of the
+// paper's single network and of the windowed solver (the automatic mode)
+// on the same problem; NaN where a run has none.
+type Side struct {
+	What             string
+	Single, Windowed float64
+}
+
+// SideBySide sets the report of the windowed solver beside that of the
+// paper's single network: errors, the certified bound, symplectic Euler
+// at factor·K (each run's own K), the training points, windows and time.
+func SideBySide(single, windowed *problems.SolveReport, factor int) []Side {
+	row := func(what string, f func(r *problems.SolveReport) float64) Side {
+		return Side{what, f(single), f(windowed)}
+	}
+	nan := math.NaN()
+	euler := func(r *problems.SolveReport) float64 {
+		if e := r.EulerAt(factor); e != nil {
+			return float64(e.MaxError)
+		}
+		return nan
+	}
+	return []Side{
+		row("max ‖δz‖ against the reference", func(r *problems.SolveReport) float64 { return float64(r.Network.MaxError) }),
+		row("certified bound on max ‖δz‖", func(r *problems.SolveReport) float64 {
+			if v := r.Bounds.Certified.Value; v != nil {
+				return float64(*v)
+			}
+			return nan
+		}),
+		row("max |H − E0|", func(r *problems.SolveReport) float64 { return float64(r.Network.MaxEnergyError) }),
+		row(fmt.Sprintf("symplectic Euler at %d·K: max ‖δz‖", factor), euler),
+		row(fmt.Sprintf("network error ÷ Euler's at %d·K", factor), func(r *problems.SolveReport) float64 { return float64(r.Network.MaxError) / euler(r) }),
+		row("training points K (all windows)", func(r *problems.SolveReport) float64 { return float64(r.Points) }),
+		row("windows", func(r *problems.SolveReport) float64 { return float64(max(1, len(r.Windows))) }),
+		row("training seconds", func(r *problems.SolveReport) float64 { return float64(r.Training.Seconds) }),
+	}
+}
+
 // LearnTask is one row of Greydanus et al.'s tables: train loss, test
 // loss and energy MSE, each baseline then HNN, as mean and ±, and as
 // printed.
@@ -143,3 +184,45 @@ var (
 
 // Measures names the three columns of a learn table.
 var Measures = [3]string{"train loss", "test loss", "energy MSE"}
+
+// SideTable renders rows as the Markdown section set beside a figure:
+// the windowed problem, its tolerance outcome and the table.
+func SideTable(single, windowed string, tol *problems.ToleranceReport, rows []Side) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "### The windowed solver on the same problem\n\n`%s` solves `%s`'s problem in the automatic mode: a chain of time windows, each a small network started from the previous window's end state, trained until the certified bound reaches the tolerance.", windowed, single)
+	if tol != nil {
+		met := "met"
+		if !tol.Met {
+			met = "not met: " + tol.Reason
+		}
+		fmt.Fprintf(&b, " Tolerance %.3g: %s.", float64(tol.Requested), met)
+	}
+	fmt.Fprintf(&b, "\n\n| | paper's single network (`%s`) | windowed solver (`%s`) |\n| --- | --- | --- |\n", single, windowed)
+	cell := func(v float64) string {
+		if math.IsNaN(v) {
+			return "—"
+		}
+		return fmt.Sprintf("%.3g", v)
+	}
+	for _, r := range rows {
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", Cell(r.What), cell(r.Single), cell(r.Windowed))
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// Cell escapes the pipes of a Markdown table cell (|δx| would end it).
+func Cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+
+// Differs returns a sentence when ours and the paper's differ by more than
+// a factor of two (or one of them is not finite), and "" otherwise.
+func Differs(what string, theirs, ours float64, why string) string {
+	ratio, ok := Agrees(theirs, ours)
+	switch {
+	case ok:
+		return ""
+	case !stats.Finite(ours):
+		return fmt.Sprintf("**%s**: ours is not finite (%v) where the paper reports %.3g. %s", what, ours, theirs, why)
+	}
+	return fmt.Sprintf("**%s** differs by more than 2×: ours is %.3g, %.2g× the paper's %.3g. %s", what, ours, ratio, theirs, why)
+}

@@ -2,6 +2,7 @@ package paper
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/hnn-project/hnn/problems"
@@ -57,5 +58,38 @@ func TestScale(t *testing.T) {
 	Quick.Learn(l)
 	if l.Learn.Settings.Steps != max(5, steps/Quick.LearnSteps) {
 		t.Errorf("quick learn steps %d from %d", l.Learn.Settings.Steps, steps)
+	}
+}
+
+// SideBySide takes each figure from its own run, NaN where a run has
+// none, and SideTable prints NaN as a dash and escapes the pipes of |H − E0|.
+func TestSideBySide(t *testing.T) {
+	v := problems.Number(2e-3)
+	single := &problems.SolveReport{Network: problems.NetworkReport{MaxError: 0.5, MaxEnergyError: 0.07}, Points: 500,
+		Euler: []problems.EulerReport{{Factor: 10, MaxError: 0.01}}}
+	win := &problems.SolveReport{Network: problems.NetworkReport{MaxError: 1e-3, MaxEnergyError: 1e-5}, Points: 144,
+		Euler: []problems.EulerReport{{Factor: 10, MaxError: 0.04}}, Windows: make([]problems.WindowReport, 9)}
+	win.Bounds.Certified.Value = &v
+	rows := SideBySide(single, win, 10)
+	want := map[string][2]float64{
+		"max ‖δz‖ against the reference":     {0.5, 1e-3},
+		"symplectic Euler at 10·K: max ‖δz‖": {0.01, 0.04},
+		"network error ÷ Euler's at 10·K":    {50, 0.025},
+		"training points K (all windows)":    {500, 144},
+		"windows":                            {1, 9},
+	}
+	for _, r := range rows {
+		if w, ok := want[r.What]; ok && (math.Abs(r.Single-w[0]) > 1e-12*w[0] || math.Abs(r.Windowed-w[1]) > 1e-12*w[1]) {
+			t.Errorf("%s: %v, %v; want %v", r.What, r.Single, r.Windowed, w)
+		}
+		if r.What == "certified bound on max ‖δz‖" && (!math.IsNaN(r.Single) || r.Windowed != 2e-3) {
+			t.Errorf("certified bound: %v, %v; want NaN, 2e-3", r.Single, r.Windowed)
+		}
+	}
+	md := SideTable("paper_fig7", "henon_heiles_long", &problems.ToleranceReport{Requested: 1e-6, Met: true}, rows)
+	for _, s := range []string{"| certified bound on max ‖δz‖ | — | 0.002 |", `| max \|H − E0\| | 0.07 | 1e-05 |`, "| windows | 1 | 9 |", "Tolerance 1e-06: met."} {
+		if !strings.Contains(md, s) {
+			t.Errorf("SideTable lacks %q:\n%s", s, md)
+		}
 	}
 }

@@ -143,3 +143,32 @@ func TestTimeScale(t *testing.T) {
 		}
 	}
 }
+
+// firstHalf keeps the same network on the first half of its window: the
+// state is unchanged there, K and T are halved, and it refuses a target
+// below the half's ℓmax.
+func TestFirstHalf(t *testing.T) {
+	p := autoCases[0].problem(t)
+	p.T, p.K = 1, 16
+	set := Settings{Hidden: []int{8, 8}, Seed: 1, Epochs: 300, LearningRate: 1e-2, timeScale: 1}
+	sol, err := solveNetwork(context.Background(), p, &set, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	half := firstHalf(sol, math.Inf(1))
+	if half == nil || half.Problem.T != 0.5 || half.Problem.K != 8 {
+		t.Fatalf("firstHalf: %+v", half)
+	}
+	a, b := make([]float64, 2), make([]float64, 2)
+	for _, tt := range []float64{0, 0.2, 0.5} {
+		sol.At(a, tt)
+		half.At(b, tt)
+		if a[0] != b[0] || a[1] != b[1] { // the same network: the same bits
+			t.Errorf("t = %g: %v, first half %v", tt, a, b)
+		}
+	}
+	l := half.Training.BestLMax
+	if !(l > 0) || firstHalf(sol, l/2) != nil || firstHalf(sol, l) == nil {
+		t.Errorf("ℓmax of the first half %g: the target test is wrong", l)
+	}
+}

@@ -44,6 +44,8 @@ const (
 	autoGrow        = 1.5  // growth of the window after an easy one
 	autoMinFraction = 1e-4 // shortest window, as a fraction of T
 	autoStalls      = 2    // passes in a row without a gain before giving up
+	autoCheckpoint  = 0.1  // progress certifies the chain every tenth of T…
+	autoCheckCost   = 0.05 // …while its certificates took at most this share of the time
 	autoGain        = 0.8  // a pass gains when it lowers the best bound by 20 %
 )
 
@@ -299,6 +301,7 @@ func (a *auto) pass(ctx context.Context, target float64, prev *pass) (*pass, err
 	t := 0.0
 	trainEnd := a.trainEnd()
 	plan := a.refine(prev, target, hmin)
+	cp := checkpoint{next: autoCheckpoint * T, bound: math.Inf(1)}
 	for k := 0; t < T; k++ {
 		if ctx.Err() != nil || time.Now().After(trainEnd) {
 			break
@@ -369,10 +372,13 @@ func (a *auto) pass(ctx context.Context, target float64, prev *pass) (*pass, err
 				h = math.Min(T, h*autoGrow)
 			}
 		}
+		if end >= cp.next {
+			cp.certify(ctx, a, newChain(p, a.set, Training{}, ps.starts, ps.sols), end)
+		}
 		elapsed := time.Since(a.start)
 		rem := time.Duration(float64(elapsed) * (T - end) / end)
 		a.report(Progress{Phase: PhaseWindow, Window: k + 1, WindowStart: t, WindowEnd: end, Reached: end, End: T,
-			Estimate: tk.Worst, Remaining: rem, LMax: sol.Training.BestLMax, BestLMax: sol.Training.BestLMax})
+			Estimate: tk.Worst, Bound: cp.bound, BoundUntil: cp.until, Remaining: rem, LMax: sol.Training.BestLMax, BestLMax: sol.Training.BestLMax})
 		// The next window starts where this one ends, warm.
 		next := make([]float64, D)
 		sol.At(next, end-t)
@@ -420,6 +426,29 @@ func firstHalf(sol *Solution, target float64) *Solution {
 	}
 	c.Training.BestLMax = l
 	return c
+}
+
+// checkpoint is the certificate of the chain so far that progress shows.
+type checkpoint struct {
+	next         float64       // the chain's end at which to certify again
+	bound, until float64       // the last certificate: Bound on [0, until]
+	spent        time.Duration // the time the certificates took
+}
+
+// certify certifies chain on [0, end] for the progress, unless the
+// certificates so far took more than autoCheckCost of the run's time; the
+// next one is due a tenth of T further.
+func (cp *checkpoint) certify(ctx context.Context, a *auto, chain *Solution, end float64) {
+	cp.next = end + autoCheckpoint*a.p.T
+	if cp.spent > time.Duration(autoCheckCost*float64(time.Since(a.start))) || end >= a.p.T {
+		return // at T the pass's own certificate follows
+	}
+	start := time.Now()
+	c, err := errorbound.Certify(ctx, a.p.H, chain, end, nil)
+	cp.spent += time.Since(start)
+	if err == nil {
+		cp.bound, cp.until = c.BoundUntil(), c.Until
+	}
 }
 
 // span is a window of a later pass: its end and the weights it starts

@@ -3,6 +3,7 @@ package solver
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/hnn-project/hnn/errorbound"
@@ -170,5 +171,39 @@ func TestFirstHalf(t *testing.T) {
 	l := half.Training.BestLMax
 	if !(l > 0) || firstHalf(sol, l/2) != nil || firstHalf(sol, l) == nil {
 		t.Errorf("ℓmax of the first half %g: the target test is wrong", l)
+	}
+}
+
+// Progress carries the certificate of the chain so far once the chain has
+// passed a tenth of T, on a span it has reached.
+func TestProgressBound(t *testing.T) {
+	p := autoCases[0].problem(t)
+	var seen []Progress
+	sol, err := SolveTolerance(context.Background(), p, &Settings{Tolerance: 1e-5, Seed: 1}, func(pr Progress) {
+		if pr.Phase == PhaseWindow {
+			seen = append(seen, pr)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	final := sol.Training.Tolerance.Bound
+	var got int
+	for _, pr := range seen {
+		if pr.BoundUntil == 0 {
+			if pr.Certified() != "not certified yet" {
+				t.Errorf("before any certificate: %q", pr.Certified())
+			}
+			continue
+		}
+		got++
+		// A shorter chain is certified with other sub-intervals: allow
+		// the bound to exceed the final one by its refinement margin.
+		if !(pr.Bound <= 2*final) || pr.BoundUntil > pr.Reached || !strings.HasPrefix(pr.Certified(), "certified ≤ ") {
+			t.Errorf("window %d at t = %g: %s, final bound %g", pr.Window, pr.Reached, pr.Certified(), final)
+		}
+	}
+	if got == 0 {
+		t.Errorf("no progress carried a certificate (%d windows reported)", len(seen))
 	}
 }

@@ -29,11 +29,25 @@ type Progress struct {
 	// max‖e‖ so far (errorbound.Tracker, not a bound) and Remaining the
 	// time the rest of [0, T] should take at the pace so far; during the
 	// certificate (PhaseCertify) Epoch and Epochs count its blocks.
+	// Bound is the certified max‖e‖ (errorbound.Certify) of the chain so
+	// far on [0, BoundUntil], renewed whenever the chain has advanced by
+	// another tenth of T while that costs little; +Inf before the first
+	// such certificate, or when it did not close.
 	Window                 int
 	WindowStart, WindowEnd float64
 	Reached, End           float64
 	Estimate               float64
+	Bound, BoundUntil      float64
 	Remaining              time.Duration
+}
+
+// Certified says what the automatic mode has certified so far, as
+// progress shows it: "certified ≤ B on [0, t]", or "not certified yet".
+func (p Progress) Certified() string {
+	if math.IsInf(p.Bound, 1) || math.IsNaN(p.Bound) || p.BoundUntil == 0 {
+		return "not certified yet"
+	}
+	return fmt.Sprintf("certified ≤ %.2e on [0, %.4g]", p.Bound, p.BoundUntil)
 }
 
 // Monitor receives progress during training. It is called from the

@@ -166,14 +166,15 @@ func verdict(rep *problems.SolveReport) error {
 }
 
 // showWindow shows the automatic mode's progress: the time reached, the
-// window in training, the estimate so far, and the certificate's blocks.
+// window in training, the estimate and the certified bound so far, and
+// the certificate's blocks.
 func showWindow(prog *progress, pr solver.Progress) {
 	const scale = 1000
 	switch pr.Phase {
 	case solver.PhaseCertify:
 		prog.show(pr.Epoch, pr.Epochs, pr.Elapsed, fmt.Sprintf("certifying the chain up to t = %.4g", pr.Reached))
 	case solver.PhaseWindow:
-		prog.show(int(scale*pr.Reached/pr.End), scale, pr.Elapsed, fmt.Sprintf("t %.4g/%.4g  window %d done, ℓmax %.2e  error estimate %.2e", pr.Reached, pr.End, pr.Window, pr.LMax, pr.Estimate))
+		prog.show(int(scale*pr.Reached/pr.End), scale, pr.Elapsed, fmt.Sprintf("t %.4g/%.4g  window %d done, ℓmax %.2e  estimate %.2e  %s", pr.Reached, pr.End, pr.Window, pr.LMax, pr.Estimate, pr.Certified()))
 	default:
 		prog.show(int(scale*pr.Reached/pr.End), scale, pr.Elapsed, fmt.Sprintf("t %.4g/%.4g  window %d [%.4g, %.4g]  %s  best ℓmax %.2e", pr.Reached, pr.End, pr.Window, pr.WindowStart, pr.WindowEnd, pr.Phase, pr.BestLMax))
 	}

@@ -144,8 +144,10 @@ type Settings struct {
 	// network of t, with s multiplied into the first layer's weights.
 	// Hamiltonian formulation only.
 	timeScale float64
-	// fastLM skips the condition estimate of Levenberg–Marquardt's
-	// factorisations (see trainer.solveDamped); the automatic mode sets it.
+	// fastLM is the automatic mode's Levenberg–Marquardt: no condition
+	// estimate in its factorisations (trainer.solveDamped) and every step
+	// with geodesic acceleration (geodesic.accelerate), which carries it
+	// along the narrow valleys where plain steps stall near ℓmax 1e-8.
 	fastLM bool
 }
 

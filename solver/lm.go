@@ -181,7 +181,10 @@ func (tr *trainer) polishLM(ctx context.Context, report func(epoch int, loss, lm
 		delta = mat.NewVecDense(P, nil)
 		rho   = mat.NewVecDense(M, jac.rho)
 	)
-	geo := newGeodesic(M, P)
+	var geo *geodesic
+	if tr.set.fastLM {
+		geo = newGeodesic(M, P)
+	}
 	jac.eval()
 	cost := dotSelf(jac.rho)
 	mu, nu := -1.0, 2.0
@@ -249,7 +252,7 @@ func (tr *trainer) polishLM(ctx context.Context, report func(epoch int, loss, lm
 				params[i] = theta[i] + di
 				pred += di * (mu*di - grad.AtVec(i))
 			}
-			if tr.set.fastLM {
+			if geo != nil {
 				geo.accelerate(jac, a, dual, theta, params, delta)
 			}
 			newCost := b.eval(times, false) * n
@@ -320,7 +323,6 @@ func (tr *trainer) solveDamped(chol *mat.Cholesky, a *mat.SymDense, x *mat.VecDe
 type geodesic struct {
 	rho0, rvv []float64
 	y, acc    *mat.VecDense
-	jvVec     *mat.VecDense
 }
 
 func newGeodesic(M, P int) *geodesic {

@@ -319,14 +319,19 @@ func (tr *trainer) solveDamped(chol *mat.Cholesky, a *mat.SymDense, x *mat.VecDe
 	return true
 }
 
-// geodesic holds the buffers of the geodesic acceleration.
+// geodesic holds the buffers of the geodesic acceleration, allocated once
+// per polish: y and its views yM (the dual system's M unknowns) and yP
+// (the primal's P), rv over rvv.
 type geodesic struct {
-	rho0, rvv []float64
-	y, acc    *mat.VecDense
+	rho0, rvv, y []float64
+	yM, yP, rv   *mat.VecDense
+	acc          *mat.VecDense
 }
 
 func newGeodesic(M, P int) *geodesic {
-	return &geodesic{rho0: make([]float64, M), rvv: make([]float64, M), y: mat.NewVecDense(max(M, P), nil), acc: mat.NewVecDense(P, nil)}
+	g := &geodesic{rho0: make([]float64, M), rvv: make([]float64, M), y: make([]float64, max(M, P)), acc: mat.NewVecDense(P, nil)}
+	g.yM, g.yP, g.rv = mat.NewVecDense(M, g.y[:M]), mat.NewVecDense(P, g.y[:P]), mat.NewVecDense(M, g.rvv)
+	return g
 }
 
 // accelerate sets params to theta + v + ½a, with v = −delta the
@@ -343,53 +348,49 @@ func newGeodesic(M, P int) *geodesic {
 func (g *geodesic) accelerate(jac *jacobian, fa *mat.SymDense, dual bool, theta, params []float64, delta *mat.VecDense) {
 	const h = 0.1
 	M := len(jac.rho)
-	P := len(params)
+	d := delta.RawVector().Data
 	copy(g.rho0, jac.rho)
 	for i := range params {
-		params[i] = theta[i] - h*delta.AtVec(i)
+		params[i] = theta[i] - h*d[i]
 	}
 	jac.rhoOnly = true
 	jac.eval()
 	jac.rhoOnly = false
 	raw := jac.J.RawMatrix()
-	var vnorm float64
 	for r := 0; r < M; r++ {
 		var jv float64
-		row := raw.Data[r*raw.Stride : r*raw.Stride+P]
-		for i, x := range row {
-			jv -= x * delta.AtVec(i)
+		for i, x := range raw.Data[r*raw.Stride : r*raw.Stride+len(d)] {
+			jv -= x * d[i]
 		}
 		g.rvv[r] = 2 / h * ((jac.rho[r]-g.rho0[r])/h - jv)
 	}
 	copy(jac.rho, g.rho0)
 	sym := fa.RawSymmetric()
 	t := blas64.Triangular{Uplo: blas.Upper, Diag: blas.NonUnit, N: sym.N, Stride: sym.Stride, Data: sym.Data}
-	y := g.y.RawVector()
-	y.N = sym.N
+	y := blas64.Vector{N: sym.N, Inc: 1, Data: g.y}
 	if dual {
-		copy(y.Data[:M], g.rvv)
+		copy(g.y[:M], g.rvv)
 	} else {
-		rv := mat.NewVecDense(M, g.rvv)
-		yv := mat.NewVecDense(P, y.Data[:P])
-		yv.MulVec(jac.J.T(), rv)
+		g.yP.MulVec(jac.J.T(), g.rv)
 	}
 	blas64.Trsv(blas.Trans, t, y)
 	blas64.Trsv(blas.NoTrans, t, y)
 	if dual {
-		g.acc.MulVec(jac.J.T(), mat.NewVecDense(M, y.Data[:M]))
+		g.acc.MulVec(jac.J.T(), g.yM)
 	} else {
-		g.acc.CopyVec(mat.NewVecDense(P, y.Data[:P]))
+		g.acc.CopyVec(g.yP)
 	}
-	var anorm float64
-	for i := 0; i < P; i++ {
-		vnorm += delta.AtVec(i) * delta.AtVec(i)
-		anorm += g.acc.AtVec(i) * g.acc.AtVec(i)
+	a := g.acc.RawVector().Data
+	var vnorm, anorm float64
+	for i := range d {
+		vnorm += d[i] * d[i]
+		anorm += a[i] * a[i]
 	}
 	ok := 2*math.Sqrt(anorm) <= 0.75*math.Sqrt(vnorm)
 	for i := range params {
-		params[i] = theta[i] - delta.AtVec(i)
+		params[i] = theta[i] - d[i]
 		if ok {
-			params[i] -= 0.5 * g.acc.AtVec(i)
+			params[i] -= 0.5 * a[i]
 		}
 	}
 }

@@ -293,10 +293,7 @@ func (r *reproducer) table(rows []paper.Row, why string) string {
 		if theirs == "" {
 			theirs = fmt.Sprintf("%.3g", w.Paper)
 		}
-		ours := fmt.Sprintf("%.3g", w.Ours)
-		if math.IsNaN(w.Ours) {
-			ours = "—"
-		}
+		ours := paper.Num(w.Ours)
 		if w.Note != "" {
 			ours += " " + w.Note
 		}

@@ -198,17 +198,20 @@ func SideTable(single, windowed string, tol *problems.ToleranceReport, rows []Si
 		fmt.Fprintf(&b, " Tolerance %.3g: %s.", float64(tol.Requested), met)
 	}
 	fmt.Fprintf(&b, "\n\n| | paper's single network (`%s`) | windowed solver (`%s`) |\n| --- | --- | --- |\n", single, windowed)
-	cell := func(v float64) string {
-		if math.IsNaN(v) {
-			return "—"
-		}
-		return fmt.Sprintf("%.3g", v)
-	}
 	for _, r := range rows {
-		fmt.Fprintf(&b, "| %s | %s | %s |\n", Cell(r.What), cell(r.Single), cell(r.Windowed))
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", Cell(r.What), Num(r.Single), Num(r.Windowed))
 	}
 	b.WriteString("\n")
 	return b.String()
+}
+
+// Num is a figure as the report's tables print it: three digits, or a
+// dash for NaN (no figure).
+func Num(v float64) string {
+	if math.IsNaN(v) {
+		return "—"
+	}
+	return fmt.Sprintf("%.3g", v)
 }
 
 // Cell escapes the pipes of a Markdown table cell (|δx| would end it).

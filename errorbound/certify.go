@@ -34,6 +34,13 @@ type CertifySettings struct {
 	// about 3 %, at most MaxIntervals. Default 8·Intervals; set it to
 	// Intervals for a single attempt.
 	MaxIntervals int
+	// Target, if positive, is the bound the caller needs (the automatic
+	// mode's tolerance). A first attempt whose bound is at most Target is
+	// not refined; one above it is refined for the residual and defect
+	// parts to fit in what the linear and nonlinear parts leave of Target
+	// (when that is more than 3 % of the linear part), at most
+	// MaxIntervals.
+	Target float64
 	// Progress, if set, is called from time to time with the work done
 	// and the total of the current attempt (in blocks of sub-intervals;
 	// a refinement starts a new count). It must return quickly.
@@ -60,9 +67,9 @@ type Windowed interface {
 // trained is a solution that knows its number of training points.
 type trained interface{ TrainingPoints() int }
 
-// defaultIntervals is the default of CertifySettings.Intervals: 20 per
-// training spacing, at least 1000, at most 100 000.
-func defaultIntervals(s Solution) int {
+// DefaultIntervals is the default of CertifySettings.Intervals for s: 20
+// per training spacing, at least 1000, at most 100 000.
+func DefaultIntervals(s Solution) int {
 	K := 200
 	if t, ok := s.(trained); ok {
 		K = t.TrainingPoints()
@@ -145,7 +152,7 @@ func certify(ctx context.Context, h hamiltonians.Hamiltonian, s Solution, T floa
 		cs = *set
 	}
 	if cs.Intervals == 0 {
-		cs.Intervals = defaultIntervals(s)
+		cs.Intervals = DefaultIntervals(s)
 	}
 	if cs.MaxIntervals == 0 {
 		cs.MaxIntervals = 8 * cs.Intervals
@@ -181,7 +188,10 @@ func certify(ctx context.Context, h hamiltonians.Hamiltonian, s Solution, T floa
 	if err != nil || cs.MaxIntervals == cs.Intervals {
 		return res, err
 	}
-	N := refined(res, cs.Intervals, cs.MaxIntervals)
+	if cs.Target > 0 && res.Certified && res.Bound <= cs.Target {
+		return res, nil
+	}
+	N := refined(res, cs.Intervals, cs.MaxIntervals, cs.Target)
 	if N == 0 {
 		return res, nil
 	}
@@ -207,19 +217,26 @@ const residualShare = 0.03
 // where the width of the enclosure of d²ℓ/dt² dominates it (the usual
 // case), like N⁻² where d²ℓ/dt² itself does; the defect part like N⁻²
 // (the enclosure of A over a sub-interval is first order): N is raised by
-// the factor f solving R/f³ + I/f² = share·L, with a margin.
-func refined(res Certified, N, maxN int) int {
+// the factor f solving R/f³ + I/f² = g, with a margin, where g is
+// share·L or, with a target above L + Nonlinear, the larger of that and
+// half of target − L − Nonlinear (half: on few sub-intervals L can be
+// far below its limit).
+func refined(res Certified, N, maxN int, target float64) int {
 	R, I, L := res.Residual, res.Integration, res.Linear
-	if !(L > 0) || !(R+I > residualShare*L) || !stats.Finite(R+I) {
+	goal := residualShare * L
+	if room := 0.5 * (target - L - res.Nonlinear); room > goal {
+		goal = room
+	}
+	if !(L > 0) || !(R+I > goal) || !stats.Finite(R+I) {
 		return 0
 	}
 	lo, hi := 1.0, 2.0
-	for R/(hi*hi*hi)+I/(hi*hi) > residualShare*L && hi < 1e6 {
+	for R/(hi*hi*hi)+I/(hi*hi) > goal && hi < 1e6 {
 		lo, hi = hi, 2*hi
 	}
 	for range 40 {
 		f := (lo + hi) / 2
-		if R/(f*f*f)+I/(f*f) > residualShare*L {
+		if R/(f*f*f)+I/(f*f) > goal {
 			lo = f
 		} else {
 			hi = f

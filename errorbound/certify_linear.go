@@ -158,7 +158,7 @@ func (c *certifier) encloseSub(k int, ws *encloseWS, m *model) string {
 			a0, a1 := abar.Mid(), ws.w[e].Mid()
 			d0 := math.Max(a0-abar.Lo, abar.Hi-a0)
 			d1 := math.Max(a1-ws.w[e].Lo, ws.w[e].Hi-a1)
-			d0, d1 = math.Nextafter(d0, inf), math.Nextafter(d1, inf)
+			d0, d1 = interval.Up(d0), interval.Up(d1)
 			m.a0[e], m.a1[e] = a0, a1
 			m.g0[e] = addUp(d0, mulUp(g, math.Abs(a0)))
 			m.g1[e] = addUp(d1, mulUp(g, math.Abs(a1)))

@@ -592,3 +592,33 @@ func TestAlignToJoints(t *testing.T) {
 		t.Errorf("without joints the nodes changed")
 	}
 }
+
+// With a target, Certify refines only as far as the target needs: not at
+// all when the first attempt's bound is below it, and to fewer
+// sub-intervals than the default's 3 % of the linear part when the
+// target leaves more room.
+func TestCertifyTarget(t *testing.T) {
+	h := formula(t, "p^2/2 + q^2/2")
+	sol := oscillatorPerturbed(1e-6) // actual max‖δz‖ √2·1e-6
+	const n = 500
+	base, err := Certify(context.Background(), h, sol, 4*math.Pi, &CertifySettings{Intervals: n})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		target float64
+		wantN  func(N int) bool
+	}{
+		{1e-3, func(N int) bool { return N == n }},                      // the first attempt's 2.5e-5 meets it
+		{3e-6, func(N int) bool { return N > n && N < base.Intervals }}, // 1.1e-6 of room: fewer than for 3 %
+		{2.2e-6, func(N int) bool { return N > n && N < base.Intervals }},
+	} {
+		res, err := Certify(context.Background(), h, sol, 4*math.Pi, &CertifySettings{Intervals: n, Target: c.target})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Certified || res.Bound > c.target || !c.wantN(res.Intervals) {
+			t.Errorf("target %g: certified %v, bound %.4g on %d sub-intervals (without a target %d)", c.target, res.Certified, res.Bound, res.Intervals, base.Intervals)
+		}
+	}
+}

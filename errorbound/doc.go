@@ -62,9 +62,9 @@
 // (Taylor with integral remainder): sqrt(Σ_i ‖M_i‖₂²), M_i the magnitudes of
 // the enclosure of slice i of the tensor, ‖M_i‖₂ bounded by the
 // Collatz–Wielandt ratio of this non-negative matrix. Every number below
-// is an enclosure or an upper bound rounded outward (math.Nextafter after
-// each operation, or γ_n = nu/(1 − nu) for the n operations of a dot
-// product, u = 2⁻⁵³); none is an estimate. The steps:
+// is an enclosure or an upper bound rounded outward (the next float64
+// up, interval.Up, after each operation, or γ_n = nu/(1 − nu) for the n
+// operations of a dot product, u = 2⁻⁵³); none is an estimate. The steps:
 //
 //  1. Cut [0, T] into N sub-intervals at t_k = T·k/N, t_N = T (default 20
 //     per training spacing). On each, interval arithmetic encloses ẑ and
@@ -115,7 +115,10 @@
 //     Nonlinear.
 //  4. When the residual and defect parts exceed 3 % of the linear part,
 //     Certify tries once more with more sub-intervals (at most
-//     MaxIntervals): they fall like N⁻³ and N⁻².
+//     MaxIntervals): they fall like N⁻³ and N⁻². With a target bound
+//     (CertifySettings.Target, the automatic mode's tolerance) a first
+//     attempt below it is kept, and one above it is refined only as far
+//     as the target needs.
 //
 // A windowed solution (Windowed: solver.Solution chains) is smooth only
 // within each window: the sub-intervals are aligned with its joints, each

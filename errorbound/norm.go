@@ -23,28 +23,28 @@ func addUp(a, b float64) float64 {
 	if a == 0 || b == 0 {
 		return a + b
 	}
-	return math.Nextafter(a+b, inf)
+	return interval.Up(a + b)
 }
 
 func mulUp(a, b float64) float64 {
 	if (a == 0 || b == 0) && !math.IsInf(a, 0) && !math.IsInf(b, 0) {
 		return 0
 	}
-	return math.Nextafter(a*b, inf)
+	return interval.Up(a * b)
 }
 
 func divUp(a, b float64) float64 {
 	if a == 0 && b != 0 && !math.IsNaN(b) {
 		return 0
 	}
-	return math.Nextafter(a/b, inf)
+	return interval.Up(a / b)
 }
 
 func sqrtUp(a float64) float64 {
 	if a == 0 {
 		return 0
 	}
-	return math.Nextafter(math.Sqrt(a), inf)
+	return interval.Up(math.Sqrt(a))
 }
 
 // expUp bounds e^x from above (math.Exp widened as internal/interval does).

@@ -122,7 +122,8 @@ type auto struct {
 	mon      Monitor
 	start    time.Time
 	deadline time.Time
-	stalled  bool // passes stopped gaining before the time ran out
+	stalled  bool    // passes stopped gaining before the time ran out
+	certRate float64 // sub-intervals certified per second, from the last certificate
 }
 
 // trainEnd is when training stops, leaving the rest of the budget for
@@ -230,16 +231,41 @@ func (a *auto) finish(best *pass, passes int) *Solution {
 
 // certify certifies a pass's chain, reporting its blocks as progress.
 func (a *auto) certify(ctx context.Context, ps *pass) {
-	cs := &errorbound.CertifySettings{Progress: func(done, total int) {
+	cs := a.certifySettings(ps.chain)
+	cs.Progress = func(done, total int) {
 		a.report(Progress{Phase: PhaseCertify, Epoch: done, Epochs: total, Reached: ps.chain.lastEnd(), End: a.p.T})
-	}}
+	}
 	// A chain that ran out of time before T is certified up to its end
 	// only: beyond it the last network is extrapolated.
-	c, err := errorbound.Certify(ctx, a.p.H, ps.chain, ps.chain.lastEnd(), cs)
+	c, err := a.certifyChain(ctx, ps.chain, ps.chain.lastEnd(), cs)
 	if err != nil {
 		c = errorbound.Certified{Bound: math.Inf(1), Reason: "interrupted before the certificate was finished"}
 	}
 	ps.cert = c
+}
+
+// certifySettings returns the certificate's settings for chain: the
+// tolerance as its target, and a refinement of up to 8 times the default
+// sub-intervals, or more (at most 64 times) when the certificates so far
+// say that they fit in a third of the time left.
+func (a *auto) certifySettings(chain *Solution) *errorbound.CertifySettings {
+	n := errorbound.DefaultIntervals(chain)
+	maxN := 8 * n
+	if a.certRate > 0 {
+		fit := int(a.certRate * time.Until(a.deadline).Seconds() / 3)
+		maxN = max(maxN, min(64*n, fit))
+	}
+	return &errorbound.CertifySettings{Intervals: n, MaxIntervals: maxN, Target: a.set.Tolerance}
+}
+
+// certifyChain certifies chain on [0, end], noting the rate of the work
+// (sub-intervals per second) for certifySettings.
+func (a *auto) certifyChain(ctx context.Context, chain *Solution, end float64, cs *errorbound.CertifySettings) (errorbound.Certified, error) {
+	c, err := errorbound.Certify(ctx, a.p.H, chain, end, cs)
+	if err == nil && c.Seconds > 0 && c.Intervals > 0 {
+		a.certRate = float64(c.Intervals) / c.Seconds
+	}
+	return c, err
 }
 
 func (a *auto) report(pr Progress) {
@@ -444,7 +470,7 @@ func (cp *checkpoint) certify(ctx context.Context, a *auto, chain *Solution, end
 		return // at T the pass's own certificate follows
 	}
 	start := time.Now()
-	c, err := errorbound.Certify(ctx, a.p.H, chain, end, nil)
+	c, err := a.certifyChain(ctx, chain, end, a.certifySettings(chain))
 	cp.spent += time.Since(start)
 	if err == nil {
 		cp.bound, cp.until = c.BoundUntil(), c.Until

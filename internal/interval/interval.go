@@ -48,8 +48,27 @@ func New(a, b float64) Interval {
 // Entire is (−∞, ∞), the result when nothing finite can be said.
 var Entire = Interval{math.Inf(-1), math.Inf(1)}
 
-func down(x float64) float64 { return math.Nextafter(x, math.Inf(-1)) }
-func up(x float64) float64   { return math.Nextafter(x, math.Inf(1)) }
+// Up returns the next float64 above x: math.Nextafter(x, +Inf), bit for
+// bit, written out so that the compiler inlines it (interval arithmetic
+// calls it after every operation).
+func Up(x float64) float64 {
+	switch b := math.Float64bits(x); {
+	case x > 0 && x <= math.MaxFloat64:
+		return math.Float64frombits(b + 1)
+	case x < 0:
+		return math.Float64frombits(b - 1)
+	case x == 0:
+		return 0x1p-1074
+	}
+	return x // +Inf or NaN
+}
+
+// Down returns the next float64 below x: math.Nextafter(x, −Inf), bit
+// for bit.
+func Down(x float64) float64 { return -Up(-x) }
+
+func down(x float64) float64 { return Down(x) }
+func up(x float64) float64   { return Up(x) }
 
 // Margins of the elementary functions (see the package comment).
 const (

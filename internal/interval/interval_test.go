@@ -267,3 +267,25 @@ func TestTanSmall(t *testing.T) {
 		}
 	}
 }
+
+// TestUpDown checks Up and Down against math.Nextafter bit for bit, on
+// the special values and on random bit patterns.
+func TestUpDown(t *testing.T) {
+	xs := []float64{0, math.Copysign(0, -1), 0x1p-1074, -0x1p-1074, 1, -1, math.MaxFloat64, -math.MaxFloat64,
+		math.Inf(1), math.Inf(-1), math.NaN(), 0x1p-1022, -0x1p-1022}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 100000 {
+		xs = append(xs, math.Float64frombits(r.Uint64()))
+	}
+	same := func(a, b float64) bool {
+		return math.Float64bits(a) == math.Float64bits(b) || math.IsNaN(a) && math.IsNaN(b)
+	}
+	for _, x := range xs {
+		if u, want := Up(x), math.Nextafter(x, math.Inf(1)); !same(u, want) {
+			t.Fatalf("Up(%v) = %v, want %v", x, u, want)
+		}
+		if d, want := Down(x), math.Nextafter(x, math.Inf(-1)); !same(d, want) {
+			t.Fatalf("Down(%v) = %v, want %v", x, d, want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/hnn-project/hnn/internal/interval"
 )
@@ -45,37 +46,34 @@ func (n *Net) EncloseTime(tt interval.Interval, y [][]interval.Interval) error {
 	if a.Act == ReLU {
 		return fmt.Errorf("nn: the ReLU network is not twice differentiable in t, so it cannot be enclosed with its derivatives")
 	}
+	ws := encloseScratch.Get().(*encloseWS)
+	defer encloseScratch.Put(ws)
 	// Streams of the current layer's input: value and derivatives.
-	h := make([][]interval.Interval, S)
-	h[0] = []interval.Interval{tt}
+	h := ws.streams(0, S, 1)
+	h[0][0] = tt
 	for k := 1; k < S; k++ {
-		h[k] = []interval.Interval{interval.Point(0)}
+		h[k][0] = interval.Point(0)
 	}
 	if S > 1 {
-		h[1] = []interval.Interval{interval.Point(1)}
+		h[1][0] = interval.Point(1)
 	}
 	ls := a.layers()
 	for li, l := range ls {
-		z := make([][]interval.Interval, S)
-		for k := range z {
-			if li+1 == len(ls) {
-				z[k] = y[k]
-			} else {
-				z[k] = make([]interval.Interval, l.out)
-			}
+		var z [][]interval.Interval
+		if li+1 == len(ls) {
+			z = y
+		} else {
+			z = ws.streams(1, S, l.out)
 		}
 		var bias []float64
 		if l.b >= 0 {
 			bias = n.Params[l.b : l.b+l.out]
 		}
-		matVecMidRad(z, h, n.Params[l.w:l.w+l.in*l.out], bias)
+		ws.matVecMidRad(z, h, n.Params[l.w:l.w+l.in*l.out], bias)
 		if li+1 == len(ls) {
 			return nil
 		}
-		out := make([][]interval.Interval, S)
-		for k := range out {
-			out[k] = make([]interval.Interval, l.out)
-		}
+		out := ws.streams(2+li%2, S, l.out)
 		three, four, six := interval.Point(3), interval.Point(4), interval.Point(6)
 		for j := 0; j < l.out; j++ {
 			sg := actEnclose(a.Act, z[0][j])
@@ -135,17 +133,51 @@ func actEnclose(act Activation, z interval.Interval) [MaxTimeOrders + 1]interval
 	panic("nn: actEnclose of " + act.String())
 }
 
+// encloseWS is the scratch of EncloseTime, reused through
+// encloseScratch: the streams of four layers (the input, the
+// pre-activations, and two hidden layers in turn) and matVecMidRad's
+// sums.
+type encloseWS struct {
+	layer                         [4][MaxTimeOrders + 1][]interval.Interval
+	buf                           []float64
+	mid, amid, rad, m, sAbs, sRad [MaxTimeOrders + 1][]float64
+}
+
+var encloseScratch = sync.Pool{New: func() any { return new(encloseWS) }}
+
+// streams returns S streams of n intervals from slot i.
+func (ws *encloseWS) streams(i, S, n int) [][]interval.Interval {
+	l := ws.layer[i][:S]
+	for k := range l {
+		if cap(l[k]) < n {
+			l[k] = make([]interval.Interval, n)
+		}
+		l[k] = l[k][:n]
+	}
+	return l
+}
+
+// grow returns b with length n, reallocated when its capacity is less.
+func grow(b []float64, n int) []float64 {
+	if cap(b) < n {
+		return make([]float64, n)
+	}
+	return b[:n]
+}
+
 // matVecMidRad sets z[k]_j ⊇ Σ_i x[k]_i·W[i][j] (+ b_j for k = 0) for
 // the streams of intervals x[k] (W is len(x[k]) × len(z[k]), row-major;
 // b may be nil), in midpoint-radius form, reading W once.
-func matVecMidRad(z, x [][]interval.Interval, w, b []float64) {
+func (ws *encloseWS) matVecMidRad(z, x [][]interval.Interval, w, b []float64) {
 	S := len(x)
 	nIn, nOut := len(x[0]), len(z[0])
 	const u = 0x1p-53
 	g := float64(nIn+2) * u / (1 - float64(nIn+2)*u)
-	buf := make([]float64, S*(3*nIn+3*nOut))
-	mid, amid, rad := make([][]float64, S), make([][]float64, S), make([][]float64, S)
-	m, sAbs, sRad := make([][]float64, S), make([][]float64, S), make([][]float64, S)
+	ws.buf = grow(ws.buf, S*(3*nIn+3*nOut))
+	buf := ws.buf
+	clear(buf)
+	mid, amid, rad := ws.mid[:S], ws.amid[:S], ws.rad[:S]
+	m, sAbs, sRad := ws.m[:S], ws.sAbs[:S], ws.sRad[:S]
 	for k := range S {
 		off := k * (3*nIn + 3*nOut)
 		mid[k], amid[k], rad[k] = buf[off:off+nIn], buf[off+nIn:off+2*nIn], buf[off+2*nIn:off+3*nIn]
@@ -165,7 +197,7 @@ func matVecMidRad(z, x [][]interval.Interval, w, b []float64) {
 			}
 			c := v.Lo + (v.Hi-v.Lo)/2
 			mid[k][i], amid[k][i] = c, math.Abs(c)
-			rad[k][i] = math.Nextafter(math.Max(c-v.Lo, v.Hi-c), math.Inf(1))
+			rad[k][i] = interval.Up(math.Max(c-v.Lo, v.Hi-c))
 		}
 	}
 	if b != nil {

@@ -37,16 +37,18 @@ const (
 	autoPoints      = 16   // training points per window (validation 4K+1 = 65)
 	autoColdEpochs  = 1500 // Adam epochs of the first window
 	autoColdLR      = 1e-2
-	autoPolish      = 1500 // Levenberg–Marquardt iterations per window
-	autoShrinks     = 2    // halvings of a window that misses its target
-	autoSafety      = 0.5  // share of the tolerance the residual targets aim at
-	autoTrainShare  = 0.85 // share of MaxSeconds for training before the certificate
-	autoGrow        = 1.5  // growth of the window after an easy one
-	autoMinFraction = 1e-4 // shortest window, as a fraction of T
-	autoStalls      = 2    // passes in a row without a gain before giving up
-	autoCheckpoint  = 0.1  // progress certifies the chain every tenth of T…
-	autoCheckCost   = 0.05 // …while its certificates took at most this share of the time
-	autoGain        = 0.8  // a pass gains when it lowers the best bound by 20 %
+	autoPolish      = 1500    // Levenberg–Marquardt iterations per window
+	autoShrinks     = 2       // halvings of a window that misses its target
+	autoSafety      = 0.5     // share of the tolerance the residual targets aim at
+	autoTrainShare  = 0.85    // share of MaxSeconds for training before the certificate
+	autoGrow        = 1.5     // growth of the window after an easy one
+	autoMinFraction = 1e-4    // shortest window, as a fraction of T
+	autoStalls      = 2       // passes in a row without a gain before giving up
+	autoCheckpoint  = 0.1     // progress certifies the chain every tenth of T…
+	autoCheckCost   = 0.05    // …while its certificates took at most this share of the time
+	autoGain        = 0.8     // a pass gains when it lowers the best bound by 20 %
+	autoAmpPoints   = 256     // grid of the amplification estimate
+	autoFutile      = 1.0 / 8 // a window's share of its budget below which a smaller target cannot help
 )
 
 // ToleranceResult is the outcome of the automatic mode, as report.json's
@@ -76,15 +78,20 @@ type ToleranceResult struct {
 // and is trained, Adam then Levenberg–Marquardt, until its ℓmax is at
 // most a residual target derived from the error budget: the target
 // starts at ε/T and follows the error-propagation estimate
-// (errorbound.Tracker) — halved when the estimate runs ahead of the
-// budget ε·t/(2T), doubled when it stays below an eighth of it. A window
-// that misses its target is kept when the estimate stays within half the
+// (errorbound.Tracker) projected to [t, T] — the error at t grown by what
+// the rest of the horizon does to it (errorbound.Amplification, along the
+// true solution). It is halved when the projected estimate runs ahead of
+// the budget ε·t/(2T), unless the window's own part of the estimate is
+// below an eighth of its share of the budget (the excess is then the
+// earlier windows', which a smaller target cannot mend), and doubled when
+// the estimate stays below an eighth of the budget. A window that misses
+// its target is kept when the projected estimate stays within half the
 // budget, else halved (at most twice); the next one grows after one that
-// reached its target. When the certificate of the whole chain is above ε, the
-// windows are retrained, warm, on targets scaled by ε over the bound (a
-// window that misses its new target split in two),
-// while the time lasts and until two passes in a row fail to lower the
-// best bound by a fifth. Every window's network is trained on the scaled
+// reached its target. The certificate aims at ε (CertifySettings.Target).
+// When the certificate of the whole chain is above ε, the windows are
+// retrained, warm, on targets scaled by ε over the bound (a window that
+// misses its new target split in two), while the time lasts and until two
+// passes in a row fail to lower the best bound by a fifth. Every window's network is trained on the scaled
 // time (t − tₖ)/(tₖ₊₁ − tₖ) ∈ [0, 1] (the Solution holds the equivalent
 // network of t − tₖ). The best chain is returned (certified on the
 // longest span, then the smallest bound) with Training.Tolerance saying
@@ -112,6 +119,9 @@ func SolveTolerance(ctx context.Context, p Problem, s *Settings, mon Monitor) (*
 	}
 	a := &auto{p: p, set: set, mon: mon, start: time.Now()}
 	a.deadline = a.start.Add(time.Duration(set.MaxSeconds * float64(time.Second)))
+	// Without it (the true solution cannot be integrated), the budget
+	// assumes no amplification; the certificate still decides.
+	a.amp, _ = errorbound.NewAmplification(ctx, p.H, p.Z0, p.T, autoAmpPoints)
 	return a.run(ctx)
 }
 
@@ -124,6 +134,7 @@ type auto struct {
 	deadline time.Time
 	stalled  bool    // passes stopped gaining before the time ran out
 	certRate float64 // sub-intervals certified per second, from the last certificate
+	amp      *errorbound.Amplification
 }
 
 // trainEnd is when training stops, leaving the rest of the budget for
@@ -314,8 +325,8 @@ func (a *auto) pass(ctx context.Context, target float64, prev *pass) (*pass, err
 	p := a.p
 	T := p.T
 	D := p.H.Dim()
-	tol := a.set.Tolerance
 	tk, err := errorbound.NewTracker(p.H, false)
+	tol := a.set.Tolerance
 	if err != nil {
 		return nil, err
 	}
@@ -368,12 +379,13 @@ func (a *auto) pass(ctx context.Context, target float64, prev *pass) (*pass, err
 				}
 			}
 			// The estimate with this window: a window that missed its
-			// target is still kept when the estimate stays within half
-			// the budget ε·t/T (the residual's errors partly cancel).
+			// target is still kept when the projected estimate stays
+			// within half the budget ε·t/T (the residual's errors partly
+			// cancel).
 			ps.chain = newChain(p, a.set, Training{}, append(ps.starts, t), append(ps.sols, sol))
 			trial = tk.Copy()
 			trial.Advance(ps.chain, end, n)
-			within := trial.Worst <= autoSafety*autoSafety*tol*end/T
+			within := a.projected(trial) <= autoSafety*autoSafety*tol*end/T
 			if sol.Training.BestLMax <= target || within || prev != nil || shrink == autoShrinks || (end-t)/2 < hmin || ctx.Err() != nil {
 				break
 			}
@@ -384,13 +396,17 @@ func (a *auto) pass(ctx context.Context, target float64, prev *pass) (*pass, err
 		ps.starts = append(ps.starts, t)
 		ps.sols = append(ps.sols, sol)
 		tk = trial
-		// The budget: the estimate should stay below half of ε·t/T.
+		// The budget: the estimate, grown by what the rest of [0, T]
+		// can do to it, should stay below half of ε·t/T. When it does
+		// not because of the windows before (this one's own share of its
+		// budget is small), a smaller target cannot help, and is not set.
 		budget := autoSafety * tol * end / T
 		if prev == nil {
+			q := a.projected(tk)
 			switch {
-			case tk.Worst > budget:
+			case q > budget && a.share(ps.chain, t, end, n) > autoFutile:
 				target /= 2
-			case tk.Worst < budget/8:
+			case q < budget/8:
 				target *= 2
 			}
 			h = end - t
@@ -436,6 +452,31 @@ func (a *auto) pass(ctx context.Context, target float64, prev *pass) (*pass, err
 	}
 	ps.chain = newChain(p, a.set, train, ps.starts, ps.sols)
 	return ps, nil
+}
+
+// share returns the share of the error budget that the window [t, end]
+// of chain uses by itself: the largest ‖e‖ of the error-propagation
+// estimate on the window started from e(t) = 0, over
+// autoSafety·ε·(end − t)/T.
+func (a *auto) share(chain *Solution, t, end float64, n int) float64 {
+	loc, err := errorbound.NewTracker(a.p.H, false)
+	if err != nil {
+		return math.Inf(1)
+	}
+	loc.T = t
+	loc.Advance(chain, end, n)
+	return loc.Worst / (autoSafety * a.set.Tolerance * (end - t) / a.p.T)
+}
+
+// projected is the largest the estimate tk makes of the error on [0, T]:
+// the largest so far, or the error at the time reached grown by what the
+// rest of [0, T] does to it (errorbound.Amplification; without one, the
+// largest so far).
+func (a *auto) projected(tk *errorbound.Tracker) float64 {
+	if a.amp == nil {
+		return tk.Worst
+	}
+	return math.Max(tk.Worst, a.amp.Project(tk.T, tk.E))
 }
 
 // firstHalf returns sol cut to the first half of its window when its ℓmax

@@ -20,7 +20,7 @@ import (
 // grow, aim lower. It is an estimate (the true solution stands in for
 // ẑ), not a bound.
 type Amplification struct {
-	D     int
+	dim   int
 	sol   *symplectic.Dense
 	times []float64
 	phis  [][]float64 // Φ(t_j, 0) on the grid, D×D row-major
@@ -69,7 +69,7 @@ func NewAmplification(ctx context.Context, h hamiltonians.Hamiltonian, z0 []floa
 	if err != nil {
 		return nil, fmt.Errorf("errorbound: amplification: %w", err)
 	}
-	a := &Amplification{D: D, sol: sol, times: Grid(0, T, n), y: make([]float64, len(y0)),
+	a := &Amplification{dim: D, sol: sol, times: Grid(0, T, n), y: make([]float64, len(y0)),
 		w: make([]float64, D), je: make([]float64, D), v: make([]float64, D)}
 	for _, t := range a.times {
 		sol.At(a.y, t)
@@ -82,7 +82,7 @@ func NewAmplification(ctx context.Context, h hamiltonians.Hamiltonian, z0 []floa
 // t: the largest the error e at t grows to, to first order, on [t, T].
 // Φ(t′, t) = Φ(t′, 0)·Φ(t, 0)⁻¹ with Φ⁻¹ = −JΦᵀJ (Φ is symplectic).
 func (a *Amplification) Project(t float64, e []float64) float64 {
-	D, d := a.D, a.D/2
+	D, d := a.dim, a.dim/2
 	a.sol.At(a.y, t)
 	phi := a.y[D:]
 	// w = −JΦᵀJe: Je = (e_p, −e_q), then Φᵀ, then −J.

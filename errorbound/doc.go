@@ -47,7 +47,9 @@
 // to first order, not a bound. PropagateQuick does the same with RK4 on a
 // grid sampled in one batch, for cheap repeated checks during training;
 // Tracker carries the same estimate (and optionally Φ(t, 0)) along a
-// solution window by window.
+// solution window by window. Amplification integrates Φ along the true
+// solution once and projects an error e at t to the largest
+// ‖Φ(t′, t)·e‖ on [t, T], what the rest of the horizon can make of it.
 //
 // # The certified bound
 //

@@ -109,6 +109,10 @@ func EulerMethod(h hamiltonians.Hamiltonian) symplectic.Method { return euler(h)
 // E₁, by Euler's first-order convergence, n = ⌈n₁·E₁/target⌉, and
 // extrapolated is set (reports label it so). With errors of 1e-6 and
 // below the measured search would take minutes.
+// maxExtrapolatedSteps caps the extrapolation (2⁵³, exact in a float64
+// and in JSON); beyond it the answer is "more than", not reached.
+const maxExtrapolatedSteps = 1 << 53
+
 func EulerStepsToMatch(ctx context.Context, h hamiltonians.Hamiltonian, x0 []float64, T float64, ref Path, target float64, from int) (n int, reached, extrapolated bool, err error) {
 	if from < 1 {
 		from = 1
@@ -136,8 +140,8 @@ func EulerStepsToMatch(ctx context.Context, h hamiltonians.Hamiltonian, x0 []flo
 				return hi, false, false, nil
 			}
 			m := math.Ceil(float64(hi) * lastErr / target)
-			if m > math.MaxInt32 {
-				return math.MaxInt32, false, true, nil
+			if m > maxExtrapolatedSteps {
+				return maxExtrapolatedSteps, false, true, nil // "more than"
 			}
 			return int(m), true, true, nil
 		}

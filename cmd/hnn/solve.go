@@ -305,7 +305,8 @@ func printAssessment(w io.Writer, p *problems.Problem, r *problems.SolveReport) 
 	case r.EulerStepsToMatch == 0:
 		fmt.Fprintf(w, "%s steps to match the network: not computed (the network is not finite)\n", r.EulerMethod)
 	case r.EulerStepsToMatchExtrapolated:
-		fmt.Fprintf(w, "%s steps to match the network: %d (%.3g·K), extrapolated by first order from %d measured steps at most\n", r.EulerMethod, r.EulerStepsToMatch, float64(r.EulerStepsToMatch)/float64(r.Points), errorbound.MeasuredEulerSteps)
+		more := map[bool]string{false: "more than "}[r.EulerStepsToMatchReached]
+		fmt.Fprintf(w, "%s steps to match the network: %s%d (%.3g·K), extrapolated by first order from %d measured steps at most\n", r.EulerMethod, more, r.EulerStepsToMatch, float64(r.EulerStepsToMatch)/float64(r.Points), errorbound.MeasuredEulerSteps)
 	case r.EulerStepsToMatchReached:
 		fmt.Fprintf(w, "%s steps to match the network: %d (%.3g·K)\n", r.EulerMethod, r.EulerStepsToMatch, float64(r.EulerStepsToMatch)/float64(r.Points))
 	default:

@@ -13,7 +13,7 @@ import (
 	"github.com/hnn-project/hnn/problems"
 )
 
-var suite = flag.Bool("suite", false, "TestUserSuite: solve every file of testdata/suite at --tol 1e-6 (several minutes)")
+var suite = flag.Bool("suite", false, "TestUserSuite: solve every file of testdata/suite at --tol 1e-6 (about a minute)")
 
 // TestUserSuite solves the user problems of testdata/suite (Hamiltonians
 // that are not in the catalogue: anharmonic, double well, Morse, pendulum

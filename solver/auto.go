@@ -49,6 +49,7 @@ const (
 	autoGain        = 0.8     // a pass gains when it lowers the best bound by 20 %
 	autoAmpPoints   = 256     // grid of the amplification estimate
 	autoFutile      = 1.0 / 8 // a window's share of its budget below which a smaller target cannot help
+	autoHopeless    = 20      // shortest windows in a row over their budget that end the run
 )
 
 // ToleranceResult is the outcome of the automatic mode, as report.json's
@@ -87,7 +88,10 @@ type ToleranceResult struct {
 // the estimate stays below an eighth of the budget. A window that misses
 // its target is kept when the projected estimate stays within half the
 // budget, else halved (at most twice); the next one grows after one that
-// reached its target. The certificate aims at ε (CertifySettings.Target).
+// reached its target; when 20 windows in a row of the shortest length
+// (autoMinFraction·T) miss their target and overspend their share, ε is
+// out of the networks' reach and the run stops there. The certificate
+// aims at ε (CertifySettings.Target).
 // When the certificate of the whole chain is above ε, the windows are
 // retrained, warm, on targets scaled by ε over the bound (a window that
 // misses its new target split in two), while the time lasts and until two
@@ -133,6 +137,7 @@ type auto struct {
 	start    time.Time
 	deadline time.Time
 	stalled  bool    // passes stopped gaining before the time ran out
+	hopeless bool    // the first pass stopped: its shortest windows overspent their budget
 	certRate float64 // sub-intervals certified per second, from the last certificate
 	amp      *errorbound.Amplification
 }
@@ -166,6 +171,10 @@ func (a *auto) run(ctx context.Context) (*Solution, error) {
 			return nil, err
 		}
 		a.certify(ctx, ps)
+		if a.hopeless {
+			best = ps
+			break
+		}
 		if best != nil && !gained(ps, best) {
 			stalls++
 		} else {
@@ -227,6 +236,8 @@ func (a *auto) finish(best *pass, passes int) *Solution {
 		res.Reason = fmt.Sprintf("the certified bound %.3g is above the tolerance %.3g, and the last %d passes did not lower it (the windows' networks cannot reach a smaller residual)", c.Bound, tol, autoStalls)
 	case c.Certified && c.Until == a.p.T:
 		res.Reason = fmt.Sprintf("the certified bound %.3g is above the tolerance %.3g", c.Bound, tol)
+	case a.hopeless:
+		res.Reason = fmt.Sprintf("stopped at t = %.4g of %.4g: %d windows in a row of the shortest length, %.2g, each used more than its share of the error budget (the networks cannot reach the residual this tolerance needs)", sol.lastEnd(), a.p.T, autoHopeless, autoMinFraction*a.p.T)
 	case c.Until == sol.lastEnd():
 		res.Reason = fmt.Sprintf("the time ran out (solver.max_seconds %g) with windows up to t = %.4g of %.4g", a.set.MaxSeconds, c.Until, a.p.T)
 	default:
@@ -339,6 +350,7 @@ func (a *auto) pass(ctx context.Context, target float64, prev *pass) (*pass, err
 	trainEnd := a.trainEnd()
 	plan := a.refine(prev, target, hmin)
 	cp := checkpoint{next: autoCheckpoint * T, bound: math.Inf(1)}
+	over := 0 // shortest windows in a row that missed their target and overspent
 	for k := 0; t < T; k++ {
 		if ctx.Err() != nil || time.Now().After(trainEnd) {
 			break
@@ -402,9 +414,14 @@ func (a *auto) pass(ctx context.Context, target float64, prev *pass) (*pass, err
 		// budget is small), a smaller target cannot help, and is not set.
 		budget := autoSafety * tol * end / T
 		if prev == nil {
-			q := a.projected(tk)
+			q, own := a.projected(tk), a.share(ps.chain, t, end, n)
+			if sol.Training.BestLMax > target && (end-t)/2 < hmin && own > 1 {
+				over++
+			} else {
+				over = 0
+			}
 			switch {
-			case q > budget && a.share(ps.chain, t, end, n) > autoFutile:
+			case q > budget && own > autoFutile:
 				target /= 2
 			case q < budget/8:
 				target *= 2
@@ -427,6 +444,10 @@ func (a *auto) pass(ctx context.Context, target float64, prev *pass) (*pass, err
 		z0 = next
 		warm = sol.net.Params
 		t = end
+		if over == autoHopeless && t < T {
+			a.hopeless = true
+			break
+		}
 	}
 	if len(ps.sols) == 0 {
 		// Interrupted or out of time before the first window: one cold

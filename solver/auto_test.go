@@ -102,6 +102,30 @@ func TestToleranceUnreachable(t *testing.T) {
 	}
 }
 
+// A tolerance far below what the networks reach ends the run once the
+// shortest windows keep overspending their share of the budget, long
+// before the time runs out, saying so.
+func TestToleranceHopeless(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a few dozen short windows (about 5 s)")
+	}
+	c := autoCase{"sextic", "p^2/2 + x^6/6 - x^2/2", []string{"x"}, []string{"p"}, []float64{0.2, 0.4}, 12}
+	p := c.problem(t)
+	sol, err := Solve(context.Background(), p, &Settings{Tolerance: 1e-14, MaxSeconds: 300, Seed: 1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := sol.Training.Tolerance
+	if res == nil || res.Met || !strings.Contains(res.Reason, "shortest length") || !(res.CertifiedUntil > 0) {
+		t.Fatalf("tolerance %+v", res)
+	}
+	// Measured 5 s; the time running out would take 255 s (85 % of 300).
+	if sol.Training.Seconds > 150 {
+		t.Errorf("took %.1f s: the run was not ended early", sol.Training.Seconds)
+	}
+	t.Logf("%s after %.1f s", res.Reason, sol.Training.Seconds)
+}
+
 // A window trained on the scaled time s·t is returned as the equivalent
 // network of t: its ℓmax on the validation grid, evaluated unscaled, is
 // the one training judged, and a warm start from it (no iterations)

@@ -68,14 +68,19 @@ func Catalogued(name string) (*Problem, error) {
 	return Parse(b, "catalog/"+name+".yaml", name)
 }
 
-// Load reads a problem from a file, or from the catalogue when no file of
-// that name exists and arg is a catalogue name.
+// Load reads a problem from a file, or from the catalogue when arg is a
+// catalogue name and no file of that name exists (a directory of that
+// name, such as an earlier run's output folder, does not count).
 func Load(arg string) (*Problem, error) {
 	if arg == "" {
 		return nil, errors.New("no problem given: name a problem file or a catalogue problem (hnn problems lists them)")
 	}
 	st, err := os.Stat(arg)
+	_, cerr := CatalogYAML(arg)
+	catalogued := cerr == nil && !strings.ContainsAny(arg, `/\`)
 	switch {
+	case err == nil && st.IsDir() && catalogued:
+		return Catalogued(arg) // say, the output folder of an earlier run of it
 	case err == nil && st.IsDir():
 		return nil, fmt.Errorf("%s: is a directory, not a problem file", arg)
 	case err == nil:
@@ -88,10 +93,8 @@ func Load(arg string) (*Problem, error) {
 	case !errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("%s: %w", arg, err)
 	}
-	if !strings.ContainsAny(arg, `/\`) {
-		if _, cerr := CatalogYAML(arg); cerr == nil {
-			return Catalogued(arg)
-		}
+	if catalogued {
+		return Catalogued(arg)
 	}
 	return nil, fmt.Errorf("%s: no such file, and no catalogue problem of that name; the catalogue has: %s", arg, strings.Join(catalogNames(), ", "))
 }

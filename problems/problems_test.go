@@ -314,6 +314,16 @@ func TestLoad(t *testing.T) {
 	if p, err := Load("henon_heiles.yaml"); err != nil || p.Name != "henon_heiles" {
 		t.Errorf("catalogue name with .yaml: %v", err)
 	}
+	// A directory named like a catalogue problem (the output folder of
+	// 'hnn solve henon_heiles -o henon_heiles') is not a problem file:
+	// the name still means the catalogue's.
+	t.Chdir(dir)
+	if err := os.Mkdir("henon_heiles", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := Load("henon_heiles"); err != nil || p.Name != "henon_heiles" || p.Source != "catalog/henon_heiles.yaml" {
+		t.Errorf("catalogue name shadowed by a directory: %v", err)
+	}
 }
 
 // LearnData follows the analytic H: every target is J∇H at the clean state,

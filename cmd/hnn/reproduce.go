@@ -151,7 +151,7 @@ type reproducer struct {
 
 // load reads a catalogue problem.
 func (r *reproducer) load(name string) (*problems.Problem, error) {
-	p, err := problems.Load(name)
+	p, err := problems.Catalogued(name)
 	if err != nil {
 		return nil, inputError(err)
 	}

@@ -38,8 +38,8 @@ type CertifySettings struct {
 	// mode's tolerance). A first attempt whose bound is at most Target is
 	// not refined; one above it is refined for the residual and defect
 	// parts to fit in what the linear and nonlinear parts leave of Target
-	// (when that is more than 3 % of the linear part), at most
-	// MaxIntervals.
+	// (when that is more than 3 % of the linear part), up to three times
+	// while the bound stays above Target, at most MaxIntervals.
 	Target float64
 	// Progress, if set, is called from time to time with the work done
 	// and the total of the current attempt (in blocks of sub-intervals;
@@ -188,40 +188,60 @@ func certify(ctx context.Context, h hamiltonians.Hamiltonian, s Solution, T floa
 	if err != nil || cs.MaxIntervals == cs.Intervals {
 		return res, err
 	}
-	if cs.Target > 0 && res.Certified && res.Bound <= cs.Target {
-		return res, nil
+	// Without a target, one refinement. With one, up to maxRefinements
+	// while the bound is above it, each sized by the order of convergence
+	// of the residual part measured between the last two attempts (on
+	// long windows it falls more slowly than N⁻³).
+	tries := 1
+	if cs.Target > 0 {
+		tries = maxRefinements
 	}
-	N := refined(res, cs.Intervals, cs.MaxIntervals, cs.Target)
-	if N == 0 {
-		return res, nil
+	N, order := cs.Intervals, 3.0
+	for range tries {
+		if cs.Target > 0 && res.Certified && res.Bound <= cs.Target {
+			break
+		}
+		M := refined(res, N, cs.MaxIntervals, cs.Target, order)
+		if M == 0 {
+			break
+		}
+		fine, err := attempt(M)
+		if err != nil {
+			return Certified{}, err
+		}
+		if r0, r1 := res.Residual, fine.Residual; r0 > r1 && r1 > 0 && stats.Finite(r0) {
+			order = min(3, max(1, math.Log(r0/r1)/math.Log(float64(M)/float64(N))))
+		}
+		if res.Certified && !(fine.Certified && fine.Bound < res.Bound) {
+			break
+		}
+		if !res.Certified && !fine.Certified && res.Until > fine.Until {
+			break
+		}
+		res, N = fine, M
 	}
-	fine, err := attempt(N)
-	if err != nil {
-		return Certified{}, err
-	}
-	if res.Certified && !(fine.Certified && fine.Bound < res.Bound) {
-		return res, nil
-	}
-	if !res.Certified && !fine.Certified && res.Until > fine.Until {
-		return res, nil
-	}
-	return fine, nil
+	return res, nil
 }
+
+// maxRefinements is the number of refinements Certify tries with a
+// target.
+const maxRefinements = 3
 
 // residualShare is the share of the residual and defect parts in the
 // linear part above which Certify refines the sub-intervals.
 const residualShare = 0.03
 
-// refined returns the number of sub-intervals of the second attempt after
-// res on N, or 0 when there is none. The residual part falls like N⁻³
-// where the width of the enclosure of d²ℓ/dt² dominates it (the usual
-// case), like N⁻² where d²ℓ/dt² itself does; the defect part like N⁻²
-// (the enclosure of A over a sub-interval is first order): N is raised by
-// the factor f solving R/f³ + I/f² = g, with a margin, where g is
+// refined returns the number of sub-intervals of the attempt after res
+// on N, or 0 when there is none. The residual part falls like N⁻³ where
+// the width of the enclosure of d²ℓ/dt² dominates it (the usual case),
+// like N⁻² where d²ℓ/dt² itself does (order is the exponent, 3 unless
+// measured); the defect part like N⁻² (the enclosure of A over a
+// sub-interval is first order): N is raised by the factor f solving
+// R/f^order + I/f² = g, with a margin, where g is
 // share·L or, with a target above L + Nonlinear, the larger of that and
 // half of target − L − Nonlinear (half: on few sub-intervals L can be
 // far below its limit).
-func refined(res Certified, N, maxN int, target float64) int {
+func refined(res Certified, N, maxN int, target, order float64) int {
 	R, I, L := res.Residual, res.Integration, res.Linear
 	goal := residualShare * L
 	if room := 0.5 * (target - L - res.Nonlinear); room > goal {
@@ -230,13 +250,19 @@ func refined(res Certified, N, maxN int, target float64) int {
 	if !(L > 0) || !(R+I > goal) || !stats.Finite(R+I) {
 		return 0
 	}
+	pow := func(f float64) float64 {
+		if order == 3 {
+			return f * f * f
+		}
+		return math.Pow(f, order)
+	}
 	lo, hi := 1.0, 2.0
-	for R/(hi*hi*hi)+I/(hi*hi) > goal && hi < 1e6 {
+	for R/pow(hi)+I/(hi*hi) > goal && hi < 1e6 {
 		lo, hi = hi, 2*hi
 	}
 	for range 40 {
 		f := (lo + hi) / 2
-		if R/(f*f*f)+I/(f*f) > goal {
+		if R/pow(f)+I/(f*f) > goal {
 			lo = f
 		} else {
 			hi = f

@@ -120,7 +120,8 @@
 //     MaxIntervals): they fall like N⁻³ and N⁻². With a target bound
 //     (CertifySettings.Target, the automatic mode's tolerance) a first
 //     attempt below it is kept, and one above it is refined only as far
-//     as the target needs.
+//     as the target needs, up to three times, each sized by the order of
+//     convergence measured between the last two attempts.
 //
 // A windowed solution (Windowed: solver.Solution chains) is smooth only
 // within each window: the sub-intervals are aligned with its joints, each

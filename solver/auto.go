@@ -50,6 +50,7 @@ const (
 	autoAmpPoints   = 256     // grid of the amplification estimate
 	autoFutile      = 1.0 / 8 // a window's share of its budget below which a smaller target cannot help
 	autoHopeless    = 20      // shortest windows in a row over their budget that end the run
+	autoOverspend   = 4       // a window overspending its share this many times missed its target
 )
 
 // ToleranceResult is the outcome of the automatic mode, as report.json's
@@ -85,7 +86,10 @@ type ToleranceResult struct {
 // the budget ε·t/(2T), unless the window's own part of the estimate is
 // below an eighth of its share of the budget (the excess is then the
 // earlier windows', which a smaller target cannot mend), and doubled when
-// the estimate stays below an eighth of the budget. A window that misses
+// the estimate stays below an eighth of the budget. A window whose own
+// estimated error is more than autoOverspend times its share of the
+// budget has missed its target between the validation grid's points,
+// whatever its ℓmax there. A window that misses
 // its target is kept when the projected estimate stays within half the
 // budget, else halved (at most twice); the next one grows after one that
 // reached its target; when 20 windows in a row of the shortest length
@@ -370,6 +374,8 @@ func (a *auto) pass(ctx context.Context, target float64, prev *pass) (*pass, err
 		}
 		var sol *Solution
 		var trial *errorbound.Tracker
+		var own float64
+		reached := false
 		n := 4 * autoPoints
 		for shrink := 0; ; shrink++ {
 			wp := Problem{H: p.H, Z0: z0, T: end - t, K: autoPoints}
@@ -393,12 +399,16 @@ func (a *auto) pass(ctx context.Context, target float64, prev *pass) (*pass, err
 			// The estimate with this window: a window that missed its
 			// target is still kept when the projected estimate stays
 			// within half the budget ε·t/T (the residual's errors partly
-			// cancel).
+			// cancel). One that reached it on the validation grid but
+			// whose own error overspends its share autoOverspend times
+			// missed it between the grid's points.
 			ps.chain = newChain(p, a.set, Training{}, append(ps.starts, t), append(ps.sols, sol))
 			trial = tk.Copy()
 			trial.Advance(ps.chain, end, n)
+			own = a.share(ps.chain, t, end, n)
+			reached = sol.Training.BestLMax <= target && own <= autoOverspend
 			within := a.projected(trial) <= autoSafety*autoSafety*tol*end/T
-			if sol.Training.BestLMax <= target || within || prev != nil || shrink == autoShrinks || (end-t)/2 < hmin || ctx.Err() != nil {
+			if reached || within || prev != nil || shrink == autoShrinks || (end-t)/2 < hmin || ctx.Err() != nil {
 				break
 			}
 			// Missed: halve the window, warm from this attempt.
@@ -414,8 +424,8 @@ func (a *auto) pass(ctx context.Context, target float64, prev *pass) (*pass, err
 		// budget is small), a smaller target cannot help, and is not set.
 		budget := autoSafety * tol * end / T
 		if prev == nil {
-			q, own := a.projected(tk), a.share(ps.chain, t, end, n)
-			if sol.Training.BestLMax > target && (end-t)/2 < hmin && own > 1 {
+			q := a.projected(tk)
+			if !reached && (end-t)/2 < hmin && own > 1 {
 				over++
 			} else {
 				over = 0
@@ -426,8 +436,9 @@ func (a *auto) pass(ctx context.Context, target float64, prev *pass) (*pass, err
 			case q < budget/8:
 				target *= 2
 			}
+			// Grow after a window that reached the target as now set.
 			h = end - t
-			if sol.Training.BestLMax <= target {
+			if sol.Training.BestLMax <= target && own <= autoOverspend {
 				h = math.Min(T, h*autoGrow)
 			}
 		}

@@ -31,7 +31,7 @@ func init() {
 		outDir:  "out/reproduce",
 		setup: func(fs *flag.FlagSet, sh *shared) func(context.Context, *env, []string) error {
 			o := &reproduceOpts{shared: sh}
-			fs.BoolVar(&o.quick, "quick", false, "fewer epochs, steps and trajectories: about a minute and a half instead of three quarters of an hour")
+			fs.BoolVar(&o.quick, "quick", false, "fewer epochs, steps and trajectories: about a minute instead of three quarters of an hour")
 			return o.run
 		},
 	})

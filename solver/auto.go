@@ -374,7 +374,7 @@ func (a *auto) pass(ctx context.Context, target float64, prev *pass) (*pass, err
 		}
 		var sol *Solution
 		var trial *errorbound.Tracker
-		var own float64
+		var own, proj float64
 		reached := false
 		n := 4 * autoPoints
 		for shrink := 0; ; shrink++ {
@@ -407,7 +407,8 @@ func (a *auto) pass(ctx context.Context, target float64, prev *pass) (*pass, err
 			trial.Advance(ps.chain, end, n)
 			own = a.share(ps.chain, t, end, n)
 			reached = sol.Training.BestLMax <= target && own <= autoOverspend
-			within := a.projected(trial) <= autoSafety*autoSafety*tol*end/T
+			proj = a.projected(trial)
+			within := proj <= autoSafety*autoSafety*tol*end/T
 			if reached || within || prev != nil || shrink == autoShrinks || (end-t)/2 < hmin || ctx.Err() != nil {
 				break
 			}
@@ -424,7 +425,7 @@ func (a *auto) pass(ctx context.Context, target float64, prev *pass) (*pass, err
 		// budget is small), a smaller target cannot help, and is not set.
 		budget := autoSafety * tol * end / T
 		if prev == nil {
-			q := a.projected(tk)
+			q := proj // tk is the kept attempt's trial
 			if !reached && (end-t)/2 < hmin && own > 1 {
 				over++
 			} else {
